@@ -1,0 +1,116 @@
+"""Command line: ``kiosk`` (or ``kiosk run``) starts the kiosk; ``kiosk search`` answers from the same
+search engine without a display; ``kiosk hash-pin`` makes a maintenance PIN hash for the settings;
+``kiosk check`` validates the settings and catalogue files."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from services import paths
+from services.catalogue import CatalogueError, load_catalogue
+from services.fonts import FontNotFoundError, resolve_cjk_font
+from services.settings import SettingsError, load_settings
+
+STORE_FILE = "store.sqlite"
+
+
+def _size(value: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in value.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1080x1920, not {value!r}") from None
+    return width, height
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Lobby Kiosk")
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="start the kiosk (the default)")
+    run.add_argument("--settings", type=Path, help="settings TOML (default: $KIOSK_SETTINGS or config/settings.toml)")
+    run.add_argument("--windowed", type=_size, metavar="WxH", help="a window of this size instead of full screen")
+    search = commands.add_parser("search", help="search the service catalogue; one result a line, best first")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--limit", type=int, default=20)
+    commands.add_parser("hash-pin", help="read a maintenance PIN and print its hash for settings.toml")
+    check = commands.add_parser("check", help="validate the settings and the catalogue")
+    check.add_argument("--settings", type=Path)
+    check.add_argument("--catalogue", type=Path, default=paths.SAMPLE_CATALOGUE_FILE)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    command = args.command or "run"
+    try:
+        if command == "search":
+            return _search(" ".join(args.query), args.limit)
+        if command == "hash-pin":
+            return _hash_pin()
+        if command == "check":
+            return _check(args.settings or paths.settings_file(), args.catalogue)
+        return run(args.settings or paths.settings_file(), getattr(args, "windowed", None))
+    except (SettingsError, CatalogueError, FontNotFoundError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+
+
+def open_store():
+    from services.store import LocalStore
+
+    return LocalStore.open(paths.data_dir() / STORE_FILE, seed=paths.SAMPLE_CATALOGUE_FILE)
+
+
+def run(settings_path: Path, windowed_size: tuple[int, int] | None) -> int:
+    settings = load_settings(settings_path)
+    resolve_cjk_font()  # fail with a clear message before a window opens
+    data_dir = paths.data_dir()
+    store = open_store()
+    from kiosk.bootstrap import configure_kivy
+
+    configure_kivy(data_dir, windowed_size=windowed_size)
+    from kiosk.app import KioskApp
+
+    try:
+        KioskApp(settings, store, data_dir).run()
+    finally:
+        store.close()
+    return 0
+
+
+def _search(query: str, limit: int) -> int:
+    from services.search import SearchIndex
+
+    store = open_store()
+    try:
+        catalogue = store.catalogue()
+        for hit in SearchIndex(catalogue).search(query, limit=limit):
+            print(f"{hit.code}\t{catalogue.service(hit.code).name.zh}")
+    finally:
+        store.close()
+    return 0
+
+
+def _hash_pin() -> int:
+    from services.pin import hash_pin
+
+    pin = getpass.getpass("PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    if not pin.isdigit() or not 4 <= len(pin) <= 8:
+        print("kiosk: a PIN is 4 to 8 digits", file=sys.stderr)
+        return 2
+    print(hash_pin(pin))
+    return 0
+
+
+def _check(settings_path: Path, catalogue_path: Path) -> int:
+    settings = load_settings(settings_path)
+    catalogue = load_catalogue(catalogue_path)
+    font = resolve_cjk_font()
+    print(f"settings {settings_path}: ok (terminal {settings.terminal.name})")
+    print(f"catalogue {catalogue_path}: ok ({len(catalogue.services)} services, version {catalogue.version})")
+    print(f"font: {font.regular}")
+    return 0

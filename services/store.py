@@ -1,0 +1,184 @@
+"""The terminal's local store: one SQLite file (WAL) in the data directory.
+
+It holds the catalogue the kiosk shows, with its version stamp, so the kiosk
+works offline; the sync engine will replace the catalogue through
+``replace_catalogue`` and add its own tables through ``_MIGRATIONS``.
+A store that is missing, unreadable or corrupt is moved aside and rebuilt from
+the bundled seed catalogue, with a logged warning, never a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from services.catalogue import Catalogue, CatalogueError, load_catalogue, parse_catalogue
+
+log = logging.getLogger(__name__)
+
+# Each entry upgrades the schema by one version; user_version records how far a file got.
+_MIGRATIONS = (
+    """
+    CREATE TABLE catalogue (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        document TEXT NOT NULL
+    );
+    """,
+)
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    path: Path
+    ok: bool
+    schema_version: int
+    catalogue_version: str
+    catalogue_source: str
+    catalogue_imported_at: str
+    service_count: int
+    size_bytes: int
+    rebuilt_from: Path | None  # where a corrupt file was moved to at open, if it was
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class LocalStore:
+    """Open with ``LocalStore.open(path, seed)``; safe to share between threads."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, rebuilt_from: Path | None):
+        self.path = path
+        self._db = connection
+        self._lock = threading.Lock()
+        self._rebuilt_from = rebuilt_from
+        self._catalogue: Catalogue | None = None
+
+    @classmethod
+    def open(cls, path: Path, seed: Path) -> "LocalStore":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rebuilt_from = None
+        try:
+            connection = _connect_checked(path)
+        except sqlite3.DatabaseError as exc:
+            rebuilt_from = _move_aside(path)
+            log.warning("local store %s is unreadable (%s); moved to %s and rebuilt", path, exc, rebuilt_from)
+            connection = _connect_checked(path)
+        store = cls(path, connection, rebuilt_from)
+        store._ensure_catalogue(seed)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- catalogue -------------------------------------------------------------------------------
+
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            row = self._fetch_catalogue_row()
+            if row is None:
+                raise StoreError(f"{self.path}: no catalogue stored")
+            self._catalogue = parse_catalogue(json.loads(row["document"]), f"{self.path} (stored catalogue)")
+        return self._catalogue
+
+    def replace_catalogue(self, catalogue: Catalogue, source: str) -> None:
+        """Atomically swap in a new catalogue: readers see the old one or the new one, never a mix."""
+        document = catalogue.model_dump_json()
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO catalogue (id, version, sha256, source, imported_at, document)"
+                " VALUES (1, ?, ?, ?, ?, ?)",
+                (
+                    catalogue.version,
+                    hashlib.sha256(document.encode()).hexdigest(),
+                    source,
+                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    document,
+                ),
+            )
+        self._catalogue = catalogue
+
+    def status(self) -> StoreStatus:
+        row = self._fetch_catalogue_row()
+        with self._lock:
+            schema_version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            ok = self._db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        return StoreStatus(
+            path=self.path,
+            ok=ok,
+            schema_version=schema_version,
+            catalogue_version=row["version"] if row else "",
+            catalogue_source=row["source"] if row else "",
+            catalogue_imported_at=row["imported_at"] if row else "",
+            service_count=len(self.catalogue().services) if row else 0,
+            size_bytes=sum(p.stat().st_size for p in _store_files(self.path) if p.exists()),
+            rebuilt_from=self._rebuilt_from,
+        )
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _fetch_catalogue_row(self) -> sqlite3.Row | None:
+        with self._lock:
+            return self._db.execute("SELECT * FROM catalogue WHERE id = 1").fetchone()
+
+    def _ensure_catalogue(self, seed: Path) -> None:
+        try:
+            if self._fetch_catalogue_row() is not None:
+                self.catalogue()
+                return
+            log.info("local store %s has no catalogue; importing the bundled sample %s", self.path, seed)
+        except (CatalogueError, json.JSONDecodeError) as exc:
+            log.warning("stored catalogue in %s is unusable (%s); re-importing %s", self.path, exc, seed)
+        self.replace_catalogue(load_catalogue(seed), source=f"seed:{seed.name}")
+
+
+def _connect_checked(path: Path) -> sqlite3.Connection:
+    """Open, verify and migrate; raises sqlite3.DatabaseError for a file that is not a sound database."""
+    connection = sqlite3.connect(path, check_same_thread=False, isolation_level="DEFERRED")
+    try:
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA journal_mode=WAL")
+        # FULL: a power cut right after a write never loses what the screen already confirmed.
+        connection.execute("PRAGMA synchronous=FULL")
+        result = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {result}")
+        _migrate(connection)
+    except sqlite3.DatabaseError:
+        connection.close()
+        raise
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    current = connection.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(_MIGRATIONS):
+        raise sqlite3.DatabaseError(f"schema version {current} is newer than this kiosk knows ({len(_MIGRATIONS)})")
+    for version in range(current, len(_MIGRATIONS)):
+        with connection:
+            connection.executescript(_MIGRATIONS[version])
+            connection.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def _store_files(path: Path) -> tuple[Path, ...]:
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for file in _store_files(path):
+        if file.exists():
+            file.rename(target.with_name(target.name + file.name.removeprefix(path.name)))
+    return target
