@@ -21,6 +21,12 @@ MODULE_TILES = {
 }
 
 
+def _shortened(name: str) -> str:
+    """Chips never wrap, so long (English) names are cut to fit a portrait screen in large text."""
+    limit = 16 if any("\u4e00" <= char <= "\u9fff" for char in name) else 34
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 class HomeScreen(Screen):
     # [(code, name)] of the most popular services, shown as shortcuts under the tiles.
     popular = ListProperty()
@@ -44,7 +50,7 @@ class HomeScreen(Screen):
         chips = self.ids.popular
         chips.clear_widgets()
         for code, name in self.popular:
-            chip = Factory.ChipButton(label=escape_markup(name))
+            chip = Factory.ChipButton(label=escape_markup(_shortened(name)))
             chip.code = code
             chip.bind(on_release=lambda widget: app.open_service(widget.code))
             chips.add_widget(chip)

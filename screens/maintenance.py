@@ -8,6 +8,9 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from screens.icons import ICONS
+from screens.widgets import translate_label
+
 PIN_MAX_LENGTH = 8
 
 
@@ -19,13 +22,17 @@ class MaintenanceScreen(Screen):
     report = ListProperty()
 
     def on_kv_post(self, _base_widget):
+        app = App.get_running_app()
         pad = self.ids.pin_pad
         for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "ok"):
-            button = Factory.KeyButton(label=key if key.isdigit() else "")
             if key == "clear":
-                button.icon = "\uf06e"
+                button = Factory.KeyButton(icon=ICONS["backspace"])
+                translate_label(app, button, "Delete")
             elif key == "ok":
-                button = Factory.PrimaryButton(icon="\uf5e0", font_size=button.font_size)
+                button = Factory.PrimaryButton(icon=ICONS["ok"])
+                translate_label(app, button, "Enter")
+            else:
+                button = Factory.KeyButton(label=key)
             button.bind(on_release=lambda _button, key=key: self.press(key))
             pad.add_widget(button)
         self.bind(report=self._fill_report)

@@ -87,17 +87,17 @@ class OnScreenKeyboard(BoxLayout):
                 line.add_widget(key)
             if row == self.letter_rows[-1]:
                 backspace = Factory.KeyButton(icon=ICONS["backspace"], size_hint_x=2.4)
-                _translate_label(app, backspace, "Delete")
+                translate_label(app, backspace, "Delete")
                 backspace.bind(on_release=lambda _key: self.dispatch("on_backspace"))
                 line.add_widget(backspace)
             self.add_widget(line)
         last = BoxLayout(spacing=dp(8), size_hint_y=None, height=app.theme.target)
         app.theme.bind(target=lambda _theme, value: setattr(last, "height", value))
         clear = Factory.KeyButton(icon=ICONS["clear"], size_hint_x=2)
-        _translate_label(app, clear, "Clear")
+        translate_label(app, clear, "Clear")
         clear.bind(on_release=lambda _key: self.dispatch("on_clear"))
         space = Factory.KeyButton(size_hint_x=5)
-        _translate_label(app, space, "Space")
+        translate_label(app, space, "Space")
         space.bind(on_release=lambda _key: self.dispatch("on_text", " "))
         last.add_widget(clear)
         last.add_widget(space)
@@ -115,7 +115,7 @@ class OnScreenKeyboard(BoxLayout):
         pass
 
 
-def _translate_label(app, button, message: str) -> None:
+def translate_label(app, button, message: str) -> None:
     """Keep a button built in Python translated, as a .kv rule with tr._ would be."""
     button.label = app.tr._(message)
     app.tr.fbind("_", lambda *_: setattr(button, "label", app.tr._(message)))

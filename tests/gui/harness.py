@@ -1,0 +1,140 @@
+"""Runs one GUI scenario against the real KioskApp in this process (a Kivy App runs once per process).
+
+Usage: python tests/gui/harness.py SCENARIO RESULT_JSON WIDTHxHEIGHT
+A scenario is a generator taking a ``Driver``; it yields seconds to wait (the Kivy
+clock keeps running meanwhile) and records what it saw in ``driver.results``.
+Touches go through the window's real input path as ``UnitTestTouch`` events.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+class Driver:
+    def __init__(self, app):
+        self.app = app
+        self.results: dict = {}
+
+    # -- finding widgets ---------------------------------------------------------------------
+
+    def widgets(self, predicate):
+        from kivy.core.window import Window
+
+        found = []
+        for top in Window.children:
+            found.extend(w for w in top.walk(restrict=True) if predicate(w) and self._shown(w))
+        return found
+
+    def find(self, predicate, what: str):
+        matches = self.widgets(predicate)
+        if not matches:
+            raise AssertionError(f"no visible widget: {what}")
+        return matches[0]
+
+    def button(self, label: str):
+        return self.find(lambda w: getattr(w, "label", None) == label and hasattr(w, "trigger_action"), f"button {label!r}")
+
+    def tile(self, title: str):
+        return self.find(lambda w: type(w).__name__ in ("Tile", "GridTile") and w.title == title, f"tile {title!r}")
+
+    def texts(self) -> list[str]:
+        """What a visitor can read: button labels without their icon markup, and label texts."""
+        shown = self.widgets(lambda w: isinstance(getattr(w, "text", None), str) and w.text)
+        return [getattr(w, "label", None) or w.text for w in shown]
+
+    @staticmethod
+    def _shown(widget) -> bool:
+        from kivy.core.window import Window
+
+        node = widget
+        while node is not None and node is not Window:
+            if getattr(node, "opacity", 1) == 0 or getattr(node, "disabled", False):
+                return False
+            parent = node.parent
+            # Screens other than the current one are detached by the ScreenManager.
+            node = parent
+        x, y = widget.to_window(*widget.center)
+        return 0 <= x <= Window.width and 0 <= y <= Window.height
+
+    # -- input ---------------------------------------------------------------------------------
+
+    def tap(self, widget):
+        from kivy.tests.common import UnitTestTouch
+
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def press_at(self, x, y):
+        from kivy.tests.common import UnitTestTouch
+
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        return touch
+
+
+def _load_scenario(name):
+    import scenarios
+
+    return getattr(scenarios, name)
+
+
+def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
+    from kiosk.bootstrap import configure_kivy
+    from services import paths
+
+    data_dir = paths.data_dir()
+    configure_kivy(data_dir, windowed_size=size)
+
+    from kivy.clock import Clock
+
+    from kiosk.app import KioskApp
+    from kiosk.cli import open_store
+    from services.settings import load_settings
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    scenario = _load_scenario(name)
+    store = open_store()
+    app = KioskApp(load_settings(paths.settings_file()), store, data_dir)
+    driver = Driver(app)
+    outcome = {"ok": False}
+
+    def advance(_dt=0):
+        try:
+            wait = next(steps)
+        except StopIteration:
+            outcome["ok"] = True
+            app.stop()
+            return
+        except Exception:
+            outcome["error"] = traceback.format_exc()
+            app.stop()
+            return
+        Clock.schedule_once(advance, wait or 0)
+
+    def start(_app):
+        global steps
+        steps = scenario(driver)
+        Clock.schedule_once(advance, 1.0)
+
+    app.bind(on_start=start)
+    app.run()
+    store.close()
+    outcome["results"] = driver.results
+    result_path.write_text(json.dumps(outcome, ensure_ascii=False, default=str))
+    return 0 if outcome["ok"] else 1
+
+
+steps = None
+
+if __name__ == "__main__":
+    width, height = (int(v) for v in sys.argv[3].split("x"))
+    raise SystemExit(main(sys.argv[1], Path(sys.argv[2]), (width, height)))

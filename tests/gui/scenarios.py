@@ -1,0 +1,198 @@
+"""GUI scenarios, each run in its own process by harness.py against the real app and window.
+
+They record what they observe; the assertions live in test_gui.py, so a failure
+report shows what the screen really showed.
+"""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+
+TRANSITION = 0.6
+
+
+def find_service_by_search(driver):
+    """home -> guide -> search 'sbk' typed on the on-screen keyboard -> detail, with QR and print."""
+    app, results = driver.app, driver.results
+    results["start_screen"] = app.current_screen
+    driver.tap(driver.tile("政务服务指南"))
+    yield TRANSITION
+    results["after_tile"] = app.current_screen
+    driver.tap(driver.find(lambda w: type(w).__name__ == "SearchField", "search field"))
+    yield TRANSITION
+    results["after_search_field"] = app.current_screen
+    for letter in "sbk":
+        driver.tap(driver.button(letter))
+        yield 0.05
+    yield 0.3
+    search = app.screens["search"]
+    results["query"] = search.query
+    results["result_titles"] = [row["title"] for row in search.rows]
+    first = search.rows[0]["code"]
+    row = driver.find(lambda w: type(w).__name__ == "ServiceRow" and w.code == first, f"result row {first}")
+    driver.tap(row)
+    yield TRANSITION
+    detail = app.screens["detail"]
+    results["after_row"] = app.current_screen
+    results["detail_code"] = detail.service.code if detail.service else None
+    results["qr_url"] = detail.qr_url
+    results["online_url"] = detail.service.online_url
+    qr_widget = driver.find(lambda w: type(w).__name__ == "Image" and w.texture is not None and w.texture is detail.qr_texture, "QR image")
+    results["qr_widget_size"] = list(qr_widget.size)
+    results["qr_pixels"] = _qr_pixels_match(detail.qr_texture, detail.qr_url)
+    results["guide_texts"] = driver.texts()
+
+    driver.tap(driver.button("打印办事指南"))
+    yield 1.5
+    printed = app.data_dir / app.kiosk_settings.printer.simulator_file
+    results["printed"] = printed.read_text(encoding="utf-8") if printed.exists() else ""
+
+    # Idle: no touch for timeout_seconds -> warning with a countdown; after warning_seconds -> wiped and home.
+    idle = app.kiosk_settings.idle
+    yield idle.timeout_seconds + 2
+    results["warning_shown"] = app._idle_warning is not None
+    results["warning_texts"] = [t for t in driver.texts() if "还在使用" in t]
+    results["screen_during_warning"] = app.current_screen
+    yield idle.warning_seconds + 1
+    results["after_idle_screen"] = app.current_screen
+    results["after_idle_query"] = search.query
+    results["after_idle_rows"] = len(search.rows)
+    results["after_idle_detail"] = detail.service.code if detail.service else None
+    results["after_idle_warning_open"] = app._idle_warning is not None
+
+
+def _qr_pixels_match(texture, url) -> bool:
+    """The texture on screen holds exactly the QR code of the URL (compared pixel by pixel)."""
+    from PIL import Image
+
+    from services.qr import qr_image
+
+    expected = qr_image(url, box_size=4, border=1).convert("RGBA").transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    return list(texture.size) == list(expected.size) and texture.pixels == expected.tobytes()
+
+
+def idle_warning_one_touch_carries_on(driver):
+    app, results = driver.app, driver.results
+    app.open_search()
+    yield TRANSITION
+    for letter in "gjj":
+        driver.tap(driver.button(letter))
+        yield 0.05
+    yield app.kiosk_settings.idle.timeout_seconds + 2
+    results["warning_shown"] = app._idle_warning is not None
+    driver.tap(driver.button("继续使用"))
+    yield 0.5
+    results["warning_after_touch"] = app._idle_warning is not None
+    results["screen"] = app.current_screen
+    results["query"] = app.screens["search"].query
+
+
+def language_toggle(driver):
+    app, results = driver.app, driver.results
+    results["zh_texts"] = driver.texts()
+    driver.tap(driver.button("English"))
+    yield 0.5
+    results["en_texts"] = driver.texts()
+    driver.tap(driver.tile("Service guide"))
+    yield TRANSITION
+    results["guide_en_texts"] = driver.texts()
+    driver.tap(driver.button("中文"))
+    yield 0.5
+    results["guide_zh_texts"] = driver.texts()
+    driver.tap(driver.button("大字模式"))
+    yield 0.3
+    results["elder_mode"] = app.elder_mode
+    results["body_size_elder"] = app.theme.body
+    driver.tap(driver.button("标准字号"))
+    yield 0.3
+    results["body_size_normal"] = app.theme.body
+
+
+def maintenance_long_press_and_quit(driver):
+    app, results = driver.app, driver.results
+    touch = driver.press_at(20, 20)  # bottom-left corner
+    yield app.kiosk_settings.maintenance.long_press_seconds + 0.5
+    touch.touch_up()
+    yield TRANSITION
+    results["after_long_press"] = app.current_screen
+    screen = app.screens["maintenance"]
+    for digit in "1111":
+        driver.tap(driver.button(digit))
+    driver.tap(driver.button("确定"))
+    yield 0.5
+    results["wrong_pin_message"] = screen.message
+    results["unlocked_after_wrong"] = screen.unlocked
+    for digit in "2468":
+        driver.tap(driver.button(digit))
+    driver.tap(driver.button("确定"))
+    yield 0.5
+    results["unlocked"] = screen.unlocked
+    results["report"] = dict(screen.report)
+    # Quitting stops the app inside this tap; the harness then records a clean exit.
+    driver.tap(driver.button("退出程序"))
+
+
+def lockdown_refuses_to_leave(driver):
+    from kivy.core.window import Window
+
+    app, results = driver.app, driver.results
+    results["close_refused"] = bool(Window.dispatch("on_request_close"))
+    Window.dispatch("on_keyboard", 27, 0, "", [])
+    Window.dispatch("on_key_down", 282, 0, "", [])  # F1: Kivy's settings panel
+    yield 0.5
+    results["running_after_escape"] = app.root is not None and app.current_screen == "home"
+    results["settings_panel"] = app._app_settings is not None
+    from kivy.config import Config
+
+    results["show_cursor"] = Config.get("graphics", "show_cursor")
+    results["mouse"] = Config.get("input", "mouse")
+
+
+def real_x_click_opens_guide(driver):
+    """A click from xdotool travels X -> SDL2 -> Kivy, like a touch on the panel."""
+    from kivy.core.window import Window
+
+    app, results = driver.app, driver.results
+    tile = driver.tile("政务服务指南")
+    x, y = tile.to_window(*tile.center)
+    # X counts y from the top; the window sits at the screen's top-left corner.
+    subprocess.run(["xdotool", "mousemove", str(int(x)), str(int(Window.height - y))], check=True)
+    yield 0.3
+    subprocess.run(["xdotool", "click", "1"], check=True)
+    yield TRANSITION + 0.4
+    results["after_click"] = app.current_screen
+
+
+def memory_stays_flat_while_cycling_screens(driver):
+    import psutil
+
+    app, results = driver.app, driver.results
+    codes = [s.code for s in app.catalogue.services[:40]]
+    departments = [d.id for d in app.catalogue.departments]
+    process = psutil.Process()
+
+    def one_round():
+        for code in codes:
+            app.open_service(code)
+            yield 0.02
+        for department in departments:
+            app.open_service_list("department", department)
+            yield 0.02
+        app.open_search()
+        for query in ("sbk", "gongjijin", "社保", "pension", "zzzzq"):
+            app.screens["search"].query = query
+            yield 0.02
+        app.toggle_language()
+        yield 0.05
+        app.open_guide("life_events")
+        yield 0.02
+        app.reset_session()
+        yield 0.05
+
+    rss = []
+    for _round in range(12):
+        yield from one_round()
+        gc.collect()
+        rss.append(process.memory_info().rss)
+    results["rss"] = rss

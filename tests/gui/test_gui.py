@@ -1,0 +1,88 @@
+"""The real kiosk window under Xvfb, driven with touches (UnitTestTouch) and one real X click (xdotool)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+SAMPLE = json.loads((Path(__file__).resolve().parents[2] / "config/catalogue/sample.json").read_text(encoding="utf-8"))
+NAMES = {service["code"]: service["name"]["zh"] for service in SAMPLE["services"]}
+
+
+def test_find_a_service_by_initials_take_the_qr_and_idle_wipes_it(run_scenario):
+    seen = run_scenario("find_service_by_search", idle_timeout=15)
+    assert seen["start_screen"] == "home"
+    assert seen["after_tile"] == "guide"
+    assert seen["after_search_field"] == "search"
+    assert seen["query"] == "sbk"
+    assert "社会保障卡" in seen["result_titles"][0]
+    assert seen["after_row"] == "detail"
+    assert NAMES[seen["detail_code"]] == seen["result_titles"][0]
+    # The QR on screen encodes the service's online guide, pixel for pixel, and is large enough to scan.
+    assert seen["qr_url"] == seen["online_url"]
+    assert seen["qr_pixels"] is True
+    assert min(seen["qr_widget_size"]) >= 300
+    assert any("申请材料" in text for text in seen["guide_texts"])
+    assert NAMES[seen["detail_code"]] in seen["printed"]
+    # Idle: a visible warning first, then home with everything entered wiped.
+    assert seen["warning_shown"] is True
+    assert seen["warning_texts"], "the warning says what is happening"
+    assert seen["screen_during_warning"] == "detail"
+    assert seen["after_idle_screen"] == "home"
+    assert seen["after_idle_query"] == ""
+    assert seen["after_idle_rows"] == 0
+    assert seen["after_idle_detail"] is None
+    assert seen["after_idle_warning_open"] is False
+
+
+def test_one_touch_on_the_idle_warning_carries_on(run_scenario):
+    seen = run_scenario("idle_warning_one_touch_carries_on", idle_timeout=15)
+    assert seen["warning_shown"] is True
+    assert seen["warning_after_touch"] is False
+    assert seen["screen"] == "search"
+    assert seen["query"] == "gjj"
+
+
+def test_language_toggle_switches_visible_text_live(run_scenario):
+    seen = run_scenario("language_toggle", size="1920x1080")
+    assert "政务服务指南" in seen["zh_texts"] and "Service guide" not in seen["zh_texts"]
+    assert "Service guide" in seen["en_texts"] and "政务服务指南" not in seen["en_texts"]
+    assert "By department" in seen["guide_en_texts"]
+    assert "按部门" in seen["guide_zh_texts"] and "By department" not in seen["guide_zh_texts"]
+    assert seen["elder_mode"] is True
+    assert seen["body_size_elder"] > seen["body_size_normal"]
+
+
+def test_long_press_in_the_corner_and_pin_open_maintenance_and_quit(run_scenario):
+    seen = run_scenario("maintenance_long_press_and_quit")
+    assert seen["after_long_press"] == "maintenance"
+    assert seen["unlocked_after_wrong"] is False
+    assert seen["wrong_pin_message"]
+    assert seen["unlocked"] is True
+    assert seen["report"]["终端名称"] == "T1 大堂 1 号机"
+    assert "正常" in seen["report"]["本地数据库"]
+
+
+def test_window_refuses_close_escape_and_settings_panel(run_scenario):
+    seen = run_scenario("lockdown_refuses_to_leave")
+    assert seen["close_refused"] is True
+    assert seen["running_after_escape"] is True
+    assert seen["settings_panel"] is False
+    assert seen["show_cursor"] == "0"
+    assert "disable_multitouch" in seen["mouse"]
+
+
+def test_a_real_x_click_reaches_the_kiosk(run_scenario):
+    seen = run_scenario("real_x_click_opens_guide")
+    assert seen["after_click"] == "guide"
+
+
+def test_memory_stays_flat_while_cycling_screens(run_scenario):
+    """The kiosk runs for months: after warm-up, cycling every screen must not keep growing memory."""
+    rss = run_scenario("memory_stays_flat_while_cycling_screens")["rss"]
+    # Caches (glyphs, textures) fill during the first rounds; after that memory must plateau.
+    settled, last = max(rss[5:8]), max(rss[-3:])
+    growth_mb = (last - settled) / 2**20
+    assert growth_mb < 8, f"resident memory still grows after warm-up: +{growth_mb:.1f} MB; per round: {rss}"
