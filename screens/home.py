@@ -35,7 +35,7 @@ class HomeScreen(Screen):
 
     def on_kv_post(self, _base_widget):
         self.bind(popular=self._rebuild, modules=self._rebuild)
-        App.get_running_app().bind(lang=self._rebuild)
+        App.get_running_app().bind(lang=self._rebuild, elder_mode=self._rebuild)
 
     def _rebuild(self, *_args):
         app = App.get_running_app()
@@ -49,7 +49,9 @@ class HomeScreen(Screen):
             tiles.add_widget(tile)
         chips = self.ids.popular
         chips.clear_widgets()
-        for code, name in self.popular:
+        # Large text leaves room for fewer shortcuts on a portrait screen.
+        shown = self.popular[:4] if app.elder_mode else self.popular
+        for code, name in shown:
             chip = Factory.ChipButton(label=escape_markup(_shortened(name)))
             chip.code = code
             chip.bind(on_release=lambda widget: app.open_service(widget.code))
