@@ -82,7 +82,6 @@ class KioskApp(App):
         self.catalogue: Catalogue = store.catalogue()
         self.search_index = SearchIndex(self.catalogue)
         self.idle = IdleMonitor(settings.idle.timeout_seconds, settings.idle.warning_seconds)
-        self.printer = make_printer(settings.printer, data_dir)
         self.theme = Theme()
         self.tr = Translator(settings.display.languages)
         self.lang = settings.display.default_language

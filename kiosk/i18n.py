@@ -1,7 +1,7 @@
 """gettext translations that switch live.
 
-``tr._("Service guide")`` in a .kv rule re-evaluates when ``tr.lang`` changes:
-Kivy's rule compiler binds to ``tr._`` through ``fbind``, which we answer by
+``tr._("Service guide")`` (or ``tr.ngettext``) in a .kv rule re-evaluates when
+``tr.lang`` changes: Kivy's rule compiler binds to ``tr._`` through ``fbind``, which we answer by
 keeping the binding and calling it back on every switch (the pattern of the
 Kivy i18n example). Screens are built once and live as long as the app, so the
 list of bindings does not grow while the kiosk runs.
@@ -17,6 +17,8 @@ from kivy.properties import StringProperty
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "kiosk"
+# Methods a .kv rule may call; rules using them are re-evaluated when the language changes.
+TRANSLATING_METHODS = ("_", "ngettext")
 
 
 def N_(message: str) -> str:
@@ -60,14 +62,14 @@ class Translator(EventDispatcher):
         return self._catalogues[self.lang].ngettext(singular, plural, count)
 
     def fbind(self, name, func, *args, **kwargs):
-        if name == "_":
+        if name in TRANSLATING_METHODS:
             self._next_uid += 1
             self._observers[self._next_uid] = (func, args)
             return self._next_uid
         return super().fbind(name, func, *args, **kwargs)
 
     def unbind_uid(self, name, uid):
-        if name == "_":
+        if name in TRANSLATING_METHODS:
             self._observers.pop(uid, None)
             return
         super().unbind_uid(name, uid)

@@ -95,6 +95,7 @@ def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
     configure_kivy(data_dir, windowed_size=size)
 
     from kivy.clock import Clock
+    from kivy.core.window import Window
 
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
@@ -120,12 +121,14 @@ def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
             return
         Clock.schedule_once(advance, wait or 0)
 
-    def start(_app):
+    def start(*_args):
+        # After the first frame is on screen, not at on_start: a cold start can take seconds to lay out.
         global steps
+        Window.unbind(on_flip=start)
         steps = scenario(driver)
-        Clock.schedule_once(advance, 1.0)
+        Clock.schedule_once(advance, 1.5)
 
-    app.bind(on_start=start)
+    Window.bind(on_flip=start)
     app.run()
     store.close()
     outcome["results"] = driver.results

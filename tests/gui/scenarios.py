@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import subprocess
 
-TRANSITION = 0.6
+TRANSITION = 1.0
 
 
 def find_service_by_search(driver):
@@ -191,7 +191,7 @@ def memory_stays_flat_while_cycling_screens(driver):
         yield 0.05
 
     rss = []
-    for _round in range(12):
+    for _round in range(16):
         yield from one_round()
         gc.collect()
         rss.append(process.memory_info().rss)

@@ -82,7 +82,8 @@ def test_a_real_x_click_reaches_the_kiosk(run_scenario):
 def test_memory_stays_flat_while_cycling_screens(run_scenario):
     """The kiosk runs for months: after warm-up, cycling every screen must not keep growing memory."""
     rss = run_scenario("memory_stays_flat_while_cycling_screens")["rss"]
-    # Caches (glyphs, textures) fill during the first rounds; after that memory must plateau.
-    settled, last = max(rss[5:8]), max(rss[-3:])
-    growth_mb = (last - settled) / 2**20
-    assert growth_mb < 8, f"resident memory still grows after warm-up: +{growth_mb:.1f} MB; per round: {rss}"
+    # Caches (glyphs, textures, the allocator's arenas) fill and swing during the first half;
+    # a leak shows as the second half climbing above the first half's peak.
+    half = len(rss) // 2
+    growth_mb = (max(rss[half:]) - max(rss[:half])) / 2**20
+    assert growth_mb < 6, f"resident memory still grows after warm-up: +{growth_mb:.1f} MB; per round: {rss}"
