@@ -25,9 +25,10 @@ def verify_pin(pin: str, pin_hash: str) -> bool:
         scheme, log2_n, r, p, salt, expected = pin_hash.split("$")
         if scheme != "scrypt":
             return False
+        expected_digest = base64.b64decode(expected, validate=True)
         digest = hashlib.scrypt(
-            pin.encode(), salt=base64.b64decode(salt), n=2 ** int(log2_n), r=int(r), p=int(p), dklen=32
+            pin.encode(), salt=base64.b64decode(salt, validate=True), n=2 ** int(log2_n), r=int(r), p=int(p), dklen=32
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, MemoryError):  # binascii.Error is a ValueError
         return False
-    return hmac.compare_digest(digest, base64.b64decode(expected))
+    return hmac.compare_digest(digest, expected_digest)

@@ -60,7 +60,8 @@ class LocalStore:
     def __init__(self, path: Path, connection: sqlite3.Connection, rebuilt_from: Path | None):
         self.path = path
         self._db = connection
-        self._lock = threading.Lock()
+        # Re-entrant: status() reads the row and the parsed catalogue as one consistent pair.
+        self._lock = threading.RLock()
         self._rebuilt_from = rebuilt_from
         self._catalogue: Catalogue | None = None
 
@@ -85,12 +86,13 @@ class LocalStore:
     # -- catalogue -------------------------------------------------------------------------------
 
     def catalogue(self) -> Catalogue:
-        if self._catalogue is None:
-            row = self._fetch_catalogue_row()
-            if row is None:
-                raise StoreError(f"{self.path}: no catalogue stored")
-            self._catalogue = parse_catalogue(json.loads(row["document"]), f"{self.path} (stored catalogue)")
-        return self._catalogue
+        with self._lock:
+            if self._catalogue is None:
+                row = self._fetch_catalogue_row()
+                if row is None:
+                    raise StoreError(f"{self.path}: no catalogue stored")
+                self._catalogue = parse_catalogue(json.loads(row["document"]), f"{self.path} (stored catalogue)")
+            return self._catalogue
 
     def replace_catalogue(self, catalogue: Catalogue, source: str) -> None:
         """Atomically swap in a new catalogue: readers see the old one or the new one, never a mix."""
@@ -107,11 +109,12 @@ class LocalStore:
                     document,
                 ),
             )
-        self._catalogue = catalogue
+            self._catalogue = catalogue
 
     def status(self) -> StoreStatus:
-        row = self._fetch_catalogue_row()
         with self._lock:
+            row = self._fetch_catalogue_row()
+            service_count = len(self.catalogue().services) if row else 0
             schema_version = self._db.execute("PRAGMA user_version").fetchone()[0]
             ok = self._db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         return StoreStatus(
@@ -121,7 +124,7 @@ class LocalStore:
             catalogue_version=row["version"] if row else "",
             catalogue_source=row["source"] if row else "",
             catalogue_imported_at=row["imported_at"] if row else "",
-            service_count=len(self.catalogue().services) if row else 0,
+            service_count=service_count,
             size_bytes=sum(p.stat().st_size for p in _store_files(self.path) if p.exists()),
             rebuilt_from=self._rebuilt_from,
         )
