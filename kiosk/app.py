@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import signal
 import threading
 import time
 from datetime import datetime
@@ -99,6 +100,9 @@ class KioskApp(App):
         LabelBase.register(DEFAULT_FONT, str(font.regular), fn_bold=str(font.bold))
         LabelBase.register("Icons", str(ICON_FONT))
         lockdown.lock_window(Window)
+        # SDL turns SIGTERM into a close request, which the lock-down refuses; a service manager
+        # stopping the kiosk must still get a clean exit.
+        signal.signal(signal.SIGTERM, self._on_terminate)
         Window.bind(on_touch_down=self._on_activity, on_key_down=self._on_activity, size=self._on_window_size)
         self._on_window_size(Window, Window.size)
 
@@ -137,6 +141,10 @@ class KioskApp(App):
     def _on_first_frame(self, *_args):
         Window.unbind(on_flip=self._on_first_frame)
         log.info("first frame of home screen shown")
+
+    def _on_terminate(self, _signum, _frame):
+        log.info("SIGTERM: stopping the kiosk")
+        Clock.schedule_once(lambda _dt: self.stop())
 
     def open_settings(self, *_args):
         # F1 and the Kivy settings panel are never available on a kiosk.

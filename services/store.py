@@ -68,15 +68,21 @@ class LocalStore:
     @classmethod
     def open(cls, path: Path, seed: Path) -> "LocalStore":
         path.parent.mkdir(parents=True, exist_ok=True)
-        rebuilt_from = None
         try:
-            connection = _connect_checked(path)
+            return cls._open(path, seed, rebuilt_from=None)
         except sqlite3.DatabaseError as exc:
-            rebuilt_from = _move_aside(path)
-            log.warning("local store %s is unreadable (%s); moved to %s and rebuilt", path, exc, rebuilt_from)
-            connection = _connect_checked(path)
-        store = cls(path, connection, rebuilt_from)
-        store._ensure_catalogue(seed)
+            moved_to = _move_aside(path)
+            log.warning("local store %s is unreadable (%s); moved to %s and rebuilt", path, exc, moved_to)
+            return cls._open(path, seed, rebuilt_from=moved_to)
+
+    @classmethod
+    def _open(cls, path: Path, seed: Path, rebuilt_from: Path | None) -> "LocalStore":
+        store = cls(path, _connect_checked(path), rebuilt_from)
+        try:
+            store._ensure_catalogue(seed)
+        except sqlite3.DatabaseError:
+            store.close()
+            raise
         return store
 
     def close(self) -> None:

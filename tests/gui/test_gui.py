@@ -87,3 +87,32 @@ def test_memory_stays_flat_while_cycling_screens(run_scenario):
     half = len(rss) // 2
     growth_mb = (max(rss[half:]) - max(rss[:half])) / 2**20
     assert growth_mb < 6, f"resident memory still grows after warm-up: +{growth_mb:.1f} MB; per round: {rss}"
+
+
+def test_sigterm_stops_the_kiosk_cleanly(display, tmp_path):
+    """A service manager stops the kiosk with SIGTERM, which SDL would otherwise turn into a refused close."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ, DISPLAY=display, KIOSK_DATA_DIR=str(tmp_path))
+    kiosk = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "run", "--windowed", "1080x1920"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        shown = False
+        for line in kiosk.stderr:
+            shown = "first frame of home screen shown" in line
+            if shown or time.monotonic() > deadline:
+                break
+        assert shown, "the kiosk never showed its home screen"
+        assert kiosk.poll() is None
+        kiosk.send_signal(signal.SIGTERM)
+        assert kiosk.wait(timeout=30) == 0
+    finally:
+        if kiosk.poll() is None:
+            kiosk.kill()

@@ -134,6 +134,17 @@ def test_unusable_stored_catalogue_is_reseeded_with_a_warning(open_store, store_
     assert any(str(store_path) in r.getMessage() for r in warnings), caplog.text
 
 
+def test_store_missing_its_catalogue_table_is_moved_aside_and_rebuilt(open_store, store_path, seed):
+    open_store().close()
+    _sql(store_path, "DROP TABLE catalogue")
+
+    status = open_store().status()
+
+    assert status.rebuilt_from is not None and status.rebuilt_from.exists()
+    assert status.ok
+    assert status.catalogue_version == _seed_version(seed)
+
+
 def test_store_from_a_newer_schema_is_moved_aside_and_rebuilt(open_store, store_path, seed):
     open_store().close()
     _sql(store_path, "PRAGMA user_version = 99")
