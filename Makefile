@@ -3,8 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages the kiosk and its tests need: a virtual X display, OpenGL (Mesa) for Kivy, xdotool for real clicks.
-SYSTEM_PACKAGES := xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1
+# Debian packages the kiosk and its tests need: a virtual X display, OpenGL (Mesa) for Kivy, xdotool for real
+# clicks, PostgreSQL (the server's scale path; the tests start a private cluster of their own).
+SYSTEM_PACKAGES := xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 postgresql
 DEMO_DATA := .demo-data
 # `make demo WINDOWED=1080x1920` opens a window of that size instead of full screen.
 WINDOWED ?=

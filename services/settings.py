@@ -6,7 +6,9 @@ strict: unknown keys are errors, and every error names the offending key.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
@@ -87,6 +89,71 @@ class GuideSettings(_Section):
         return value
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class OpeningHours(_Section):
+    """When visitors may use the kiosk; outside these hours it shows a closed screen (and still syncs).
+
+    ``weekly`` maps a weekday to spans like "08:30-12:00"; a day that is missing is closed all day.
+    """
+
+    enabled: bool = False
+    weekly: dict[Weekday, tuple[str, ...]] = Field(
+        default_factory=lambda: {day: ("08:30-17:30",) for day in WEEKDAYS[:5]}
+    )
+    closed_dates: tuple[date, ...] = ()
+
+    @field_validator("weekly")
+    @classmethod
+    def _spans_are_times(cls, weekly: dict) -> dict:
+        for day, spans in weekly.items():
+            for span in spans:
+                match = _SPAN.match(span)
+                if not match or match.group(1, 2) >= match.group(3, 4):
+                    raise ValueError(f"{day}: {span!r} is not a span like 08:30-17:30")
+        return weekly
+
+    def is_open(self, at: datetime) -> bool:
+        if not self.enabled:
+            return True
+        if at.date() in self.closed_dates:
+            return False
+        now = at.time()
+        for span in self.weekly.get(WEEKDAYS[at.weekday()], ()):
+            start, end = span.split("-")
+            if time.fromisoformat(start) <= now and (end == "24:00" or now < time.fromisoformat(end)):
+                return True
+        return False
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class LogSettings(_Section):
+    level: LogLevel = "INFO"
+    # A raised level for remote troubleshooting that lapses by itself at ``raised_until``.
+    raised_level: LogLevel | None = None
+    raised_until: datetime | None = None
+
+    def effective_level(self, now: datetime) -> LogLevel:
+        if self.raised_level and self.raised_until and now < self.raised_until:
+            return self.raised_level
+        return self.level
+
+
+class SyncSettings(_Section):
+    # Seconds between calls to the server; each wait carries +-10 % jitter so a fleet spreads out.
+    heartbeat_seconds: int = Field(default=30, ge=5, le=3600)
+    batch_size: int = Field(default=100, ge=1, le=500)
+    connect_timeout_seconds: float = Field(default=5.0, ge=0.5, le=60)
+    read_timeout_seconds: float = Field(default=15.0, ge=1, le=120)
+    # Exponential backoff after failures, capped here.
+    max_backoff_seconds: int = Field(default=300, ge=10, le=3600)
+
+
 class KioskSettings(_Section):
     terminal: TerminalSettings
     display: DisplaySettings = DisplaySettings()
@@ -96,6 +163,9 @@ class KioskSettings(_Section):
     printer: PrinterSettings = PrinterSettings()
     guide: GuideSettings = GuideSettings()
     announcements: tuple[Text, ...] = ()
+    hours: OpeningHours = OpeningHours()
+    log: LogSettings = LogSettings()
+    sync: SyncSettings = SyncSettings()
 
 
 class SettingsError(ValueError):
@@ -114,11 +184,36 @@ def parse_settings(data: dict, source: str) -> KioskSettings:
 
 
 def load_settings(path: Path) -> KioskSettings:
+    return parse_settings(read_settings_document(path), str(path))
+
+
+def read_settings_document(path: Path) -> dict:
+    """The TOML file as a plain dict, not yet validated (remote layers are merged onto it)."""
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except FileNotFoundError:
         raise SettingsError(f"{path}: settings file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
-    return parse_settings(data, str(path))
+
+
+def merge_layers(*layers: dict) -> dict:
+    """Deep-merge settings layers, later ones winning: tables merge key by key, any other value
+    (lists included) replaces the one below, and ``None`` removes a key so the lower layer shows again."""
+    merged: dict = {}
+    for layer in layers:
+        merged = _merge(merged, layer)
+    return merged
+
+
+def _merge(base: dict, layer: dict) -> dict:
+    result = dict(base)
+    for key, value in layer.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = value
+    return result

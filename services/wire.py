@@ -1,0 +1,303 @@
+"""What travels between a kiosk and the central server: the one set of wire models both sides import.
+
+The server (``server/``) declares its routes with these models; the kiosk's sync client
+(``services/sync``) builds and parses requests with them. Paths are under ``API_PREFIX``;
+docs/sync-protocol.md describes the exchange. Field limits here are the server's limits too,
+so a kiosk never sends something the server is bound to refuse.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.catalogue import Text
+
+API_PREFIX = "/api/v1"
+# Terminal and admin calls carry "Authorization: Bearer <token>".
+TERMINAL_TOKEN_PREFIX = "kt_"
+ADMIN_TOKEN_PREFIX = "ka_"
+ENROLMENT_CODE_PATTERN = r"^[A-Z2-9]{4}-[A-Z2-9]{4}$"
+PAIRING_CODE_PATTERN = r"^[0-9]{6}$"
+MAX_BATCH_RECORDS = 500
+MAX_RECORD_PAYLOAD_BYTES = 16_384
+MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024
+
+
+class WireModel(BaseModel):
+    # Unknown fields are ignored, so an older kiosk keeps talking to a newer server and back.
+    model_config = ConfigDict(extra="ignore")
+
+
+# -- enrolment -----------------------------------------------------------------------------------
+
+
+class EnrolmentRedeem(WireModel):
+    """A kiosk trades the one-time code an administrator gave for its own credential."""
+
+    code: str = Field(pattern=ENROLMENT_CODE_PATTERN)
+    app_version: str = Field(max_length=40)
+
+
+class TerminalCredential(WireModel):
+    """Handed out once; the server keeps only a hash of ``token``."""
+
+    terminal_id: int
+    token: str
+    name: str
+    location: str
+
+
+class PairingStart(WireModel):
+    """An unenrolled kiosk shows ``code`` on screen; an administrator approves that code on the server.
+
+    Only a caller that knows ``secret`` (never shown on screen) can collect the credential.
+    """
+
+    code: str = Field(pattern=PAIRING_CODE_PATTERN)
+    secret: str = Field(min_length=32, max_length=128)
+    app_version: str = Field(max_length=40)
+
+
+class PairingPoll(WireModel):
+    secret: str = Field(min_length=32, max_length=128)
+
+
+class PairingState(WireModel):
+    status: Literal["pending", "approved", "rejected", "expired"]
+    # Present once, on the first poll after approval.
+    credential: TerminalCredential | None = None
+
+
+# -- configuration and catalogue -----------------------------------------------------------------
+
+
+class TerminalConfig(WireModel):
+    """The terminal's effective settings: every layer merged, a complete ``KioskSettings`` document."""
+
+    version: int
+    etag: str
+    settings: dict[str, Any]
+
+
+# -- heartbeat -----------------------------------------------------------------------------------
+
+PeripheralState = Literal["ok", "absent", "error", "disabled"]
+
+
+class CommandOutcome(WireModel):
+    command_id: int
+    ok: bool
+    detail: str = Field(default="", max_length=2000)
+
+
+class Heartbeat(WireModel):
+    app_version: str = Field(max_length=40)
+    uptime_seconds: float = Field(ge=0)
+    last_sync_at: datetime | None = None
+    outbox_depth: int = Field(ge=0)
+    parked_count: int = Field(default=0, ge=0)
+    free_disk_bytes: int = Field(ge=0)
+    peripherals: dict[str, PeripheralState] = Field(default_factory=dict, max_length=16)
+    current_screen: str = Field(default="", max_length=40)
+    config_version: int | None = None
+    # Why the newest configuration was refused locally; the terminal keeps running the last good one.
+    config_error: str | None = Field(default=None, max_length=4000)
+    catalogue_version: str = Field(default="", max_length=64)
+    last_command: CommandOutcome | None = None
+    log_level: str = Field(default="INFO", max_length=10)
+    in_service: bool = True
+
+
+class HeartbeatReply(WireModel):
+    server_time: datetime
+    # Already jittered by the server: the kiosk waits this long before the next call.
+    next_poll_seconds: float
+    config_version: int
+    config_etag: str
+    catalogue_etag: str
+    commands_pending: int
+
+
+# -- remote commands -----------------------------------------------------------------------------
+
+CommandKind = Literal[
+    "sync_now", "reload_config", "restart", "screenshot", "show_message", "out_of_service", "in_service"
+]
+
+
+class ShowMessageArgs(WireModel):
+    text: Text
+    seconds: int = Field(default=30, ge=5, le=3600)
+
+
+class OutOfServiceArgs(WireModel):
+    message: Text | None = None
+
+
+class CommandRequest(WireModel):
+    """An administrator queues a command; it waits for the terminal's next poll until ``ttl_seconds``."""
+
+    kind: CommandKind
+    args: dict[str, Any] = Field(default_factory=dict)
+    ttl_seconds: int = Field(default=900, ge=10, le=86_400)
+
+
+class Command(WireModel):
+    id: int
+    kind: CommandKind
+    args: dict[str, Any]
+    created_at: datetime
+    expires_at: datetime
+
+
+class CommandStatus(Command):
+    status: Literal["pending", "delivered", "done", "failed", "expired"]
+    delivered_at: datetime | None = None
+    finished_at: datetime | None = None
+    result: str | None = None
+    has_screenshot: bool = False
+
+
+# -- records (the outbox) ------------------------------------------------------------------------
+
+RecordKind = Literal["checkin", "feedback", "diagnostic"]
+
+
+class Record(WireModel):
+    """Anything a visitor created on a terminal. ``id`` is made on the terminal (a UUID), so a batch
+    sent twice is stored once."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    kind: RecordKind
+    created_at: datetime
+    payload: dict[str, Any]
+
+
+class RecordBatch(WireModel):
+    # Items stay raw here: one malformed record is rejected on its own, it never sinks its batch.
+    records: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH_RECORDS)
+
+
+class RejectedRecord(WireModel):
+    id: str
+    error: str
+
+
+class RecordBatchResult(WireModel):
+    accepted: list[str]
+    # Already stored by an earlier delivery of the same record: the terminal may drop them too.
+    duplicates: list[str]
+    # Will never be accepted as they are: the terminal parks them with the error.
+    rejected: list[RejectedRecord]
+
+
+# -- administration ------------------------------------------------------------------------------
+
+
+class AdminLogin(WireModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class AdminToken(WireModel):
+    token: str
+    expires_at: datetime
+    role: Literal["admin", "operator"]
+
+
+class TerminalCreate(WireModel):
+    name: str = Field(min_length=1, max_length=60)
+    location: str = Field(min_length=1, max_length=120)
+    group: str | None = Field(default=None, max_length=60)
+
+
+class EnrolmentCode(WireModel):
+    terminal_id: int
+    code: str
+    expires_at: datetime
+
+
+class PairingApprove(WireModel):
+    name: str = Field(min_length=1, max_length=60)
+    location: str = Field(min_length=1, max_length=120)
+    group: str | None = Field(default=None, max_length=60)
+
+
+class TerminalStatus(WireModel):
+    id: int
+    name: str
+    location: str
+    group: str | None
+    online: bool
+    revoked: bool
+    enrolled: bool
+    last_seen_at: datetime | None
+    offline_since: datetime | None
+    app_version: str | None
+    last_sync_at: datetime | None
+    outbox_depth: int | None
+    parked_count: int | None
+    free_disk_bytes: int | None
+    peripherals: dict[str, str]
+    current_screen: str | None
+    config_version_applied: int | None
+    config_version_current: int
+    config_error: str | None
+    in_service: bool | None
+
+
+class Outage(WireModel):
+    went_down_at: datetime
+    came_back_at: datetime | None
+
+
+ConfigScope = Literal["defaults", "group", "terminal"]
+
+
+class ConfigLayerUpdate(WireModel):
+    """A partial settings document for one layer; ``None`` at a key removes it from the layer."""
+
+    settings: dict[str, Any]
+    comment: str = Field(default="", max_length=500)
+
+
+class ConfigLayerVersion(WireModel):
+    version: int
+    scope: ConfigScope
+    target: str | None
+    settings: dict[str, Any]
+    author: str
+    comment: str
+    created_at: datetime
+
+
+class FieldError(WireModel):
+    field: str
+    message: str
+
+
+class ConfigRejected(WireModel):
+    """422 body when a layer would make some terminal's settings invalid."""
+
+    detail: str
+    errors: list[FieldError]
+
+
+class CatalogueInfo(WireModel):
+    version: str
+    etag: str
+    service_count: int
+    imported_at: datetime
+    imported_by: str
+
+
+class StoredRecord(WireModel):
+    id: str
+    terminal_id: int
+    kind: RecordKind
+    created_at: datetime
+    received_at: datetime
+    payload: dict[str, Any]
