@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 # clicks, PostgreSQL (the server's scale path; the tests start a private cluster of their own).
 SYSTEM_PACKAGES := xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 postgresql
 DEMO_DATA := .demo-data
+DEMO_PORT := 8800
+DEMO_ADMIN_PASSWORD := demo-admin-2468
 # `make demo WINDOWED=1080x1920` opens a window of that size instead of full screen.
 WINDOWED ?=
 
@@ -35,16 +37,32 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 i18n: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d kiosk/locale -D kiosk --statistics
 
+# The demo: a central server with sample data on $(DEMO_PORT), and the kiosk enrolled with it.
 demo: deps
 	@set -e; \
+	export KIOSK_SERVER_DATA_DIR="$(CURDIR)/$(DEMO_DATA)/server" KIOSK_DATA_DIR="$(CURDIR)/$(DEMO_DATA)/kiosk"; \
+	unset DATABASE_URL; mkdir -p "$$KIOSK_DATA_DIR"; \
+	$(BIN)/kiosk-server init; \
+	echo "$(DEMO_ADMIN_PASSWORD)" | $(BIN)/kiosk-server create-admin admin >/dev/null; \
+	pids=""; trap 'kill $$pids 2>/dev/null || true' EXIT; \
+	$(BIN)/kiosk-server serve --host 127.0.0.1 --port $(DEMO_PORT) & pids="$$pids $$!"; \
+	for attempt in $$(seq 120); do \
+	  $(BIN)/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+	    http://127.0.0.1:$(DEMO_PORT)/healthz 2>/dev/null && break; sleep 0.5; \
+	done; \
+	if [ ! -f "$$KIOSK_DATA_DIR/terminal.json" ]; then \
+	  codes=$$($(BIN)/kiosk-server demo-data 2>/dev/null || $(BIN)/kiosk-server enrol "T1 大堂 1 号机" --location "T1 一层大堂东侧"); \
+	  $(BIN)/kiosk enrol --server http://127.0.0.1:$(DEMO_PORT) --code "$$(echo "$$codes" | sed -n '1s/.*enrolment code //p')"; \
+	fi; \
 	if [ -z "$$DISPLAY" ]; then \
-	  Xvfb :77 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$$!; trap "kill $$xvfb" EXIT; \
+	  Xvfb :77 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 & pids="$$pids $$!"; \
 	  export DISPLAY=:77; sleep 1; \
 	  echo "No DISPLAY: the kiosk runs on the virtual display :77 (see it with 'make screenshots', or x11vnc -display :77)."; \
 	fi; \
-	echo "Kiosk data in $(DEMO_DATA)/; printed slips in $(DEMO_DATA)/printer-output.txt."; \
+	echo "Server: http://127.0.0.1:$(DEMO_PORT)  (schema /openapi.json; admin 'admin', password '$(DEMO_ADMIN_PASSWORD)')."; \
+	echo "Kiosk data in $(DEMO_DATA)/kiosk/; printed slips in $(DEMO_DATA)/kiosk/printer-output.txt."; \
 	echo "Staff: long-press the bottom-left corner for 3 s, PIN 2468, to quit."; \
-	KIOSK_DATA_DIR=$(DEMO_DATA) $(BIN)/kiosk run $(if $(WINDOWED),--windowed $(WINDOWED))
+	$(BIN)/kiosk run $(if $(WINDOWED),--windowed $(WINDOWED))
 
 test: deps
 	$(BIN)/python -m pytest

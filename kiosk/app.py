@@ -1,7 +1,7 @@
 """The Kivy App: builds the screens, holds the state they show, and carries out what visitors ask.
 
-Import only after ``kiosk.bootstrap.configure_kivy``. Work that may block (printing)
-runs on a worker thread and comes back through the Kivy clock; widgets are touched
+Import only after ``kiosk.bootstrap.configure_kivy``. Work that may block (printing, syncing with
+the server) runs on worker threads and comes back through the Kivy clock; widgets are touched
 only on the UI thread.
 """
 
@@ -28,25 +28,21 @@ from kiosk import __version__, lockdown
 from kiosk.i18n import N_, Translator
 from kiosk.idle import IdleMonitor, IdlePhase
 from kiosk.navigation import HOME, Navigator
-from kiosk.textures import texture_from_image
+from kiosk.screen_set import ScreenSet
+from kiosk.search_builder import build_search_index
+from kiosk.sync_bridge import OUT_OF_SERVICE_KEY, SyncBridge
 from kiosk.theme import Theme
-from screens.coming_soon import ComingSoonScreen
-from screens.detail import DetailScreen
-from screens.guide import GuideScreen
-from screens.home import MODULE_TILES, HomeScreen
+from screens.home import MODULE_TILES
 from screens.icons import ICONS
-from screens.maintenance import MaintenanceScreen
 from screens.root import IdleWarning, RootLayout
-from screens.search import SearchScreen
-from screens.service_list import ServiceListScreen
-from services.catalogue import Catalogue, Service
+from services.catalogue import Catalogue, Service, Text
 from services.fonts import ICON_FONT, resolve_cjk_font
 from services.pin import verify_pin
 from services.printer import PrinterError, make_printer, service_slip
-from services.qr import qr_image
-from services.search import SearchIndex
+from services.settings import WEEKDAYS as DAY_KEYS
 from services.settings import KioskSettings
 from services.store import LocalStore
+from services.sync.engine import SyncStatus
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +50,15 @@ ANNOUNCEMENT_SECONDS = 8
 PIN_ATTEMPTS = 5
 PIN_LOCKOUT_SECONDS = 60
 SEARCH_RESULT_LIMIT = 60
+# Footer icon and words for each state of the connection to the server ("" shows nothing).
+SYNC_STATES = {
+    "standalone": ("cloud_off", ""),
+    "pairing": ("link", N_("Waiting for enrolment")),
+    "online": ("cloud", N_("Online")),
+    "syncing": ("cloud_sync", N_("Syncing")),
+    "offline": ("cloud_off", N_("Offline")),
+    "unauthorised": ("network_blocked", N_("Terminal not authorised")),
+}
 # Weekday names as gettext msgids, Monday first like datetime.weekday().
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
@@ -71,17 +76,32 @@ class KioskApp(App):
     idle_remaining = NumericProperty(0)
     printing = BooleanProperty(False)
     printer_enabled = BooleanProperty(True)
-    # Name of the visible screen, for staff and (later) heartbeats.
+    # Name of the visible screen, for staff and heartbeats.
     current_screen = StringProperty(HOME)
+    # The footer's connection indicator.
+    sync_icon = StringProperty("cloud_off")
+    sync_text = StringProperty("")
+    # The full-window notice (pairing, closed, out of service); no title: not shown.
+    notice_icon = StringProperty("")
+    notice_title = StringProperty("")
+    notice_message = StringProperty("")
+    notice_code = StringProperty("")
+    notice_detail = StringProperty("")
+    in_service = BooleanProperty(True)
+    # Set by a remote restart command; the command line starts the kiosk again after run() returns.
+    restart_requested = BooleanProperty(False)
 
-    def __init__(self, settings: KioskSettings, store: LocalStore, data_dir: Path, **kwargs):
+    def __init__(
+        self, settings: KioskSettings, store: LocalStore, data_dir: Path, server_url: str | None = None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.kiosk_settings = settings
         self.store = store
         self.data_dir = data_dir
         self.started_at = time.monotonic()
         self.catalogue: Catalogue = store.catalogue()
-        self.search_index = SearchIndex(self.catalogue)
+        # Built on a worker thread after the first frame (kiosk.search_builder); None until then.
+        self.search_index = None
         self.idle = IdleMonitor(settings.idle.timeout_seconds, settings.idle.warning_seconds)
         self.theme = Theme()
         self.tr = Translator(settings.display.languages)
@@ -90,6 +110,11 @@ class KioskApp(App):
         self._pin_failures = 0
         self._pin_locked_until = 0.0
         self._idle_warning: IdleWarning | None = None
+        self._sync_status: SyncStatus | None = None
+        self._out_of_service_message: Text | None = None
+        self._printer_error = False
+        self._log_level = ""
+        self._server_url = server_url
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -109,24 +134,14 @@ class KioskApp(App):
         root = RootLayout()
         manager = root.ids.manager
         manager.transition = SlideTransition(duration=0.18)
-        self.screens = {
-            screen.name: screen
-            for screen in (
-                HomeScreen(),
-                GuideScreen(),
-                ServiceListScreen(),
-                SearchScreen(),
-                DetailScreen(),
-                ComingSoonScreen(),
-                MaintenanceScreen(),
-            )
-        }
-        for screen in self.screens.values():
-            manager.add_widget(screen)
+        # Home only before the first frame; the others follow it (see _on_first_frame).
+        self.screens = ScreenSet(manager, on_built=self._fill_screen)
+        self.screens[HOME]
         manager.current = HOME
         manager.bind(current=lambda _manager, name: setattr(self, "current_screen", name))
-        self.navigator = Navigator(manager)
-        self.screens["search"].on_query_changed = self._run_search
+        self.sync = SyncBridge(self, self._server_url, __version__)
+        self.bind(current_screen=self._on_reported_state, in_service=self._on_reported_state)
+        self.navigator = Navigator(manager, ensure_screen=self.screens.__getitem__)
         root.ids.corner.on_long_press = self.open_maintenance
         self.root_layout = root
 
@@ -138,9 +153,18 @@ class KioskApp(App):
         Window.bind(on_flip=self._on_first_frame)
         return root
 
+    def on_start(self):
+        self._restore_out_of_service()
+        self.sync.start()
+
+    def on_stop(self):
+        self.sync.stop()
+
     def _on_first_frame(self, *_args):
         Window.unbind(on_flip=self._on_first_frame)
         log.info("first frame of home screen shown")
+        self._index_catalogue()
+        self.screens.build_rest_later()
 
     def _on_terminate(self, _signum, _frame):
         log.info("SIGTERM: stopping the kiosk")
@@ -164,11 +188,27 @@ class KioskApp(App):
         self._apply_theme()
         self.screens[HOME].modules = [key for key in MODULE_TILES if getattr(settings.modules, key)]
         self._refresh_content()
+        self._apply_log_level()
+        self._update_notice()
+        if hasattr(self, "sync"):
+            self.sync.refresh_snapshot()
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self.search_index = SearchIndex(catalogue)
+        self._index_catalogue()
         self._refresh_content()
+
+    def _index_catalogue(self) -> None:
+        """Searches wait (no "nothing found") until the new catalogue's index is built."""
+        self.search_index = None
+        build_search_index(self.catalogue, self._on_search_index)
+
+    def _on_search_index(self, catalogue: Catalogue, index) -> None:
+        if catalogue is not self.catalogue:
+            return  # replaced meanwhile; the newer catalogue's index is on its way
+        self.search_index = index
+        if "search" in self.screens:
+            self._run_search(self.screens["search"].query)
 
     def _apply_theme(self, *_args):
         self.theme.apply(self.kiosk_settings.display.theme, self.elder_mode)
@@ -176,25 +216,35 @@ class KioskApp(App):
     def _on_lang(self, *_args):
         self.tr.lang = self.lang
         self._refresh_content()
+        self._render_sync_status()
+        self._update_notice()
 
     def _refresh_content(self):
         """Re-render everything that shows catalogue data, in the current language."""
-        catalogue, lang = self.catalogue, self.lang
-        popular = catalogue.popular(self.kiosk_settings.guide.popular_count)
-        self.screens[HOME].popular = [(s.code, s.name.get(lang)) for s in popular[:6]]
-        guide = self.screens["guide"]
-        guide.departments = [(d.id, d.name.get(lang), len(catalogue.in_department(d.id))) for d in catalogue.departments]
-        guide.life_events = [(e.id, e.name.get(lang), len(catalogue.in_life_event(e.id))) for e in catalogue.life_events]
-        guide.popular_rows = self._rows(popular)
-        listing = self.screens["services"]
-        if getattr(listing, "source", None):
-            self.open_service_list(*listing.source, navigate=False)
-        self._run_search(self.screens["search"].query)
-        detail = self.screens["detail"]
-        if detail.service is not None:
-            self.open_service(detail.service.code, navigate=False)
+        for screen in list(self.screens.values()):
+            self._fill_screen(screen)
         self._show_announcement()
         self._tick(0)
+
+    def _fill_screen(self, screen) -> None:
+        """Show the catalogue data of one screen; also called when a screen is first built."""
+        catalogue, lang = self.catalogue, self.lang
+        if screen.name == HOME:
+            popular = catalogue.popular(self.kiosk_settings.guide.popular_count)
+            screen.popular = [(s.code, s.name.get(lang)) for s in popular[:6]]
+        elif screen.name == "guide":
+            screen.departments = [(d.id, d.name.get(lang), len(catalogue.in_department(d.id))) for d in catalogue.departments]
+            screen.life_events = [(e.id, e.name.get(lang), len(catalogue.in_life_event(e.id))) for e in catalogue.life_events]
+            screen.popular_rows = self._rows(catalogue.popular(self.kiosk_settings.guide.popular_count))
+        elif screen.name == "services":
+            if getattr(screen, "source", None):
+                self.open_service_list(*screen.source, navigate=False)
+        elif screen.name == "search":
+            screen.on_query_changed = self._run_search
+            self._run_search(screen.query)
+        elif screen.name == "detail":
+            if screen.service is not None:
+                self.open_service(screen.service.code, navigate=False)
 
     def _rows(self, services: list[Service]) -> list[dict]:
         _ = self.tr._
@@ -256,6 +306,9 @@ class KioskApp(App):
         service = self.catalogue.service(code)
         if service is None:
             return
+        from kiosk.textures import texture_from_image
+        from services.qr import qr_image
+
         url = self.guide_url(service)
         department = self.catalogue.department(service.department)
         texture = texture_from_image(qr_image(url, box_size=4, border=1))
@@ -268,9 +321,11 @@ class KioskApp(App):
         return template.format(code=service.code) if template else service.online_url
 
     def _run_search(self, query: str):
-        hits = self.search_index.search(query, limit=SEARCH_RESULT_LIMIT) if query.strip() else []
+        screen = self.screens["search"]
+        screen.ready = self.search_index is not None
+        hits = self.search_index.search(query, limit=SEARCH_RESULT_LIMIT) if query.strip() and screen.ready else []
         services = [self.catalogue.service(hit.code) for hit in hits]
-        self.screens["search"].rows = self._rows([s for s in services if s is not None])
+        screen.rows = self._rows([s for s in services if s is not None])
 
     # -- visitor preferences ---------------------------------------------------------------------
 
@@ -313,6 +368,8 @@ class KioskApp(App):
     @mainthread
     def _print_done(self, error: str | None):
         self.printing = False
+        self._printer_error = error is not None
+        self.sync.refresh_snapshot()
         _ = self.tr._
         if error is None:
             self.notify(_("Printed. Please take your slip from the printer below."))
@@ -339,6 +396,8 @@ class KioskApp(App):
         self.clock_text = now.strftime("%H:%M")
         if not hasattr(self, "navigator"):
             return
+        self._apply_log_level()
+        self._update_notice()
         state = self.idle.state()
         if self._session_is_pristine():
             self.idle.activity()
@@ -391,6 +450,100 @@ class KioskApp(App):
         items = self.kiosk_settings.announcements
         self.announcement = items[self._announcement_index % len(items)].get(self.lang) if items else ""
 
+    # -- the server: connection state, notices, remote commands ----------------------------------
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        self._sync_status = status
+        self._render_sync_status()
+        self._update_notice()
+
+    def _render_sync_status(self) -> None:
+        status = self._sync_status
+        if status is None:
+            self.sync_icon, self.sync_text = SYNC_STATES["standalone"]
+            return
+        icon, words = SYNC_STATES[status.state]
+        text = self.tr._(words) if words else ""
+        if status.state == "offline" and status.offline_since:
+            text = self.tr._("Offline since %s") % status.offline_since.astimezone().strftime("%H:%M")
+        self.sync_icon, self.sync_text = icon, text
+
+    def _update_notice(self) -> None:
+        """What the full-window notice says, most urgent first; no title hides it."""
+        _ = self.tr._
+        status = self._sync_status
+        if status is not None and status.state == "pairing" and status.pairing_code:
+            code = status.pairing_code
+            notice = (
+                "link",
+                _("This terminal is not enrolled yet"),
+                _("An administrator approves this code in the console, and the terminal starts by itself."),
+                f"{code[:3]} {code[3:]}",
+                "",
+            )
+        elif not self.in_service:
+            message = self._out_of_service_message
+            notice = (
+                "out_of_service",
+                _("Out of service"),
+                message.get(self.lang) if message else _("This terminal is being serviced. Staff at the centre can help you."),
+                "",
+                "",
+            )
+        elif not self.kiosk_settings.hours.is_open(datetime.now()):
+            notice = ("closed", _("Closed"), _("This terminal is available during opening hours:"), "", self._hours_text())
+        else:
+            notice = ("", "", "", "", "")
+        self.notice_icon, self.notice_title, self.notice_message, self.notice_code, self.notice_detail = notice
+
+    def _hours_text(self) -> str:
+        weekly = self.kiosk_settings.hours.weekly
+        lines = []
+        for index, day in enumerate(DAY_KEYS):
+            if day in weekly:
+                lines.append(f"{self.tr._(WEEKDAYS[index])}  {'  '.join(weekly[day])}")
+        return "\n".join(lines)
+
+    def show_remote_message(self, text: Text, seconds: int) -> None:
+        self.root_layout.show_toast(text.get(self.lang), seconds=seconds)
+
+    def set_out_of_service(self, message: Text | None) -> None:
+        self._out_of_service_message = message
+        self.in_service = False
+        self.reset_session()
+        self._update_notice()
+
+    def set_in_service(self) -> None:
+        self._out_of_service_message = None
+        self.in_service = True
+        self._update_notice()
+
+    def _restore_out_of_service(self) -> None:
+        stored = self.store.get_state(OUT_OF_SERVICE_KEY)
+        if stored is not None:
+            self.set_out_of_service(Text.model_validate_json(stored) if stored != "{}" else None)
+
+    def request_restart(self) -> None:
+        self.restart_requested = True
+        Clock.schedule_once(lambda _dt: self.stop(), 0)
+
+    def peripheral_states(self) -> dict[str, str]:
+        if self.kiosk_settings.printer.backend == "none":
+            return {"printer": "disabled"}
+        return {"printer": "error" if self._printer_error else "ok"}
+
+    def _on_reported_state(self, *_args) -> None:
+        self.sync.refresh_snapshot()
+
+    def _apply_log_level(self) -> None:
+        """The configured level, or a raised one until it lapses by itself."""
+        level = self.kiosk_settings.log.effective_level(datetime.now().astimezone())
+        if level != self._log_level:
+            if self._log_level:
+                log.warning("log level %s -> %s", self._log_level, level)
+            self._log_level = level
+            logging.getLogger().setLevel(level)
+
     def _on_window_size(self, _window, size):
         self.portrait = size[1] > size[0]
 
@@ -437,8 +590,30 @@ class KioskApp(App):
             (_("Printer"), self.printer.status()),
             (_("Screen"), f"{Window.width}×{Window.height}  ·  {'portrait' if self.portrait else 'landscape'}"),
             (_("Uptime"), f"{uptime // 3600} h {uptime % 3600 // 60} min"),
+            *self._sync_report(),
             (_("Data directory"), str(self.data_dir)),
             (_("Process"), f"pid {os.getpid()}"),
+        ]
+
+    def _sync_report(self) -> list[tuple[str, str]]:
+        _ = self.tr._
+        status = self._sync_status
+        if status is None or status.state == "standalone":
+            return [(_("Server"), _("not configured (standalone)"))]
+
+        def when(moment):
+            return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else _("never")
+
+        state = _(SYNC_STATES[status.state][1])
+        if status.state == "pairing":
+            state += f"  ·  {status.pairing_code}"
+        return [
+            (_("Server"), f"{status.server_url}\n{state}"),
+            (_("Last sync"), when(status.last_sync_at)),
+            (_("Outbox"), _("%(queued)d waiting, %(parked)d parked") % {"queued": status.outbox_depth, "parked": status.parked_count}),
+            (_("Configuration"), f"{_('version')} {status.config_version if status.config_version is not None else '-'}"
+             + (f"\n{_('refused:')} {status.config_error}" if status.config_error else "")),
+            (_("Last error"), status.last_error or _("none")),
         ]
 
     def quit_from_maintenance(self):

@@ -1,12 +1,14 @@
-"""Command line: ``kiosk`` (or ``kiosk run``) starts the kiosk; ``kiosk search`` answers from the same
-search engine without a display; ``kiosk hash-pin`` makes a maintenance PIN hash for the settings;
-``kiosk check`` validates the settings and catalogue files."""
+"""Command line: ``kiosk`` (or ``kiosk run``) starts the kiosk; ``kiosk enrol`` registers it with the
+central server; ``kiosk search`` answers from the same search engine without a display; ``kiosk
+hash-pin`` makes a maintenance PIN hash for the settings; ``kiosk check`` validates the settings and
+catalogue files."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="start the kiosk (the default)")
     run.add_argument("--settings", type=Path, help="settings TOML (default: $KIOSK_SETTINGS or config/settings.toml)")
     run.add_argument("--windowed", type=_size, metavar="WxH", help="a window of this size instead of full screen")
+    run.add_argument(
+        "--server",
+        help="central server URL for pairing an unenrolled terminal (default: $KIOSK_SERVER_URL; "
+        "an enrolled terminal uses the server it enrolled with)",
+    )
+    enrol = commands.add_parser("enrol", help="enrol this terminal with a one-time code from the server")
+    enrol.add_argument("--server", required=True, help="central server URL, e.g. https://kiosk.example.org")
+    enrol.add_argument("--code", required=True, help="one-time enrolment code, e.g. ABCD-EF23")
     search = commands.add_parser("search", help="search the service catalogue; one result a line, best first")
     search.add_argument("query", nargs="+")
     search.add_argument("--limit", type=int, default=20)
@@ -53,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             return _hash_pin()
         if command == "check":
             return _check(args.settings or paths.settings_file(), args.catalogue)
-        return run(args.settings or paths.settings_file(), getattr(args, "windowed", None))
+        if command == "enrol":
+            return _enrol(args.server, args.code)
+        server_url = getattr(args, "server", None) or os.environ.get("KIOSK_SERVER_URL") or None
+        return run(getattr(args, "settings", None) or paths.settings_file(), getattr(args, "windowed", None), server_url)
     except (SettingsError, CatalogueError, FontNotFoundError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
@@ -65,20 +78,41 @@ def open_store():
     return LocalStore.open(paths.data_dir() / STORE_FILE, seed=paths.SAMPLE_CATALOGUE_FILE)
 
 
-def run(settings_path: Path, windowed_size: tuple[int, int] | None) -> int:
-    settings = load_settings(settings_path)
+def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: str | None = None) -> int:
     resolve_cjk_font()  # fail with a clear message before a window opens
     data_dir = paths.data_dir()
     store = open_store()
+    # The last configuration the server sent wins over the local file: it is this terminal's own.
+    settings = store.remote_settings() or load_settings(settings_path)
     from kiosk.bootstrap import configure_kivy
 
     configure_kivy(data_dir, windowed_size=windowed_size)
     from kiosk.app import KioskApp
 
+    app = KioskApp(settings, store, data_dir, server_url=server_url)
     try:
-        KioskApp(settings, store, data_dir).run()
+        app.run()
     finally:
         store.close()
+    if app.restart_requested:
+        logging.getLogger(__name__).info("restarting on the server's request")
+        os.execv(sys.executable, [sys.executable, "-m", "kiosk", *sys.argv[1:]])
+    return 0
+
+
+def _enrol(server_url: str, code: str) -> int:
+    from kiosk import __version__
+    from services.sync.api import SyncError
+    from services.sync.enrolment import redeem_code
+    from services.sync.identity import save_identity
+
+    try:
+        identity = redeem_code(server_url, code.strip().upper(), __version__)
+    except SyncError as exc:
+        print(f"kiosk: enrolment failed: {exc}", file=sys.stderr)
+        return 1
+    save_identity(paths.data_dir(), identity)
+    print(f"enrolled as terminal {identity.terminal_id} ({identity.name}, {identity.location}) with {server_url}")
     return 0
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
@@ -31,7 +32,35 @@ SCENES = (
     ("coming-soon", lambda app: (app.reset_session(), app.open_module("checkin"))),
     ("elder-mode-home", lambda app: (app.go_home(), setattr(app, "elder_mode", True))),
     ("maintenance", lambda app: (setattr(app, "elder_mode", False), app.open_maintenance())),
+    ("offline-home", lambda app: (app.go_home(), app.show_sync_status(_status("offline")))),
+    ("pairing", lambda app: app.show_sync_status(_status("pairing"))),
+    ("out-of-service", lambda app: (app.show_sync_status(_status("online")), app.set_out_of_service(None))),
+    ("closed", lambda app: (app.set_in_service(), app.apply_settings(_closed_today(app.kiosk_settings)))),
 )
+
+
+def _status(state: str):
+    """A made-up connection state, only to show how the screen renders it."""
+    from services.sync.engine import SyncStatus
+
+    now = datetime.now(timezone.utc)
+    return SyncStatus(
+        state=state,
+        server_url="https://kiosk.example.org",
+        pairing_code="482913" if state == "pairing" else None,
+        offline_since=now - timedelta(minutes=7) if state == "offline" else None,
+        last_sync_at=now - timedelta(minutes=8),
+        last_error="",
+        outbox_depth=3 if state == "offline" else 0,
+        parked_count=0,
+        config_version=4,
+        config_error=None,
+    )
+
+
+def _closed_today(settings):
+    hours = settings.hours.model_copy(update={"enabled": True, "closed_dates": (date.today(),)})
+    return settings.model_copy(update={"hours": hours})
 
 
 def _render(out: Path, lang: str, orientation: str) -> None:

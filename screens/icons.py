@@ -49,6 +49,14 @@ ICONS = {
     "cake": "\uf0e9",
     "account_plus": "\uf014",
     "airplane": "\uf01d",
+    "cloud": "\uf15f",
+    "cloud_off": "\uf164",
+    "cloud_sync": "\uf63f",
+    "network_blocked": "\uf15b",
+    "closed": "\uf5ce",
+    "out_of_service": "\uf029",
+    "message": "\uf361",
+    "link": "\uf318",
 }
 
 # Icons for departments and life events by id; anything unknown gets a generic one.

@@ -1,5 +1,6 @@
-"""The window's root: the screens, a footer with the terminal's place, the hidden maintenance
-corner, the idle warning and a toast for short notices."""
+"""The window's root: the screens, a footer with the terminal's place and its connection, the
+full-window notice (pairing, closed, out of service), the hidden maintenance corner, the idle warning
+and a toast for short notices."""
 
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.modalview import ModalView
+
+from screens import notice  # noqa: F401  (loads the NoticeOverlay rule used in root.kv)
 
 
 class IdleWarning(ModalView):

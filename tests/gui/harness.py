@@ -9,6 +9,7 @@ Touches go through the window's real input path as ``UnitTestTouch`` events.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -83,8 +84,9 @@ class Driver:
 
 def _load_scenario(name):
     import scenarios
+    import sync_scenarios
 
-    return getattr(scenarios, name)
+    return getattr(scenarios, name, None) or getattr(sync_scenarios, name)
 
 
 def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
@@ -104,7 +106,9 @@ def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
     sys.path.insert(0, str(Path(__file__).parent))
     scenario = _load_scenario(name)
     store = open_store()
-    app = KioskApp(load_settings(paths.settings_file()), store, data_dir)
+    # As `kiosk run` does: the server's last configuration wins over the file; the server to pair with from the env.
+    settings = store.remote_settings() or load_settings(paths.settings_file())
+    app = KioskApp(settings, store, data_dir, server_url=os.environ.get("KIOSK_SERVER_URL"))
     driver = Driver(app)
     outcome = {"ok": False}
 

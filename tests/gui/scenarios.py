@@ -196,3 +196,20 @@ def memory_stays_flat_while_cycling_screens(driver):
         gc.collect()
         rss.append(process.memory_info().rss)
     results["rss"] = rss
+
+
+def closed_outside_opening_hours(driver):
+    """Outside opening hours a notice with the hours covers the screens; staff still reach maintenance."""
+    app, results = driver.app, driver.results
+    results["notice_title"] = app.notice_title
+    results["notice_detail"] = app.notice_detail
+    results["notice_visible"] = [t for t in driver.texts() if t == app.notice_title]
+    driver.tap(driver.tile("政务服务指南"))
+    yield TRANSITION
+    results["screen_after_tap"] = app.current_screen
+    touch = driver.press_at(20, 20)
+    yield app.kiosk_settings.maintenance.long_press_seconds + 0.5
+    touch.touch_up()
+    yield TRANSITION
+    results["screen_after_long_press"] = app.current_screen
+    results["notice_opacity_in_maintenance"] = app.root_layout.ids.notice.opacity

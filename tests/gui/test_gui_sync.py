@@ -1,0 +1,85 @@
+"""The real kiosk window with the real central server on loopback: enrolment by code and by pairing,
+configuration and remote commands arriving live, and the closed screen outside opening hours."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.live_server import start_server
+
+pytestmark = pytest.mark.gui
+
+SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings.toml"
+
+
+@pytest.fixture
+def server(tmp_path):
+    live = start_server(f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path / "server-data")
+    # Short polls so the test sees changes within seconds.
+    live.admin("PUT", "/api/v1/admin/config/defaults", json={"settings": {"sync": {"heartbeat_seconds": 5}}}).raise_for_status()
+    yield live
+    live.stop()
+
+
+def _server_env(server) -> dict:
+    return {"KIOSK_TEST_SERVER_URL": server.url, "KIOSK_TEST_ADMIN_TOKEN": server.admin_token}
+
+
+def test_an_enrolled_kiosk_applies_config_and_commands_live(run_scenario, server, tmp_path):
+    code = server.enrol("GUI 测试机", "T1 一层大堂")
+    enrol = subprocess.run(
+        [sys.executable, "-m", "kiosk", "enrol", "--server", server.url, "--code", code],
+        env=dict(os.environ, KIOSK_DATA_DIR=str(tmp_path / "data")), capture_output=True, text=True, timeout=60,
+    )
+    assert enrol.returncode == 0, enrol.stderr
+
+    seen = run_scenario("config_and_commands_from_the_server", env=_server_env(server))
+    assert seen["state"] == "online"
+    assert seen["footer"] == "在线"
+    assert (seen["theme_before"], seen["theme_after"]) == ("light", "dark")
+    assert seen["announcement"] == "今天下午 T1 大堂停水两小时"
+    assert "feedback" not in seen["home_modules"] and "guide" in seen["home_modules"]
+    assert sum(seen["background"][:3]) < 1.0, "the dark palette is on screen"
+    assert "十分钟后系统维护" in seen["toast"]
+    assert seen["message_status"] == "done"
+    assert seen["screenshot_status"] == "done"
+    assert seen["screenshot_format"] == "PNG"
+    assert seen["screenshot_size"] == [1080, 1920]
+    assert seen["notice_title"] == "暂停服务"
+    assert seen["notice_visible_texts"], "the out-of-service notice is on screen"
+    assert seen["screen_after_tap_on_notice"] == "home"
+    assert seen["notice_after_in_service"] == ""
+    view = seen["server_view"]
+    assert view["online"] is True and view["in_service"] is True
+    assert view["config_version_applied"] == view["config_version_current"]
+    assert view["current_screen"] == "home"
+    assert view["peripherals"] == {"printer": "ok"}
+
+
+def test_an_unenrolled_kiosk_pairs_by_its_code(run_scenario, server):
+    seen = run_scenario("pairing_code_approved_from_the_server", env=dict(_server_env(server), KIOSK_SERVER_URL=server.url))
+    assert seen["state"] == "pairing"
+    assert seen["notice_title"] == "本终端尚未登记"
+    assert seen["visible"], "the code is on screen"
+    assert seen["notice_code"].replace(" ", "") in seen["pending_codes"]
+    assert seen["state_after"] == "online"
+    assert seen["notice_after"] == ""
+    assert seen["terminal_name"] == "T2 大堂 2 号机"
+    assert seen["identity_file"] is True
+
+
+def test_outside_opening_hours_the_kiosk_shows_its_hours(run_scenario):
+    closed_today = SETTINGS.read_text(encoding="utf-8") + f"\n[hours]\nenabled = true\nclosed_dates = [{date.today().isoformat()}]\n"
+    seen = run_scenario("closed_outside_opening_hours", settings_text=closed_today)
+    assert seen["notice_title"] == "暂未开放"
+    assert seen["notice_visible"]
+    assert "星期一  08:30-17:30" in seen["notice_detail"]
+    assert seen["screen_after_tap"] == "home"
+    assert seen["screen_after_long_press"] == "maintenance"
+    assert seen["notice_opacity_in_maintenance"] == 0
