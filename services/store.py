@@ -1,8 +1,9 @@
 """The terminal's local store: one SQLite file (WAL) in the data directory.
 
 It holds the catalogue the kiosk shows, with its version stamp, so the kiosk
-works offline; the sync engine will replace the catalogue through
-``replace_catalogue`` and add its own tables through ``_MIGRATIONS``.
+works offline, and what the sync engine keeps between runs: the outbox
+(``services.outbox``), commands' replies waiting to be sent, and a small
+key-value ``state`` table (etags, pairing code, last good remote settings).
 A store that is missing, unreadable or corrupt is moved aside and rebuilt from
 the bundled seed catalogue, with a logged warning, never a crash.
 """
@@ -14,13 +15,20 @@ import json
 import logging
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from services.catalogue import Catalogue, CatalogueError, load_catalogue, parse_catalogue
+from services.settings import KioskSettings, SettingsError, parse_settings
 
 log = logging.getLogger(__name__)
+
+# State keys of the last good settings from the server and their config version.
+REMOTE_SETTINGS_KEY = "remote_settings"
+REMOTE_SETTINGS_VERSION_KEY = "remote_settings_version"
 
 # Each entry upgrades the schema by one version; user_version records how far a file got.
 _MIGRATIONS = (
@@ -32,6 +40,36 @@ _MIGRATIONS = (
         source TEXT NOT NULL,
         imported_at TEXT NOT NULL,
         document TEXT NOT NULL
+    );
+    """,
+    # The sync engine's tables. Records leave ``outbox`` only when the server confirmed them;
+    # ``parked`` holds the ones it refused, with its reason.
+    """
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE TABLE parked (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        error TEXT NOT NULL,
+        parked_at TEXT NOT NULL
+    );
+    CREATE TABLE command_replies (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        command_id INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('result', 'screenshot')),
+        body BLOB NOT NULL
+    );
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
     );
     """,
 )
@@ -134,6 +172,51 @@ class LocalStore:
             size_bytes=sum(p.stat().st_size for p in _store_files(self.path) if p.exists()),
             rebuilt_from=self._rebuilt_from,
         )
+
+    # -- sync state ------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The connection under the store's lock; committed (synchronous=FULL) when the block ends
+        without an error, rolled back otherwise."""
+        with self._lock, self._db:
+            yield self._db
+
+    def get_state(self, key: str) -> str | None:
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_state(self, key: str, value: str | None) -> None:
+        """Store ``value`` under ``key``; ``None`` removes the key."""
+        with self.transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM state WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+
+    def remote_settings(self) -> KioskSettings | None:
+        """The last good settings the server sent, or None when it never sent any."""
+        document = self.get_state(REMOTE_SETTINGS_KEY)
+        if document is None:
+            return None
+        try:
+            return parse_settings(json.loads(document), f"{self.path} (stored remote settings)")
+        except (SettingsError, json.JSONDecodeError) as exc:
+            # Stored by another kiosk version whose model differed: fall back to the local file.
+            log.warning("stored remote settings are unusable: %s", exc)
+            return None
+
+    def remote_settings_version(self) -> int | None:
+        version = self.get_state(REMOTE_SETTINGS_VERSION_KEY)
+        return int(version) if version is not None else None
+
+    def save_remote_settings(self, settings: KioskSettings, version: int) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
+                ((REMOTE_SETTINGS_KEY, settings.model_dump_json()), (REMOTE_SETTINGS_VERSION_KEY, str(version))),
+            )
 
     # -- internals -------------------------------------------------------------------------------
 

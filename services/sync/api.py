@@ -1,0 +1,197 @@
+"""HTTP client of the central server's terminal and enrolment calls (docs/sync-protocol.md).
+
+Every failure becomes one of three errors, which is all the engine needs to decide what to do:
+``TransientError`` (try again later), ``UnauthorisedError`` (the credential is revoked or unknown)
+and ``PermanentError`` (this request will never succeed as it is; the message has the server's detail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from services.wire import (
+    API_PREFIX,
+    Command,
+    CommandOutcome,
+    EnrolmentRedeem,
+    Heartbeat,
+    HeartbeatReply,
+    PairingPoll,
+    PairingStart,
+    PairingState,
+    RecordBatch,
+    RecordBatchResult,
+    TerminalConfig,
+    TerminalCredential,
+)
+
+Model = TypeVar("Model", bound=BaseModel)
+_COMMANDS = TypeAdapter(list[Command])
+# Request errors that no retry can fix: the server URL itself is wrong.
+_BAD_URL = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
+
+
+class SyncError(Exception):
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class TransientError(SyncError):
+    """Unreachable, timed out, 5xx or 429: the same request may well succeed later."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+class UnauthorisedError(SyncError):
+    """401/403: the terminal's credential is revoked or unknown to this server."""
+
+
+class PermanentError(SyncError):
+    """Any other 4xx: the server refuses this request as it is."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """A document fetched with its ETag (bare, as the heartbeat reply and bodies carry it)."""
+
+    etag: str
+    document: Any
+
+
+class ServerApi:
+    def __init__(self, base_url: str, token: str | None = None, connect_timeout: float = 5, read_timeout: float = 15):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = (connect_timeout, read_timeout)
+        # One session: connections are kept alive between calls. TLS certificates are verified (the default).
+        self.session = requests.Session()
+        self.session.headers["Accept"] = "application/json"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- enrolment -------------------------------------------------------------------------------
+
+    def redeem(self, code: str, app_version: str) -> TerminalCredential:
+        body = EnrolmentRedeem(code=code, app_version=app_version)
+        return self._parse(TerminalCredential, self._call("POST", "/enrolment/redeem", body))
+
+    def start_pairing(self, code: str, secret: str, app_version: str) -> PairingState:
+        body = PairingStart(code=code, secret=secret, app_version=app_version)
+        return self._parse(PairingState, self._call("POST", "/enrolment/pairings", body))
+
+    def poll_pairing(self, code: str, secret: str) -> PairingState:
+        response = self._call("POST", f"/enrolment/pairings/{code}/poll", PairingPoll(secret=secret))
+        return self._parse(PairingState, response)
+
+    # -- terminal --------------------------------------------------------------------------------
+
+    def heartbeat(self, heartbeat: Heartbeat) -> HeartbeatReply:
+        return self._parse(HeartbeatReply, self._call("POST", "/terminal/heartbeat", heartbeat))
+
+    def config(self, etag: str | None = None) -> TerminalConfig | None:
+        """The effective configuration; None when it still matches ``etag`` (304). Tags are bare, unquoted."""
+        response = self._call("GET", "/terminal/config", etag=etag)
+        return None if response.status_code == 304 else self._parse(TerminalConfig, response)
+
+    def catalogue(self, etag: str | None = None) -> Download | None:
+        """The catalogue document, not yet validated; None when it still matches ``etag`` (304)."""
+        response = self._call("GET", "/terminal/catalogue", etag=etag)
+        if response.status_code == 304:
+            return None
+        try:
+            document = response.json()
+        except ValueError:
+            raise TransientError("GET /terminal/catalogue: the answer is not JSON") from None
+        return Download(etag=_bare_etag(response.headers.get("ETag", "")), document=document)
+
+    def commands(self) -> list[Command]:
+        response = self._call("GET", "/terminal/commands")
+        try:
+            return _COMMANDS.validate_json(response.content)
+        except ValidationError as exc:
+            raise TransientError(f"GET /terminal/commands: malformed answer: {exc}") from None
+
+    def report_command(self, outcome: CommandOutcome) -> None:
+        self._call("POST", f"/terminal/commands/{outcome.command_id}/result", outcome)
+
+    def upload_screenshot(self, command_id: int, png: bytes) -> None:
+        self._call("PUT", f"/terminal/commands/{command_id}/screenshot", png, content_type="image/png")
+
+    def push_records(self, records: list[dict[str, Any]]) -> RecordBatchResult:
+        response = self._call("POST", "/terminal/records", RecordBatch(records=records))
+        return self._parse(RecordBatchResult, response)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _call(
+        self, method: str, path: str, body: BaseModel | bytes | None = None, *, etag: str | None = None,
+        content_type: str = "application/json",
+    ) -> requests.Response:
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if etag:
+            headers["If-None-Match"] = f'"{etag}"'
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else body.model_dump_json().encode()
+            headers["Content-Type"] = content_type
+        what = f"{method} {path}"
+        try:
+            response = self.session.request(
+                method, self.base_url + API_PREFIX + path, data=data, headers=headers, timeout=self.timeout
+            )
+        except _BAD_URL as exc:
+            raise PermanentError(f"{what}: bad server URL {self.base_url!r}: {exc}") from None
+        except requests.RequestException as exc:
+            raise TransientError(f"{what}: {type(exc).__name__}: {exc}") from None
+        status = response.status_code
+        if status < 400:
+            return response
+        message = f"{what}: HTTP {status}: {_detail(response)}"
+        if status in (401, 403):
+            raise UnauthorisedError(message, status)
+        if status == 429 or status >= 500:
+            raise TransientError(message, status, _retry_after(response))
+        raise PermanentError(message, status)
+
+    @staticmethod
+    def _parse(model: type[Model], response: requests.Response) -> Model:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            # A proxy's or captive portal's page, or a server mid-upgrade: worth another try later.
+            raise TransientError(f"{response.request.method} {response.url}: malformed answer: {exc}") from None
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        detail = response.json()["detail"]
+    except (ValueError, KeyError, TypeError):
+        return response.text[:500] or response.reason or ""
+    if isinstance(detail, list):  # FastAPI's validation errors
+        return "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', '')}" if isinstance(item, dict)
+            else str(item)
+            for item in detail
+        )
+    return str(detail)
+
+
+def _bare_etag(header: str) -> str:
+    return header.strip().removeprefix("W/").strip('"')
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None

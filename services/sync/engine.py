@@ -1,0 +1,479 @@
+"""The sync engine: one worker thread that keeps this terminal and the central server in step.
+
+A cycle pushes the outbox, sends command replies, sends a heartbeat, then follows the reply: a new
+configuration or catalogue is fetched (conditionally) and applied, pending commands are collected.
+The engine never touches the UI: it puts events on ``events`` and calls ``on_event`` so the UI can
+drain them on its own thread. It never blocks its caller, and it never loses a record: what the
+server did not confirm stays queued, whatever happens to the network or the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import random
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from services import wire
+from services.catalogue import Catalogue, CatalogueError, parse_catalogue
+from services.outbox import Outbox, QueuedRecord
+from services.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
+from services.store import LocalStore
+from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
+from services.sync.backoff import Backoff
+from services.sync.identity import TerminalIdentity, load_identity, save_identity
+from services.sync.pairing import Pairing
+from services.sync.replies import CommandReplies
+
+log = logging.getLogger(__name__)
+
+# A revoked or unknown credential will not heal by itself: ask again rarely (a re-enrolment may fix it).
+UNAUTHORISED_RETRY_SECONDS = 300
+PAIRING_POLL_SECONDS = 5
+# Statuses that blame the records of a batch (bad item, too large): bisect to find and park them.
+RECORD_FAULT_STATUSES = (400, 413, 422)
+# Kinds the engine carries out itself; the others go to the UI.
+ENGINE_COMMANDS = ("sync_now", "reload_config")
+
+CONFIG_ETAG_KEY = "config_etag"
+CONFIG_ERROR_KEY = "config_error"
+CATALOGUE_ETAG_KEY = "catalogue_etag"
+CATALOGUE_ERROR_KEY = "catalogue_error"
+LAST_SYNC_KEY = "last_sync_at"
+LAST_COMMAND_KEY = "last_command"
+
+State = Literal["standalone", "pairing", "online", "offline", "syncing", "unauthorised"]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: State
+    server_url: str
+    pairing_code: str | None
+    offline_since: datetime | None
+    last_sync_at: datetime | None
+    last_error: str
+    outbox_depth: int
+    parked_count: int
+    config_version: int | None
+    config_error: str | None
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    status: SyncStatus
+
+
+@dataclass(frozen=True)
+class SettingsChanged:
+    settings: KioskSettings
+    version: int
+
+
+@dataclass(frozen=True)
+class CatalogueChanged:
+    catalogue: Catalogue
+
+
+@dataclass(frozen=True)
+class CommandReceived:
+    command: wire.Command
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        *,
+        store: LocalStore,
+        data_dir: Path,
+        server_url: str | None,
+        app_version: str,
+        heartbeat_info: Callable[[], dict],
+        on_event: Callable[[], None] | None = None,
+        rng: random.Random | None = None,
+    ):
+        self.events: queue.Queue = queue.Queue()
+        self._store = store
+        self._data_dir = data_dir
+        self._server_url = server_url.rstrip("/") if server_url else None
+        self._app_version = app_version[:40]
+        self._heartbeat_info = heartbeat_info
+        self._on_event = on_event
+        self._rng = rng or random.Random()
+        self._outbox = Outbox(store)
+        self._replies = CommandReplies(store)
+        self._sync = self._sync_settings(store.remote_settings())
+        self._backoff = Backoff(self._rng, cap=self._sync.max_backoff_seconds)
+        self._started_at = time.monotonic()
+        self._identity: TerminalIdentity | None = None
+        self._api: ServerApi | None = None
+        self._pairing: Pairing | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        last_sync = store.get_state(LAST_SYNC_KEY)
+        self._status = SyncStatus(
+            state="standalone",
+            server_url=self._server_url or "",
+            pairing_code=None,
+            offline_since=None,
+            last_sync_at=datetime.fromisoformat(last_sync) if last_sync else None,
+            last_error="",
+            outbox_depth=0,
+            parked_count=0,
+            config_version=store.remote_settings_version(),
+            config_error=store.get_state(CONFIG_ERROR_KEY),
+        )
+
+    # -- the interface the UI uses (any thread) --------------------------------------------------
+
+    def start(self) -> None:
+        self._forget_stale_etags()
+        self._identity = load_identity(self._data_dir)
+        if self._identity is not None:
+            self._update(announce=True, state="syncing", server_url=self._identity.server_url)
+        elif self._server_url is not None:
+            self._pairing = Pairing(self._store, self._server_url, self._app_version)
+            self._update(announce=True, state="pairing", pairing_code=self._pairing.code())
+        else:
+            self._update(announce=True, state="standalone")
+            return  # nothing to talk to: no worker
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="sync-engine", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5) -> None:
+        """Wake the worker and wait for it; a request in flight ends by its own timeout at the latest."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("sync worker still busy after %.1f s; it stops after its current request", timeout)
+
+    def sync_now(self) -> None:
+        self._wake.set()
+
+    def report_command(self, command_id: int, ok: bool, detail: str) -> None:
+        self._replies.add_result(wire.CommandOutcome(command_id=command_id, ok=ok, detail=detail[:2000]))
+        self._wake.set()
+
+    def upload_screenshot(self, command_id: int, png: bytes) -> None:
+        if not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) > wire.MAX_SCREENSHOT_BYTES:
+            # The server would refuse it for good; keeping it would only block the replies behind it.
+            log.warning("screenshot for command %s is not a PNG of at most %d bytes; not sent", command_id,
+                        wire.MAX_SCREENSHOT_BYTES)
+            return
+        self._replies.add_screenshot(command_id, png)
+        self._wake.set()
+
+    def status(self) -> SyncStatus:
+        with self._lock:
+            status = self._status
+        return replace(status, outbox_depth=self._outbox.depth(), parked_count=self._outbox.parked_count())
+
+    # -- worker ----------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                delay = self._cycle() if self._identity is not None else self._pair()
+            except Exception as exc:  # a bug in one cycle must not end syncing for good
+                log.exception("sync cycle failed")
+                self._update(last_error=f"{type(exc).__name__}: {exc}")
+                delay = self._backoff.next_delay()
+            if self._stopping.is_set():
+                break
+            self._wake.wait(delay)
+            self._wake.clear()
+        if self._api is not None:
+            self._api.close()
+
+    def _pair(self) -> float:
+        api = self._api_for(self._server_url, token=None)
+        try:
+            identity = self._pairing.step(api)
+        except SyncError as exc:
+            self._failed(exc)
+            self._update(pairing_code=self._pairing.code())
+            return self._retry_delay(exc)
+        self._backoff.reset()
+        if identity is None:
+            self._update(pairing_code=self._pairing.code(), offline_since=None, last_error="")
+            return self._jittered(PAIRING_POLL_SECONDS)
+        save_identity(self._data_dir, identity)
+        self._pairing.finish()
+        log.info("paired: this is terminal %s (%s)", identity.terminal_id, identity.name)
+        self._identity = identity
+        self._update(state="syncing", pairing_code=None, server_url=identity.server_url)
+        return 0
+
+    def _cycle(self) -> float:
+        """One full exchange with the server; returns how long to wait before the next."""
+        # Re-read: `kiosk enrol` may have given this terminal a new credential meanwhile.
+        self._identity = load_identity(self._data_dir) or self._identity
+        api = self._api_for(self._identity.server_url, self._identity.token)
+        self._update(state="syncing")
+        problems: list[str] = []
+        try:
+            self._push_outbox(api, problems)
+            self._send_replies(api, problems)
+            reply = api.heartbeat(self._heartbeat())
+            again_now = self._follow(api, reply, problems)
+            self._send_replies(api, problems)
+        except UnauthorisedError as exc:
+            log.warning("the server refuses this terminal's credential: %s", exc)
+            self._update(state="unauthorised", last_error=str(exc))
+            return UNAUTHORISED_RETRY_SECONDS
+        except SyncError as exc:
+            self._failed(exc)
+            return self._retry_delay(exc)
+        self._backoff.reset()
+        now = datetime.now(timezone.utc)
+        self._store.set_state(LAST_SYNC_KEY, now.isoformat())
+        catalogue_error = self._store.get_state(CATALOGUE_ERROR_KEY)
+        if catalogue_error:
+            problems.append(catalogue_error)
+        self._update(state="online", offline_since=None, last_sync_at=now, last_error="; ".join(problems))
+        return 0 if again_now else min(3600.0, max(1.0, reply.next_poll_seconds))
+
+    def _failed(self, exc: SyncError) -> None:
+        log.warning("sync failed: %s", exc)
+        with self._lock:
+            offline_since = self._status.offline_since or datetime.now(timezone.utc)
+        state = "pairing" if self._identity is None else "offline"
+        self._update(state=state, offline_since=offline_since, last_error=str(exc))
+
+    # -- outbox ----------------------------------------------------------------------------------
+
+    def _push_outbox(self, api: ServerApi, problems: list[str]) -> None:
+        while not self._stopping.is_set():
+            batch = self._outbox.next_batch(self._sync.batch_size)
+            if not batch:
+                return
+            try:
+                settled = self._push(api, batch)
+            except PermanentError as exc:  # not the records' fault (e.g. 404): keep them for later
+                log.warning("the server refuses record batches: %s", exc)
+                problems.append(str(exc))
+                return
+            self._update()
+            if settled == 0:
+                return  # the server confirmed none of them: try again next cycle
+
+    def _push(self, api: ServerApi, batch: list[QueuedRecord]) -> int:
+        """Send a batch; returns how many of its records left the queue (confirmed or parked)."""
+        try:
+            result = api.push_records([record.to_wire() for record in batch])
+        except PermanentError as exc:
+            if exc.status not in RECORD_FAULT_STATUSES:
+                raise
+            if len(batch) == 1:
+                log.warning("record %s parked: %s", batch[0].id, exc)
+                self._outbox.park(batch[0].id, str(exc))
+                return 1
+            middle = len(batch) // 2
+            return self._push(api, batch[:middle]) + self._push(api, batch[middle:])
+        sent = {record.id for record in batch}
+        # Only what the server confirmed leaves; an id it did not mention stays queued.
+        confirmed = (set(result.accepted) | set(result.duplicates)) & sent
+        self._outbox.confirm(confirmed)
+        parked = 0
+        for rejected in result.rejected:
+            if rejected.id in sent and rejected.id not in confirmed:
+                log.warning("record %s parked: %s", rejected.id, rejected.error)
+                self._outbox.park(rejected.id, rejected.error)
+                parked += 1
+        return len(confirmed) + parked
+
+    # -- commands --------------------------------------------------------------------------------
+
+    def _send_replies(self, api: ServerApi, problems: list[str]) -> None:
+        while (reply := self._replies.oldest()) is not None:
+            try:
+                if reply.kind == "screenshot":
+                    api.upload_screenshot(reply.command_id, reply.body)
+                else:
+                    api.report_command(wire.CommandOutcome.model_validate_json(reply.body))
+                    self._store.set_state(LAST_COMMAND_KEY, reply.body.decode())
+            except PermanentError as exc:
+                # E.g. the command expired or is unknown here: it cannot be answered, ever.
+                log.warning("the server refused the %s for command %s: %s", reply.kind, reply.command_id, exc)
+                problems.append(str(exc))
+            self._replies.remove(reply.seq)
+
+    def _follow(self, api: ServerApi, reply: wire.HeartbeatReply, problems: list[str]) -> bool:
+        """Fetch what the heartbeat reply says changed; True when a command asked for another cycle now."""
+        try:
+            if reply.config_etag != self._store.get_state(CONFIG_ETAG_KEY):
+                self._fetch_config(api, conditional=True)
+            # An empty tag: the server has no catalogue yet; keep ours.
+            if reply.catalogue_etag and reply.catalogue_etag != self._store.get_state(CATALOGUE_ETAG_KEY):
+                self._fetch_catalogue(api)
+        except PermanentError as exc:  # refused downloads leave what we have in place; commands still run
+            log.warning("%s", exc)
+            problems.append(str(exc))
+        again_now = False
+        if reply.commands_pending > 0:
+            for command in api.commands():
+                if command.kind == "sync_now":
+                    self._replies.add_result(wire.CommandOutcome(command_id=command.id, ok=True, detail="syncing"))
+                    again_now = True
+                elif command.kind == "reload_config":
+                    self._reload_config(api, command)
+                else:
+                    self._emit(CommandReceived(command))
+        return again_now
+
+    def _reload_config(self, api: ServerApi, command: wire.Command) -> None:
+        try:
+            self._fetch_config(api, conditional=False)
+        except SyncError as exc:
+            ok, detail = False, f"configuration not fetched: {exc}"
+        else:
+            error = self._store.get_state(CONFIG_ERROR_KEY)
+            version = self._store.remote_settings_version()
+            ok, detail = (False, error) if error else (True, f"configuration version {version} applied")
+        self._replies.add_result(wire.CommandOutcome(command_id=command.id, ok=ok, detail=detail[:2000]))
+
+    # -- configuration and catalogue -------------------------------------------------------------
+
+    def _fetch_config(self, api: ServerApi, conditional: bool) -> None:
+        config = api.config(etag=self._store.get_state(CONFIG_ETAG_KEY) if conditional else None)
+        if config is None:
+            return  # 304: what we have is current
+        try:
+            settings = parse_settings(config.settings, f"configuration version {config.version} from the server")
+        except SettingsError as exc:
+            # Keep running the last good settings; the next heartbeat tells the server why.
+            log.warning("%s", exc)
+            self._store.set_state(CONFIG_ERROR_KEY, str(exc))
+            self._store.set_state(CONFIG_ETAG_KEY, config.etag)
+            self._update(config_error=str(exc))
+            return
+        self._store.save_remote_settings(settings, config.version)
+        self._store.set_state(CONFIG_ERROR_KEY, None)
+        self._store.set_state(CONFIG_ETAG_KEY, config.etag)
+        self._sync = self._sync_settings(settings)
+        self._backoff.cap = self._sync.max_backoff_seconds
+        api.timeout = (self._sync.connect_timeout_seconds, self._sync.read_timeout_seconds)
+        log.info("configuration version %s applied", config.version)
+        self._update(config_version=config.version, config_error=None)
+        self._emit(SettingsChanged(settings, config.version))
+
+    def _fetch_catalogue(self, api: ServerApi) -> None:
+        download = api.catalogue(etag=self._store.get_state(CATALOGUE_ETAG_KEY))
+        if download is None:
+            return
+        try:
+            catalogue = parse_catalogue(download.document, f"catalogue {download.etag} from the server")
+        except CatalogueError as exc:
+            # Keep the catalogue we have; remember the refusal so the same document is not fetched again.
+            log.warning("%s", exc)
+            self._store.set_state(CATALOGUE_ERROR_KEY, str(exc))
+            self._store.set_state(CATALOGUE_ETAG_KEY, download.etag)
+            return
+        self._store.replace_catalogue(catalogue, source=f"server:{download.etag}")
+        self._store.set_state(CATALOGUE_ERROR_KEY, None)
+        self._store.set_state(CATALOGUE_ETAG_KEY, download.etag)
+        log.info("catalogue %s applied", catalogue.version)
+        self._emit(CatalogueChanged(catalogue))
+
+    # -- heartbeat -------------------------------------------------------------------------------
+
+    def _heartbeat(self) -> wire.Heartbeat:
+        last_command = self._store.get_state(LAST_COMMAND_KEY)
+        config_error = self._store.get_state(CONFIG_ERROR_KEY)
+        with self._lock:
+            last_sync_at = self._status.last_sync_at
+        fields: dict[str, Any] = dict(
+            app_version=self._app_version,
+            uptime_seconds=time.monotonic() - self._started_at,
+            last_sync_at=last_sync_at,
+            outbox_depth=self._outbox.depth(),
+            parked_count=self._outbox.parked_count(),
+            free_disk_bytes=shutil.disk_usage(self._data_dir).free,
+            config_version=self._store.remote_settings_version(),
+            config_error=config_error[:4000] if config_error else None,
+            catalogue_version=self._store.catalogue().version[:64],
+            last_command=wire.CommandOutcome.model_validate_json(last_command) if last_command else None,
+            log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel())[:10],
+        )
+        for key, value in self._ui_info().items():
+            try:  # one bad value is left out; the rest of the heartbeat still goes
+                wire.Heartbeat(**fields, **{key: value})
+            except ValidationError as exc:
+                log.warning("heartbeat_info()[%r] is invalid, not sent: %s", key, exc)
+                continue
+            fields[key] = value
+        return wire.Heartbeat(**fields)
+
+    def _ui_info(self) -> dict[str, Any]:
+        try:
+            info = self._heartbeat_info()
+            picked = {key: info[key] for key in ("current_screen", "peripherals", "in_service") if key in info}
+        except Exception:  # the heartbeat still goes out, without the UI's part
+            log.exception("heartbeat_info failed")
+            return {}
+        if isinstance(picked.get("current_screen"), str):
+            picked["current_screen"] = picked["current_screen"][:40]
+        return picked
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _forget_stale_etags(self) -> None:
+        """An etag whose document is not what the store holds (a settings model that changed with an
+        upgrade, a catalogue re-seeded after damage) would keep the server's current one from coming."""
+        if self._store.remote_settings() is None and self._store.get_state(CONFIG_ERROR_KEY) is None:
+            self._store.set_state(CONFIG_ETAG_KEY, None)
+        etag = self._store.get_state(CATALOGUE_ETAG_KEY)
+        if etag and self._store.get_state(CATALOGUE_ERROR_KEY) is None \
+                and self._store.status().catalogue_source != f"server:{etag}":
+            self._store.set_state(CATALOGUE_ETAG_KEY, None)
+
+    def _api_for(self, server_url: str, token: str | None) -> ServerApi:
+        if self._api is None or self._api.base_url != server_url.rstrip("/") or self._api.token != token:
+            if self._api is not None:
+                self._api.close()
+            self._api = ServerApi(server_url, token, self._sync.connect_timeout_seconds, self._sync.read_timeout_seconds)
+        return self._api
+
+    def _retry_delay(self, exc: SyncError) -> float:
+        """The backoff delay, but never sooner than a 429's or 503's Retry-After."""
+        delay = self._backoff.next_delay()
+        retry_after = getattr(exc, "retry_after", None)
+        return max(delay, min(retry_after, self._sync.max_backoff_seconds)) if retry_after else delay
+
+    def _jittered(self, seconds: float) -> float:
+        return seconds * self._rng.uniform(0.9, 1.1)
+
+    @staticmethod
+    def _sync_settings(settings: KioskSettings | None) -> SyncSettings:
+        return settings.sync if settings is not None else SyncSettings()
+
+    def _update(self, announce: bool = False, **changes: Any) -> None:
+        """Change the status; StatusChanged goes out when it changed (or ``announce``)."""
+        depth, parked = self._outbox.depth(), self._outbox.parked_count()
+        with self._lock:
+            status = replace(self._status, outbox_depth=depth, parked_count=parked, **changes)
+            changed, self._status = status != self._status, status
+        if changed or announce:
+            self._emit(StatusChanged(status))
+
+    def _emit(self, event: object) -> None:
+        self.events.put(event)
+        if self._on_event is not None:
+            try:
+                self._on_event()
+            except Exception:
+                log.exception("on_event failed")

@@ -1,0 +1,106 @@
+"""Remote commands through the real server: to the UI and back, screenshots, and the engine's own commands."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from services.sync.engine import CommandReceived
+from tests.sync.conftest import admin_json, sqlite_only, wait_for
+
+pytestmark = sqlite_only
+
+
+def _queue(server, terminal_id: int, kind: str, **args) -> int:
+    return admin_json(server, "POST", f"/admin/terminals/{terminal_id}/commands", json={"kind": kind, "args": args})["id"]
+
+
+def _finished(server, terminal_id: int, command_id: int, engine) -> dict:
+    def finished():
+        commands = admin_json(server, "GET", f"/admin/terminals/{terminal_id}/commands")
+        return next((c for c in commands if c["id"] == command_id and c["status"] in ("done", "failed")), None)
+
+    return wait_for(finished, f"command {command_id} to finish", nudge=engine.sync_now)
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (108, 192), (200, 30, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_command_for_the_screen_goes_to_the_ui_and_its_outcome_back(live_server, enrolled, make_engine):
+    engine, watcher = make_engine(None)
+    watcher.wait_state("online")
+    command_id = _queue(live_server, enrolled.terminal_id, "show_message", text={"zh": "今天提前闭馆", "en": "Closing early"},
+                        seconds=60)
+    received = watcher.wait(CommandReceived, "the command").command
+    assert (received.id, received.kind, received.args["text"]["en"], received.args["seconds"]) == (
+        command_id, "show_message", "Closing early", 60)
+
+    engine.report_command(command_id, True, "shown for 60 s")
+    done = _finished(live_server, enrolled.terminal_id, command_id, engine)
+    assert (done["status"], done["result"]) == ("done", "shown for 60 s")
+    last = wait_for(lambda: admin_json(live_server, "GET",
+                                       f"/admin/terminals/{enrolled.terminal_id}/heartbeats?limit=1")[0]["last_command"],
+                    "the outcome in a heartbeat", nudge=engine.sync_now)
+    assert last == {"command_id": command_id, "ok": True, "detail": "shown for 60 s"}
+    assert [e.command.id for e in watcher.of(CommandReceived)] == [command_id]  # delivered once
+
+
+def test_a_screenshot_travels_to_the_server(live_server, enrolled, make_engine):
+    engine, watcher = make_engine(None)
+    command_id = _queue(live_server, enrolled.terminal_id, "screenshot")
+    assert watcher.wait(CommandReceived, "the command").command.kind == "screenshot"
+    png = _png()
+    engine.upload_screenshot(command_id, png)
+    engine.report_command(command_id, True, "108x192")
+    done = _finished(live_server, enrolled.terminal_id, command_id, engine)
+    assert done["status"] == "done" and done["has_screenshot"]
+    reply = live_server.admin("GET", f"/admin/commands/{command_id}/screenshot")
+    assert reply.headers["Content-Type"] == "image/png" and reply.content == png
+
+
+def test_not_a_png_is_never_queued(live_server, enrolled, make_engine, store):
+    engine, watcher = make_engine(None)
+    command_id = _queue(live_server, enrolled.terminal_id, "screenshot")
+    watcher.wait(CommandReceived, "the command")
+    engine.upload_screenshot(command_id, b"GIF89a not a png")
+    engine.report_command(command_id, False, "no screenshot")
+    done = _finished(live_server, enrolled.terminal_id, command_id, engine)
+    assert (done["status"], done["has_screenshot"]) == ("failed", False)
+
+
+def test_the_engine_answers_sync_now_and_reload_config_itself(live_server, enrolled, make_engine):
+    engine, watcher = make_engine(None)
+    watcher.wait_state("online")
+    sync_id = _queue(live_server, enrolled.terminal_id, "sync_now")
+    reload_id = _queue(live_server, enrolled.terminal_id, "reload_config")
+    assert _finished(live_server, enrolled.terminal_id, sync_id, engine)["status"] == "done"
+    assert _finished(live_server, enrolled.terminal_id, reload_id, engine)["status"] == "done"
+    assert watcher.of(CommandReceived) == []
+
+
+def test_an_outcome_the_server_refuses_does_not_block_the_ones_behind_it(live_server, enrolled, make_engine):
+    engine, watcher = make_engine(None)
+    watcher.wait_state("online")
+    engine.report_command(987654, True, "no such command")  # 404: dropped with a warning
+    command_id = _queue(live_server, enrolled.terminal_id, "in_service")
+    watcher.wait(CommandReceived, "the command")
+    engine.report_command(command_id, True, "in service")
+    assert _finished(live_server, enrolled.terminal_id, command_id, engine)["status"] == "done"
+
+
+def test_an_outcome_reported_while_offline_arrives_after_a_restart(live_server, enrolled, make_engine):
+    engine, watcher = make_engine(None)
+    command_id = _queue(live_server, enrolled.terminal_id, "out_of_service")
+    watcher.wait(CommandReceived, "the command")
+    live_server.stop()
+    watcher.wait_state("offline", nudge=True)
+    engine.report_command(command_id, True, "out of service")
+    engine.stop()
+    live_server.start()
+    restarted, _ = make_engine(None)  # the outcome waited in the store
+    done = _finished(live_server, enrolled.terminal_id, command_id, restarted)
+    assert (done["status"], done["result"]) == ("done", "out of service")
