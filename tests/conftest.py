@@ -9,6 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# database_url (SQLite and PostgreSQL) and live_server, for every suite that talks to the central server.
+pytest_plugins = ["tests.server_fixtures"]
+
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):

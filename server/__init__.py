@@ -1,0 +1,1 @@
+"""The central server of Lobby Kiosk: enrolment, configuration, catalogue, commands and records for a fleet."""

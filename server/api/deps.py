@@ -1,0 +1,98 @@
+"""Request dependencies: the database session, the server's settings, and who is calling (terminal or admin)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.core.clock import utcnow
+from server.core.config import ServerSettings
+from server.models import Admin, AdminToken, Terminal
+from server.security import hash_secret, secret_matches
+from services.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX
+
+_terminal_bearer = HTTPBearer(auto_error=False, scheme_name="terminal", description="a terminal credential (kt_…)")
+_admin_bearer = HTTPBearer(auto_error=False, scheme_name="admin", description="an admin token (ka_…) from /admin/login")
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    # Endpoints commit before they answer; whatever is left uncommitted here is rolled back.
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_settings(request: Request) -> ServerSettings:
+    return request.app.state.settings
+
+
+def get_builtin_settings(request: Request) -> dict:
+    """config/settings.toml as read at start: the bottom configuration layer."""
+    return request.app.state.builtin_settings
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+Settings = Annotated[ServerSettings, Depends(get_settings)]
+BuiltinSettings = Annotated[dict, Depends(get_builtin_settings)]
+
+
+def unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _token(credentials: HTTPAuthorizationCredentials | None, prefix: str) -> str:
+    if credentials is None:
+        raise unauthorized("not authenticated")
+    if not credentials.credentials.startswith(prefix):
+        raise unauthorized("wrong kind of credential for this route")
+    return credentials.credentials
+
+
+def current_terminal(
+    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
+) -> Terminal:
+    token = _token(credentials, TERMINAL_TOKEN_PREFIX)
+    terminal = db.scalar(select(Terminal).where(Terminal.token_hash == hash_secret(token)))
+    if terminal is None or not secret_matches(token, terminal.token_hash):
+        raise unauthorized("unknown terminal credential")
+    if terminal.revoked_at is not None:
+        raise unauthorized("terminal_revoked")
+    return terminal
+
+
+def current_admin(
+    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_admin_bearer)]
+) -> Admin:
+    """An administrator or an operator with a valid, unexpired token."""
+    token = _token(credentials, ADMIN_TOKEN_PREFIX)
+    row = db.scalar(select(AdminToken).where(AdminToken.token_hash == hash_secret(token)))
+    if row is None or not secret_matches(token, row.token_hash) or row.expires_at <= utcnow():
+        raise unauthorized("unknown or expired admin token")
+    return row.admin
+
+
+def require_admin_role(admin: Annotated[Admin, Depends(current_admin)]) -> Admin:
+    """Enrolment, revocation, configuration and the catalogue are for the admin role, not operators."""
+    if admin.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs the admin role")
+    return admin
+
+
+def terminal_in_path(terminal_id: int, db: DbSession) -> Terminal:
+    """The terminal a route's ``{terminal_id}`` names (for administrators); 404 when there is none."""
+    terminal = db.get(Terminal, terminal_id)
+    if terminal is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such terminal")
+    return terminal
+
+
+CurrentTerminal = Annotated[Terminal, Depends(current_terminal)]
+PathTerminal = Annotated[Terminal, Depends(terminal_in_path)]
+# Any signed-in administrator or operator.
+CurrentStaff = Annotated[Admin, Depends(current_admin)]
+# An administrator with the admin role.
+CurrentAdmin = Annotated[Admin, Depends(require_admin_role)]

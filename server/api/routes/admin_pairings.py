@@ -1,0 +1,48 @@
+"""Pairings waiting for an administrator: list them, approve one by the code its kiosk shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, HTTPException, status
+from sqlalchemy import select
+
+from server import layers, terminals
+from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, Settings
+from server.api.routes.enrolment import PairingCode
+from server.api.schemas import PendingPairing
+from server.audit import audit
+from server.core.clock import utcnow
+from server.models import Pairing
+from services import wire
+
+router = APIRouter(prefix="/admin/pairings", tags=["admin"])
+
+
+@router.get("")
+def pending_pairings(staff: CurrentStaff, db: DbSession) -> list[PendingPairing]:
+    rows = db.scalars(select(Pairing).where(Pairing.status == "pending", Pairing.expires_at > utcnow())
+                      .order_by(Pairing.created_at))
+    return [PendingPairing(code=p.code, created_at=p.created_at, expires_at=p.expires_at, app_version=p.app_version)
+            for p in rows]
+
+
+@router.post("/{code}/approve", responses={404: {"description": "no pending pairing with this code"},
+                                            410: {"description": "the pairing expired"}})
+def approve(code: PairingCode, body: wire.PairingApprove, admin: CurrentAdmin, db: DbSession,
+            settings: Settings) -> wire.TerminalStatus:
+    """Creates the terminal; its kiosk collects the credential on its next poll (the clock restarts for that)."""
+    now = utcnow()
+    pairing = db.scalar(select(Pairing).where(Pairing.code == code, Pairing.status == "pending").with_for_update())
+    if pairing is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no pending pairing with this code")
+    if pairing.expires_at <= now:
+        raise HTTPException(status.HTTP_410_GONE, "this pairing expired; the kiosk shows a new code")
+    terminal = terminals.create_terminal(db, body.name, body.location, body.group, admin.username)
+    pairing.status = "approved"
+    pairing.terminal_id = terminal.id
+    pairing.approved_by = admin.username
+    pairing.expires_at = now + timedelta(seconds=settings.pairing_ttl_seconds)
+    audit(db, admin.username, "pairing.approve", f"terminal:{terminal.id}", code=code)
+    db.commit()
+    return terminals.status(terminal, layers.current_layers(db), now)

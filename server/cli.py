@@ -1,0 +1,193 @@
+"""Command line ``kiosk-server``: init (schema + seed catalogue), create-admin, enrol, serve, demo-data.
+
+The database is $DATABASE_URL (default: SQLite in $KIOSK_SERVER_DATA_DIR); see server/core/config.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server import catalogues, layers, terminals
+from server.audit import audit
+from server.core.config import ServerSettings
+from server.db import make_engine, make_session_factory
+from server.models import Admin, Terminal
+from server.security import hash_password
+from services.paths import DEFAULT_SETTINGS_FILE
+from services.settings import read_settings_document
+from services.wire import ConfigRejected
+
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+MIN_PASSWORD_LENGTH = 8
+CLI_ACTOR = "cli"
+
+
+class CliError(Exception):
+    """A refusal to print as one line, exit status 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-server", description="Lobby Kiosk central server")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("init", help="create or upgrade the database schema; seed the sample catalogue if none")
+    admin = commands.add_parser("create-admin", help="add an administrator, or set a new password for one "
+                                "(the password is read from stdin, or asked for on a terminal)")
+    admin.add_argument("username")
+    admin.add_argument("--role", choices=("admin", "operator"), default="admin")
+    enrol = commands.add_parser("enrol", help="add a terminal and print its one-time enrolment code")
+    enrol.add_argument("name")
+    enrol.add_argument("--location", required=True)
+    enrol.add_argument("--group")
+    serve = commands.add_parser("serve", help="run the HTTP server (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
+    commands.add_parser("demo-data", help="a group, two terminals and sample configuration layers")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    settings = ServerSettings()
+    try:
+        if args.command == "init":
+            return init(settings)
+        if args.command == "create-admin":
+            return create_admin(settings, args.username, args.role)
+        if args.command == "enrol":
+            return enrol(settings, args.name, args.location, args.group)
+        if args.command == "serve":
+            return serve(settings, args.host, args.port, args.workers)
+        return demo_data(settings)
+    except CliError as exc:
+        print(f"kiosk-server: {exc}", file=sys.stderr)
+        return 1
+
+
+@contextmanager
+def _session(settings: ServerSettings) -> Iterator[Session]:
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _alembic_config():
+    from alembic.config import Config
+
+    return Config(str(ALEMBIC_INI))
+
+
+def init(settings: ServerSettings) -> int:
+    from alembic import command
+
+    command.upgrade(_alembic_config(), "head")
+    with _session(settings) as db:
+        seeded = catalogues.seed(db)
+        db.commit()
+    print(f"database ready: {settings.database_url.split('@')[-1]}")
+    if seeded is not None:
+        print(f"catalogue seeded: version {seeded.version}, {seeded.service_count} services")
+    return 0
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != password:
+        raise CliError("the passwords differ")
+    return password
+
+
+def create_admin(settings: ServerSettings, username: str, role: str) -> int:
+    password = _read_password()
+    if not MIN_PASSWORD_LENGTH <= len(password) <= 200:
+        raise CliError(f"the password needs {MIN_PASSWORD_LENGTH} to 200 characters")
+    with _session(settings) as db:
+        admin = db.scalar(select(Admin).where(Admin.username == username))
+        action = "admin.password_reset" if admin else "admin.create"
+        if admin is None:
+            admin = Admin(username=username)
+            db.add(admin)
+        admin.password_hash = hash_password(password)
+        admin.role = role
+        admin.failed_logins = 0
+        admin.locked_until = None
+        audit(db, CLI_ACTOR, action, f"admin:{username}", role=role)
+        db.commit()
+    print(f"{'password set for' if action == 'admin.password_reset' else 'created'} {role} {username}")
+    return 0
+
+
+def enrol(settings: ServerSettings, name: str, location: str, group: str | None) -> int:
+    with _session(settings) as db:
+        terminal = terminals.create_terminal(db, name, location, group, CLI_ACTOR)
+        code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, CLI_ACTOR)
+        db.commit()
+    print(f"terminal {code.terminal_id} ({name}): enrolment code {code.code}")
+    print(f"valid once, until {code.expires_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def _schema_is_current(settings: ServerSettings) -> bool:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
+    finally:
+        engine.dispose()
+
+
+def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    if not _schema_is_current(settings):
+        raise CliError("the database schema is missing or old; run `kiosk-server init` first")
+    # A factory import string, so that each worker process builds its own app (and engine).
+    uvicorn.run("server.main:create_app", factory=True, host=host, port=port, workers=workers)
+    return 0
+
+
+DEMO_GROUP = "T1 lobby"
+DEMO_TERMINALS = (("T1 大堂 1 号机", "T1 一层大堂东侧", DEMO_GROUP), ("T3 大堂 1 号机", "T3 一层大堂", None))
+DEMO_LAYERS = (
+    ("defaults", "", {"hours": {"enabled": True}}, "opening hours on for the whole fleet"),
+    ("group", DEMO_GROUP, {"idle": {"timeout_seconds": 90}}, "busier lobby: more time before the idle warning"),
+)
+
+
+def demo_data(settings: ServerSettings) -> int:
+    builtin = read_settings_document(DEFAULT_SETTINGS_FILE)
+    with _session(settings) as db:
+        if db.scalar(select(func.count()).select_from(Terminal)):
+            raise CliError("demo data goes into an empty fleet; this database has terminals already")
+        codes = [terminals.issue_enrolment_code(db, terminals.create_terminal(db, name, location, group, CLI_ACTOR),
+                                                settings.enrolment_code_ttl_seconds, CLI_ACTOR)
+                 for name, location, group in DEMO_TERMINALS]
+        layers.lock_config(db)
+        for scope, target, document, comment in DEMO_LAYERS:
+            written = layers.write_layer(db, builtin, layers.LayerKey(scope, target), document, CLI_ACTOR, comment,
+                                         "config.update")
+            if isinstance(written, ConfigRejected):
+                raise CliError(f"demo layer {scope} {target}: {written.detail}: {written.errors}")
+        db.commit()
+    for (name, _, _), code in zip(DEMO_TERMINALS, codes):
+        print(f"terminal {code.terminal_id} ({name}): enrolment code {code.code}")
+    return 0

@@ -1,0 +1,50 @@
+"""The FastAPI application: ``create_app(settings)`` (uvicorn calls it as a factory); routes under /api/v1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from server.api.routes import (
+    admin_audit, admin_auth, admin_catalogue, admin_commands, admin_config, admin_pairings, admin_records,
+    admin_terminals, enrolment, health, terminal, terminal_commands, terminal_records,
+)
+from server.core.config import ServerSettings
+from server.core.ratelimit import RateLimiter
+from server.db import make_engine, make_session_factory
+from services.paths import DEFAULT_SETTINGS_FILE
+from services.settings import read_settings_document
+from services.wire import API_PREFIX
+
+# The largest body a client sends is a catalogue import; routes may set a lower limit (screenshots do).
+MAX_BODY_BYTES = 32 * 1024 * 1024
+_API_ROUTERS = (
+    enrolment.router, terminal.router, terminal_commands.router, terminal_records.router, admin_auth.router,
+    admin_terminals.router, admin_pairings.router, admin_config.router, admin_catalogue.router,
+    admin_commands.router, admin_records.router, admin_audit.router,
+)
+
+
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    settings = settings or ServerSettings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Lobby Kiosk server", summary="Enrolment, configuration, catalogue, commands and records "
+                  "for a fleet of lobby kiosks", version="1", lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
+    app.state.settings = settings
+    app.state.sessions = make_session_factory(engine)
+    app.state.builtin_settings = read_settings_document(DEFAULT_SETTINGS_FILE)
+    app.state.enrolment_limiter = RateLimiter(settings.enrolment_attempts_per_minute)
+    app.include_router(health.router)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in _API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    return app
