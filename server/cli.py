@@ -168,7 +168,8 @@ def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
 DEMO_GROUP = "T1 lobby"
 DEMO_TERMINALS = (("T1 大堂 1 号机", "T1 一层大堂东侧", DEMO_GROUP), ("T3 大堂 1 号机", "T3 一层大堂", None))
 DEMO_LAYERS = (
-    ("defaults", "", {"hours": {"enabled": True}}, "opening hours on for the whole fleet"),
+    # Short polls so a change made during the demo shows on the kiosk within seconds.
+    ("defaults", "", {"sync": {"heartbeat_seconds": 5}}, "demo: terminals call in every 5 s"),
     ("group", DEMO_GROUP, {"idle": {"timeout_seconds": 90}}, "busier lobby: more time before the idle warning"),
 )
 
