@@ -5,14 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the kiosk and its tests need: a virtual X display, OpenGL (Mesa) for Kivy, xdotool for real
 # clicks, PostgreSQL (the server's scale path; the tests start a private cluster of their own).
-SYSTEM_PACKAGES := xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 postgresql
+SYSTEM_PACKAGES := xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 postgresql chromium chromium-driver
 DEMO_DATA := .demo-data
 DEMO_PORT := 8800
 DEMO_ADMIN_PASSWORD := demo-admin-2468
 # `make demo WINDOWED=1080x1920` opens a window of that size instead of full screen.
 WINDOWED ?=
 
-.PHONY: all deps system-packages i18n demo test test-services test-gui screenshots bench check clean
+.PHONY: all deps system-packages i18n demo test lint test-services test-gui screenshots bench check clean
 
 all: deps
 
@@ -64,8 +64,12 @@ demo: deps
 	echo "Staff: long-press the bottom-left corner for 3 s, PIN 2468, to quit."; \
 	$(BIN)/kiosk run $(if $(WINDOWED),--windowed $(WINDOWED))
 
-test: deps
+test: deps lint
 	$(BIN)/python -m pytest
+
+# Pyflakes' checks (unused imports, undefined names...) over all Python code.
+lint: deps
+	$(BIN)/ruff check --select F,E9 --output-format concise kiosk screens services server tests bench
 
 test-services: deps
 	$(BIN)/python -m pytest tests/services tests/kiosk

@@ -13,7 +13,6 @@ import argparse
 import gc
 import random
 import re
-import statistics
 import sys
 import time
 from pathlib import Path

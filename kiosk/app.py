@@ -15,6 +15,7 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kivy import __version__ as kivy_version
 from kivy.app import App
@@ -30,7 +31,6 @@ from kiosk.idle import IdleMonitor, IdlePhase
 from kiosk.navigation import HOME, Navigator
 from kiosk.screen_set import ScreenSet
 from kiosk.search_builder import build_search_index
-from kiosk.sync_bridge import OUT_OF_SERVICE_KEY, SyncBridge
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.icons import ICONS
@@ -42,9 +42,14 @@ from services.printer import PrinterError, make_printer, service_slip
 from services.settings import WEEKDAYS as DAY_KEYS
 from services.settings import KioskSettings
 from services.store import LocalStore
-from services.sync.engine import SyncStatus
+
+if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
+    from services.sync.engine import SyncStatus
 
 log = logging.getLogger(__name__)
+
+# Store key of the out-of-service message ("{}": none) while the kiosk is out of service.
+OUT_OF_SERVICE_KEY = "out_of_service_message"
 
 ANNOUNCEMENT_SECONDS = 8
 PIN_ATTEMPTS = 5
@@ -139,12 +144,11 @@ class KioskApp(App):
         self.screens[HOME]
         manager.current = HOME
         manager.bind(current=lambda _manager, name: setattr(self, "current_screen", name))
-        self.sync = SyncBridge(self, self._server_url, __version__)
-        self.bind(current_screen=self._on_reported_state, in_service=self._on_reported_state)
         self.navigator = Navigator(manager, ensure_screen=self.screens.__getitem__)
         root.ids.corner.on_long_press = self.open_maintenance
         self.root_layout = root
 
+        self._restore_out_of_service()
         self.apply_settings(self.kiosk_settings)
         self.bind(lang=self._on_lang, elder_mode=self._apply_theme)
         self._tick(0)
@@ -153,18 +157,27 @@ class KioskApp(App):
         Window.bind(on_flip=self._on_first_frame)
         return root
 
-    def on_start(self):
-        self._restore_out_of_service()
-        self.sync.start()
-
     def on_stop(self):
-        self.sync.stop()
+        if hasattr(self, "sync"):  # not started yet when stopped before the first frame
+            self.sync.stop()
 
     def _on_first_frame(self, *_args):
         Window.unbind(on_flip=self._on_first_frame)
         log.info("first frame of home screen shown")
+        # Importing the sync engine (HTTP stack, wire models) and pypinyin takes longer than the whole
+        # home screen: they start right after it; the other screens once the search index is built.
+        Clock.schedule_once(self._after_first_frame)
+
+    def _after_first_frame(self, _dt):
+        self._start_sync()
         self._index_catalogue()
-        self.screens.build_rest_later()
+
+    def _start_sync(self):
+        from kiosk.sync_bridge import SyncBridge
+
+        self.sync = SyncBridge(self, self._server_url, __version__)
+        self.bind(current_screen=self._on_reported_state, in_service=self._on_reported_state)
+        self.sync.start()
 
     def _on_terminate(self, _signum, _frame):
         log.info("SIGTERM: stopping the kiosk")
@@ -209,6 +222,7 @@ class KioskApp(App):
         self.search_index = index
         if "search" in self.screens:
             self._run_search(self.screens["search"].query)
+        self.screens.build_rest_later()
 
     def _apply_theme(self, *_args):
         self.theme.apply(self.kiosk_settings.display.theme, self.elder_mode)
@@ -508,20 +522,25 @@ class KioskApp(App):
         self.root_layout.show_toast(text.get(self.lang), seconds=seconds)
 
     def set_out_of_service(self, message: Text | None) -> None:
+        """Kept in the store: a kiosk taken out of service stays out across restarts until put back."""
+        self.store.set_state(OUT_OF_SERVICE_KEY, message.model_dump_json() if message else "{}")
         self._out_of_service_message = message
         self.in_service = False
         self.reset_session()
         self._update_notice()
 
     def set_in_service(self) -> None:
+        self.store.set_state(OUT_OF_SERVICE_KEY, None)
         self._out_of_service_message = None
         self.in_service = True
         self._update_notice()
 
     def _restore_out_of_service(self) -> None:
+        """At start, before the first frame: nothing of a session to wipe yet."""
         stored = self.store.get_state(OUT_OF_SERVICE_KEY)
         if stored is not None:
-            self.set_out_of_service(Text.model_validate_json(stored) if stored != "{}" else None)
+            self._out_of_service_message = Text.model_validate_json(stored) if stored != "{}" else None
+            self.in_service = False
 
     def request_restart(self) -> None:
         self.restart_requested = True

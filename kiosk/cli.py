@@ -6,6 +6,7 @@ catalogue files."""
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import logging
 import os
@@ -84,6 +85,9 @@ def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: 
     store = open_store()
     # The last configuration the server sent wins over the local file: it is this terminal's own.
     settings = store.remote_settings() or load_settings(settings_path)
+    # Everything loaded so far (modules, settings, catalogue) lives as long as the kiosk: keep it out of
+    # the collector's scans, which makes the full collections Kivy runs while opening the window short.
+    gc.freeze()
     from kiosk.bootstrap import configure_kivy
 
     configure_kivy(data_dir, windowed_size=windowed_size)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 HOME = "home"
 
 
 class Navigator:
-    def __init__(self, manager):
+    def __init__(self, manager, ensure_screen: Callable[[str], object] = lambda _name: None):
         self.manager = manager
+        # Called with a screen's name before going to it: screens are built when first needed.
+        self.ensure_screen = ensure_screen
         self.history: list[str] = []
 
     @property
@@ -17,6 +21,7 @@ class Navigator:
     def go(self, name: str) -> None:
         if name == self.current:
             return
+        self.ensure_screen(name)
         self.history.append(self.current)
         self.manager.transition.direction = "left"
         self.manager.current = name

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 # Store key of a restart command to acknowledge once the kiosk is back.
 RESTART_ACK_KEY = "restart_ack_command"
-OUT_OF_SERVICE_KEY = "out_of_service_message"
 
 
 class SyncBridge:
@@ -119,13 +118,10 @@ class SyncBridge:
 
     def _command_out_of_service(self, command: wire.Command) -> str:
         args = wire.OutOfServiceArgs.model_validate(command.args)
-        message = args.message.model_dump_json() if args.message else "{}"
-        self.app.store.set_state(OUT_OF_SERVICE_KEY, message)
         self.app.set_out_of_service(args.message)
         return "out of service"
 
     def _command_in_service(self, _command: wire.Command) -> str:
-        self.app.store.set_state(OUT_OF_SERVICE_KEY, None)
         self.app.set_in_service()
         return "in service"
 

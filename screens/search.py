@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 MAX_QUERY_LENGTH = 40
@@ -14,15 +14,17 @@ class SearchScreen(Screen):
     rows = ListProperty()
     # Called with the query whenever it changes; the App answers by setting ``rows``.
     on_query_changed = ObjectProperty(None)
+    # False while the search index is still being built: results come when it is, no "nothing found".
+    ready = BooleanProperty(True)
 
     def on_kv_post(self, _base_widget):
         # Attached only when nothing matches: a hidden panel would still take touches.
         self._no_results = self.ids.no_results.__self__  # ids are weak proxies
         self._no_results.parent.remove_widget(self._no_results)
-        self.bind(query=self._show_empty_state, rows=self._show_empty_state)
+        self.bind(query=self._show_empty_state, rows=self._show_empty_state, ready=self._show_empty_state)
 
     def _show_empty_state(self, *_args):
-        empty = bool(self.query) and not self.rows
+        empty = self.ready and bool(self.query) and not self.rows
         attached = self._no_results.parent is not None
         if empty and not attached:
             self.ids.results.parent.add_widget(self._no_results)

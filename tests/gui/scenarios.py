@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import subprocess
+import time
 
 TRANSITION = 1.0
 
@@ -213,3 +214,39 @@ def closed_outside_opening_hours(driver):
     yield TRANSITION
     results["screen_after_long_press"] = app.current_screen
     results["notice_opacity_in_maintenance"] = app.root_layout.ids.notice.opacity
+
+
+def search_waits_for_the_index_of_a_new_catalogue(driver):
+    """The search index is built on a worker thread (at start and for a new catalogue): meanwhile a query
+    gets no "nothing found", and its results come as soon as the index is there."""
+    from services.catalogue import Catalogue
+
+    app, results = driver.app, driver.results
+    yield from _until(lambda: len(app.screens) == 7, 60)  # the screens built after the first frame
+    results["screens_built"] = sorted(app.screens)
+    app.open_search()
+    yield TRANSITION
+    search = app.screens["search"]
+    for letter in "sbk":
+        driver.tap(driver.button(letter))
+        yield 0.05
+    yield from _until(lambda: search.rows, 60)
+    results["before"] = [row["code"] for row in search.rows]
+    data = app.catalogue.model_dump()
+    data["services"] = [service for service in data["services"] if service["code"] != "RS-001"]
+    app.set_catalogue(Catalogue.model_validate(data))
+    # Same tick as the swap: the worker's index can only arrive through the clock, after this.
+    results["preparing_ready"] = search.ready
+    results["preparing_rows"] = len(search.rows)
+    results["preparing_no_results_shown"] = search._no_results.parent is not None
+    yield from _until(lambda: search.ready, 60)
+    yield 0.3
+    results["after"] = [row["code"] for row in search.rows]
+    results["no_results_shown_after"] = search._no_results.parent is not None
+
+
+def _until(condition, seconds: float):
+    """Yields to the Kivy clock until ``condition()`` is true or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        yield 0.1

@@ -97,6 +97,8 @@ def config_and_commands_from_the_server(driver):
     yield from _wait_for(lambda: not app.in_service, 60)
     yield 0.5
     results["notice_title"] = app.notice_title
+    # Kept in the store, so a restart does not put the kiosk back in service by accident.
+    results["stored_while_out"] = app.store.get_state("out_of_service_message")
     results["notice_visible_texts"] = [t for t in driver.texts() if "检修" in t or "暂停服务" in t]
     # The notice covers the home screen: a touch on the tile under it goes nowhere.
     driver.tap(driver.tile("政务服务指南"))
@@ -108,6 +110,7 @@ def config_and_commands_from_the_server(driver):
     yield from _wait_for(lambda: app.in_service, 60)
     yield 0.5
     results["notice_after_in_service"] = app.notice_title
+    results["stored_after_in_service"] = app.store.get_state("out_of_service_message")
     yield from _wait_for(lambda: _admin("GET", f"/api/v1/admin/terminals/{terminal_id}")["in_service"] is True, 60)
     terminal = _admin("GET", f"/api/v1/admin/terminals/{terminal_id}")
     results["server_view"] = {key: terminal[key] for key in ("online", "current_screen", "config_version_applied", "config_version_current", "in_service", "peripherals")}

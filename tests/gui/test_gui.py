@@ -116,3 +116,18 @@ def test_sigterm_stops_the_kiosk_cleanly(display, tmp_path):
     finally:
         if kiosk.poll() is None:
             kiosk.kill()
+
+
+def test_search_waits_for_the_index_of_a_new_catalogue(run_scenario):
+    seen = run_scenario("search_waits_for_the_index_of_a_new_catalogue")
+    # Only home is built before the first frame; the others follow without a visitor asking.
+    assert seen["screens_built"] == ["coming_soon", "detail", "guide", "home", "maintenance", "search", "services"]
+    assert seen["before"][0] == "RS-001"
+    # While the new catalogue's index is built: no rows from the old one, and no "nothing found".
+    assert seen["preparing_ready"] is False
+    assert seen["preparing_rows"] == 0
+    assert seen["preparing_no_results_shown"] is False
+    # Then the query is answered from the new catalogue.
+    assert seen["after"] and "RS-001" not in seen["after"]
+    assert "RS-002" in seen["after"]
+    assert seen["no_results_shown_after"] is False

@@ -54,7 +54,9 @@ def test_an_enrolled_kiosk_applies_config_and_commands_live(run_scenario, server
     assert seen["notice_title"] == "暂停服务"
     assert seen["notice_visible_texts"], "the out-of-service notice is on screen"
     assert seen["screen_after_tap_on_notice"] == "home"
+    assert "T3-1107" in seen["stored_while_out"]
     assert seen["notice_after_in_service"] == ""
+    assert seen["stored_after_in_service"] is None
     view = seen["server_view"]
     assert view["online"] is True and view["in_service"] is True
     assert view["config_version_applied"] == view["config_version_current"]

@@ -20,7 +20,6 @@ from services.sync.enrolment import redeem_code
 from services.sync.identity import TerminalIdentity, save_identity
 from tests.factories import catalogue_data
 from tests.sync.relay import Relay
-from tests.server_fixtures import database_url, live_server, postgres_admin_url  # noqa: F401 (fixtures)
 
 APP_VERSION = "0.1.0-test"
 # Generous: the machine is shared and slow; these are deadlines, never expected durations.
