@@ -32,6 +32,7 @@ SCENES = (
     ("coming-soon", lambda app: (app.reset_session(), app.open_module("checkin"))),
     ("elder-mode-home", lambda app: (app.go_home(), setattr(app, "elder_mode", True))),
     ("maintenance", lambda app: (setattr(app, "elder_mode", False), app.open_maintenance())),
+    ("maintenance-report", lambda app: (app.show_sync_status(_status("offline")), app.submit_maintenance_pin("2468"))),
     ("offline-home", lambda app: (app.go_home(), app.show_sync_status(_status("offline")))),
     ("pairing", lambda app: app.show_sync_status(_status("pairing"))),
     ("out-of-service", lambda app: (app.show_sync_status(_status("online")), app.set_out_of_service(None))),
