@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from server.models import Command
+from server.audit import audit
+from server.models import Command, Terminal
 from services import wire
 
 # Kinds that take arguments, and their model; every other kind takes none.
@@ -21,6 +22,21 @@ def checked_arguments(kind: str, args: dict) -> dict:
             raise ValueError(f"{kind} takes no arguments")
         return {}
     return model.model_validate(args).model_dump(mode="json")
+
+
+def queue(db: Session, terminal: Terminal, kind: str, args: dict, ttl_seconds: int, actor: str,
+          now: datetime) -> Command:
+    """A pending command for ``terminal``, audited (raises ValueError for bad ``args``).
+
+    The caller refuses revoked terminals first.
+    """
+    checked = checked_arguments(kind, args)
+    command = Command(terminal_id=terminal.id, kind=kind, args=checked, status="pending", created_by=actor,
+                      created_at=now, expires_at=now + timedelta(seconds=ttl_seconds))
+    db.add(command)
+    db.flush()
+    audit(db, actor, "command.create", f"terminal:{terminal.id}", command_id=command.id, kind=kind, args=checked)
+    return command
 
 
 def status_of(command: Command, now: datetime) -> str:

@@ -11,6 +11,7 @@ from server.api.routes import (
     admin_audit, admin_auth, admin_catalogue, admin_commands, admin_config, admin_pairings, admin_records,
     admin_terminals, enrolment, health, terminal, terminal_commands, terminal_records,
 )
+from server.console import install as install_console
 from server.core.config import ServerSettings
 from server.core.ratelimit import RateLimiter
 from server.db import make_engine, make_session_factory
@@ -47,4 +48,5 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     for router in _API_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    install_console(app)
     return app

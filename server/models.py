@@ -67,6 +67,21 @@ class AdminToken(Base):
     admin: Mapped[Admin] = relationship(lazy="joined")
 
 
+class ConsoleSession(Base):
+    """A signed-in web console visitor; the cookie holds the token, this row its SHA-256 and the CSRF token."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    admin: Mapped[Admin] = relationship(lazy="joined")
+
+
 class TerminalGroup(Base):
     __tablename__ = "terminal_groups"
 

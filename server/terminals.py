@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import heartbeats, layers
 from server.audit import audit
 from server.core.clock import utcnow
-from server.models import EnrolmentCode, Terminal, TerminalGroup
+from server.models import EnrolmentCode, Pairing, Terminal, TerminalGroup
 from server.security import hash_secret, new_enrolment_code
 from services import wire
 
@@ -48,6 +48,26 @@ def issue_enrolment_code(db: Session, terminal: Terminal, ttl_seconds: int, acto
     db.add(EnrolmentCode(code_hash=hash_secret(code), terminal_id=terminal.id, created_by=actor, expires_at=expires_at))
     audit(db, actor, "terminal.enrolment_code", f"terminal:{terminal.id}", expires_at=expires_at.isoformat())
     return wire.EnrolmentCode(terminal_id=terminal.id, code=code, expires_at=expires_at)
+
+
+def revoke(db: Session, terminal: Terminal, actor: str) -> None:
+    """The terminal's credential stops working at once, and its unused enrolment codes with it."""
+    if terminal.revoked_at is None:
+        terminal.revoked_at = utcnow()
+        db.execute(delete(EnrolmentCode).where(EnrolmentCode.terminal_id == terminal.id, EnrolmentCode.used_at.is_(None)))
+        audit(db, actor, "terminal.revoke", f"terminal:{terminal.id}")
+
+
+def approve_pairing(db: Session, pairing: Pairing, name: str, location: str, group: str | None, actor: str,
+                    ttl_seconds: int, now: datetime) -> Terminal:
+    """Creates the terminal; its kiosk collects the credential on its next poll (the clock restarts for that)."""
+    terminal = create_terminal(db, name, location, group, actor)
+    pairing.status = "approved"
+    pairing.terminal_id = terminal.id
+    pairing.approved_by = actor
+    pairing.expires_at = now + timedelta(seconds=ttl_seconds)
+    audit(db, actor, "pairing.approve", f"terminal:{terminal.id}", code=pairing.code)
+    return terminal
 
 
 def status(terminal: Terminal, current_layers: layers.Layers, now: datetime) -> wire.TerminalStatus:

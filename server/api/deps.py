@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
+from server.accounts import has_admin_role
 from server.core.clock import utcnow
 from server.core.config import ServerSettings
 from server.models import Admin, AdminToken, Terminal
@@ -55,8 +56,21 @@ def _token(credentials: HTTPAuthorizationCredentials | None, prefix: str) -> str
 def current_terminal(
     db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
 ) -> Terminal:
+    return _terminal(db, credentials, lock=False)
+
+
+def locked_terminal(
+    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
+) -> Terminal:
+    """The calling terminal, its row locked until commit (FOR NO KEY UPDATE: record inserts stay unblocked)."""
+    return _terminal(db, credentials, lock=True)
+
+
+def _terminal(db: Session, credentials: HTTPAuthorizationCredentials | None, lock: bool) -> Terminal:
     token = _token(credentials, TERMINAL_TOKEN_PREFIX)
-    terminal = db.scalar(select(Terminal).where(Terminal.token_hash == hash_secret(token)))
+    # The group in the same statement: every terminal call comes through here, so each round trip counts.
+    query = select(Terminal).options(joinedload(Terminal.group)).where(Terminal.token_hash == hash_secret(token))
+    terminal = db.scalar(query.with_for_update(of=Terminal, key_share=True) if lock else query)
     if terminal is None or not secret_matches(token, terminal.token_hash):
         raise unauthorized("unknown terminal credential")
     if terminal.revoked_at is not None:
@@ -77,7 +91,7 @@ def current_admin(
 
 def require_admin_role(admin: Annotated[Admin, Depends(current_admin)]) -> Admin:
     """Enrolment, revocation, configuration and the catalogue are for the admin role, not operators."""
-    if admin.role != "admin":
+    if not has_admin_role(admin):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs the admin role")
     return admin
 
@@ -91,6 +105,8 @@ def terminal_in_path(terminal_id: int, db: DbSession) -> Terminal:
 
 
 CurrentTerminal = Annotated[Terminal, Depends(current_terminal)]
+# The calling terminal, locked: one such call at a time per terminal, across server processes.
+LockedTerminal = Annotated[Terminal, Depends(locked_terminal)]
 PathTerminal = Annotated[Terminal, Depends(terminal_in_path)]
 # Any signed-in administrator or operator.
 CurrentStaff = Annotated[Admin, Depends(current_admin)]

@@ -41,7 +41,14 @@ def display():
 def run_scenario(display, tmp_path):
     """Run a scenario of tests/gui/scenarios.py in a fresh kiosk process; returns what it recorded."""
 
-    def run(name: str, size: str = "1080x1920", idle_timeout: int = 60, env: dict | None = None, settings_text: str | None = None):
+    def run(
+        name: str,
+        size: str = "1080x1920",
+        idle_timeout: int = 60,
+        env: dict | None = None,
+        settings_text: str | None = None,
+        timeout: float = 240,
+    ):
         settings = tmp_path / "settings.toml"
         text = settings_text if settings_text is not None else SETTINGS.read_text(encoding="utf-8")
         settings.write_text(text.replace("timeout_seconds = 60", f"timeout_seconds = {idle_timeout}"), encoding="utf-8")
@@ -49,7 +56,7 @@ def run_scenario(display, tmp_path):
         env = dict(os.environ, DISPLAY=display, KIOSK_DATA_DIR=str(tmp_path / "data"), KIOSK_SETTINGS=str(settings), **(env or {}))
         process = subprocess.run(
             [sys.executable, str(HARNESS), name, str(result), size],
-            env=env, capture_output=True, text=True, timeout=240,
+            env=env, capture_output=True, text=True, timeout=timeout,
         )
         if not result.exists():
             pytest.fail(f"scenario {name} crashed (exit {process.returncode}):\n{process.stderr[-4000:]}")

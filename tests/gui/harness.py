@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -63,6 +64,23 @@ class Driver:
             node = parent
         x, y = widget.to_window(*widget.center)
         return 0 <= x <= Window.width and 0 <= y <= Window.height
+
+    # -- waiting (generators: ``yield from driver.until(...)`` inside a scenario) ----------------
+
+    @staticmethod
+    def until(condition, seconds: float = 60):
+        """Yields to the Kivy clock until ``condition()`` is true or ``seconds`` pass."""
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline:
+            yield 0.1
+
+    def settled(self, minimum: float = 1.0):
+        """After a navigation: the slide transition has finished and a frame has laid the screen out.
+        A busy machine draws slowly; a fixed pause alone would catch the screen mid-slide."""
+        yield minimum
+        manager = self.app.root_layout.ids.manager
+        yield from self.until(lambda: not manager.transition.is_active, 30)
+        yield 0.2
 
     # -- input ---------------------------------------------------------------------------------
 

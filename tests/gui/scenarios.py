@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import subprocess
-import time
 
 TRANSITION = 1.0
 
@@ -18,10 +17,10 @@ def find_service_by_search(driver):
     app, results = driver.app, driver.results
     results["start_screen"] = app.current_screen
     driver.tap(driver.tile("政务服务指南"))
-    yield TRANSITION
+    yield from driver.settled()
     results["after_tile"] = app.current_screen
     driver.tap(driver.find(lambda w: type(w).__name__ == "SearchField", "search field"))
-    yield TRANSITION
+    yield from driver.settled()
     results["after_search_field"] = app.current_screen
     for letter in "sbk":
         driver.tap(driver.button(letter))
@@ -33,7 +32,7 @@ def find_service_by_search(driver):
     first = search.rows[0]["code"]
     row = driver.find(lambda w: type(w).__name__ == "ServiceRow" and w.code == first, f"result row {first}")
     driver.tap(row)
-    yield TRANSITION
+    yield from driver.settled()
     detail = app.screens["detail"]
     results["after_row"] = app.current_screen
     results["detail_code"] = detail.service.code if detail.service else None
@@ -76,7 +75,7 @@ def _qr_pixels_match(texture, url) -> bool:
 def idle_warning_one_touch_carries_on(driver):
     app, results = driver.app, driver.results
     app.open_search()
-    yield TRANSITION
+    yield from driver.settled()
     for letter in "gjj":
         driver.tap(driver.button(letter))
         yield 0.05
@@ -96,7 +95,7 @@ def language_toggle(driver):
     yield 0.5
     results["en_texts"] = driver.texts()
     driver.tap(driver.tile("Service guide"))
-    yield TRANSITION
+    yield from driver.settled()
     results["guide_en_texts"] = driver.texts()
     driver.tap(driver.button("中文"))
     yield 0.5
@@ -115,7 +114,7 @@ def maintenance_long_press_and_quit(driver):
     touch = driver.press_at(20, 20)  # bottom-left corner
     yield app.kiosk_settings.maintenance.long_press_seconds + 0.5
     touch.touch_up()
-    yield TRANSITION
+    yield from driver.settled()
     results["after_long_press"] = app.current_screen
     screen = app.screens["maintenance"]
     for digit in "1111":
@@ -161,7 +160,7 @@ def real_x_click_opens_guide(driver):
     subprocess.run(["xdotool", "mousemove", str(int(x)), str(int(Window.height - y))], check=True)
     yield 0.3
     subprocess.run(["xdotool", "click", "1"], check=True)
-    yield TRANSITION + 0.4
+    yield from driver.settled(TRANSITION + 0.4)
     results["after_click"] = app.current_screen
 
 
@@ -206,12 +205,12 @@ def closed_outside_opening_hours(driver):
     results["notice_detail"] = app.notice_detail
     results["notice_visible"] = [t for t in driver.texts() if t == app.notice_title]
     driver.tap(driver.tile("政务服务指南"))
-    yield TRANSITION
+    yield from driver.settled()
     results["screen_after_tap"] = app.current_screen
     touch = driver.press_at(20, 20)
     yield app.kiosk_settings.maintenance.long_press_seconds + 0.5
     touch.touch_up()
-    yield TRANSITION
+    yield from driver.settled()
     results["screen_after_long_press"] = app.current_screen
     results["notice_opacity_in_maintenance"] = app.root_layout.ids.notice.opacity
 
@@ -222,15 +221,15 @@ def search_waits_for_the_index_of_a_new_catalogue(driver):
     from services.catalogue import Catalogue
 
     app, results = driver.app, driver.results
-    yield from _until(lambda: len(app.screens) == 7, 60)  # the screens built after the first frame
+    yield from driver.until(lambda: len(app.screens) == 7, 60)  # the screens built after the first frame
     results["screens_built"] = sorted(app.screens)
     app.open_search()
-    yield TRANSITION
+    yield from driver.settled()
     search = app.screens["search"]
     for letter in "sbk":
         driver.tap(driver.button(letter))
         yield 0.05
-    yield from _until(lambda: search.rows, 60)
+    yield from driver.until(lambda: search.rows, 60)
     results["before"] = [row["code"] for row in search.rows]
     data = app.catalogue.model_dump()
     data["services"] = [service for service in data["services"] if service["code"] != "RS-001"]
@@ -239,14 +238,7 @@ def search_waits_for_the_index_of_a_new_catalogue(driver):
     results["preparing_ready"] = search.ready
     results["preparing_rows"] = len(search.rows)
     results["preparing_no_results_shown"] = search._no_results.parent is not None
-    yield from _until(lambda: search.ready, 60)
+    yield from driver.until(lambda: search.ready, 60)
     yield 0.3
     results["after"] = [row["code"] for row in search.rows]
     results["no_results_shown_after"] = search._no_results.parent is not None
-
-
-def _until(condition, seconds: float):
-    """Yields to the Kivy clock until ``condition()`` is true or ``seconds`` pass."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        yield 0.1

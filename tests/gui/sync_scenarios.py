@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import io
 import os
-import time
 
 import requests
-
-POLL = 0.25
-
 
 def _admin(method: str, path: str, **kwargs):
     response = requests.request(
@@ -23,13 +19,6 @@ def _admin(method: str, path: str, **kwargs):
     )
     response.raise_for_status()
     return response.json() if response.content and "json" in response.headers.get("content-type", "") else response
-
-
-def _wait_for(condition, seconds: float):
-    """Yields to the Kivy clock until ``condition()`` is true or ``seconds`` pass."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        yield POLL
 
 
 def _state(app) -> str:
@@ -51,7 +40,7 @@ def config_and_commands_from_the_server(driver):
     from PIL import Image
 
     app, results = driver.app, driver.results
-    yield from _wait_for(lambda: _state(app) == "online", 60)
+    yield from driver.until(lambda: _state(app) == "online", 60)
     results["state"] = _state(app)
     results["footer"] = app.sync_text
     (terminal,) = _admin("GET", "/api/v1/admin/terminals")
@@ -70,7 +59,7 @@ def config_and_commands_from_the_server(driver):
             "comment": "GUI test",
         },
     )
-    yield from _wait_for(lambda: app.kiosk_settings.display.theme == "dark", 60)
+    yield from driver.until(lambda: app.kiosk_settings.display.theme == "dark", 60)
     yield 0.5
     results["theme_after"] = app.kiosk_settings.display.theme
     results["announcement"] = app.announcement
@@ -78,13 +67,13 @@ def config_and_commands_from_the_server(driver):
     results["background"] = list(app.theme.background)
 
     message = _command(terminal_id, "show_message", {"text": {"zh": "十分钟后系统维护", "en": "Maintenance in ten minutes"}, "seconds": 60})
-    yield from _wait_for(lambda: "十分钟后系统维护" in app.root_layout.toast_text, 60)
+    yield from driver.until(lambda: "十分钟后系统维护" in app.root_layout.toast_text, 60)
     results["toast"] = app.root_layout.toast_text
-    yield from _wait_for(lambda: _command_status(terminal_id, message)["status"] == "done", 60)
+    yield from driver.until(lambda: _command_status(terminal_id, message)["status"] == "done", 60)
     results["message_status"] = _command_status(terminal_id, message)["status"]
 
     shot = _command(terminal_id, "screenshot")
-    yield from _wait_for(lambda: _command_status(terminal_id, shot)["status"] in ("done", "failed"), 60)
+    yield from driver.until(lambda: _command_status(terminal_id, shot)["status"] in ("done", "failed"), 60)
     status = _command_status(terminal_id, shot)
     results["screenshot_status"] = status["status"]
     if status.get("has_screenshot"):
@@ -94,7 +83,7 @@ def config_and_commands_from_the_server(driver):
             results["screenshot_format"] = image.format
 
     out = _command(terminal_id, "out_of_service", {"message": {"zh": "设备检修中，请到 T3-1107 办理", "en": "Being serviced: please go to T3-1107"}})
-    yield from _wait_for(lambda: not app.in_service, 60)
+    yield from driver.until(lambda: not app.in_service, 60)
     yield 0.5
     results["notice_title"] = app.notice_title
     # Kept in the store, so a restart does not put the kiosk back in service by accident.
@@ -104,14 +93,14 @@ def config_and_commands_from_the_server(driver):
     driver.tap(driver.tile("政务服务指南"))
     yield 1.0
     results["screen_after_tap_on_notice"] = app.current_screen
-    yield from _wait_for(lambda: _command_status(terminal_id, out)["status"] == "done", 60)
+    yield from driver.until(lambda: _command_status(terminal_id, out)["status"] == "done", 60)
 
     _command(terminal_id, "in_service")
-    yield from _wait_for(lambda: app.in_service, 60)
+    yield from driver.until(lambda: app.in_service, 60)
     yield 0.5
     results["notice_after_in_service"] = app.notice_title
     results["stored_after_in_service"] = app.store.get_state("out_of_service_message")
-    yield from _wait_for(lambda: _admin("GET", f"/api/v1/admin/terminals/{terminal_id}")["in_service"] is True, 60)
+    yield from driver.until(lambda: _admin("GET", f"/api/v1/admin/terminals/{terminal_id}")["in_service"] is True, 60)
     terminal = _admin("GET", f"/api/v1/admin/terminals/{terminal_id}")
     results["server_view"] = {key: terminal[key] for key in ("online", "current_screen", "config_version_applied", "config_version_current", "in_service", "peripherals")}
 
@@ -119,7 +108,7 @@ def config_and_commands_from_the_server(driver):
 def pairing_code_approved_from_the_server(driver):
     """An unenrolled kiosk shows its code; the administrator approves it; the kiosk starts by itself."""
     app, results = driver.app, driver.results
-    yield from _wait_for(lambda: bool(app.notice_code), 60)
+    yield from driver.until(lambda: bool(app.notice_code), 60)
     yield 0.5
     results["state"] = _state(app)
     results["notice_title"] = app.notice_title
@@ -128,8 +117,8 @@ def pairing_code_approved_from_the_server(driver):
     code = app.notice_code.replace(" ", "")
     results["pending_codes"] = [p["code"] for p in _admin("GET", "/api/v1/admin/pairings")]
     _admin("POST", f"/api/v1/admin/pairings/{code}/approve", json={"name": "T2 大堂 2 号机", "location": "T2 一层大堂"})
-    yield from _wait_for(lambda: _state(app) == "online", 60)
-    yield from _wait_for(lambda: app.kiosk_settings.terminal.name == "T2 大堂 2 号机", 60)
+    yield from driver.until(lambda: _state(app) == "online", 60)
+    yield from driver.until(lambda: app.kiosk_settings.terminal.name == "T2 大堂 2 号机", 60)
     yield 0.5
     results["state_after"] = _state(app)
     results["notice_after"] = app.notice_title

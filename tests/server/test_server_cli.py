@@ -55,7 +55,7 @@ def test_demo_data_makes_a_small_valid_fleet_once(live_server):
     assert [t["group"] for t in fleet] == ["T1 lobby", None]
     credential = redeem(live_server, codes[0]).json()
     config = Terminal(live_server, credential).call("GET", "/terminal/config").json()
-    assert config["settings"]["idle"]["timeout_seconds"] == 90 and config["settings"]["hours"]["enabled"]
+    assert config["settings"]["idle"]["timeout_seconds"] == 90 and config["settings"]["sync"]["heartbeat_seconds"] == 5
     with_terminals = run_cli(live_server.env, "demo-data")
     assert with_terminals.returncode == 1 and "empty fleet" in with_terminals.stderr
     assert requests.get(f"{live_server.url}/healthz", timeout=30).status_code == 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
@@ -10,7 +9,6 @@ from sqlalchemy import select
 
 from server import commands
 from server.api.deps import CurrentStaff, DbSession, PathTerminal
-from server.audit import audit
 from server.core.clock import utcnow
 from server.models import Command, Screenshot
 from services import wire
@@ -24,17 +22,11 @@ def queue_command(staff: CurrentStaff, terminal: PathTerminal, body: wire.Comman
                   db: DbSession) -> wire.CommandStatus:
     if terminal.revoked_at is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, "the terminal is revoked")
+    now = utcnow()
     try:
-        args = commands.checked_arguments(body.kind, body.args)
+        command = commands.queue(db, terminal, body.kind, body.args, body.ttl_seconds, staff.username, now)
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"args: {exc}") from None
-    now = utcnow()
-    command = Command(terminal_id=terminal.id, kind=body.kind, args=args, status="pending", created_by=staff.username,
-                      created_at=now, expires_at=now + timedelta(seconds=body.ttl_seconds))
-    db.add(command)
-    db.flush()
-    audit(db, staff.username, "command.create", f"terminal:{terminal.id}", command_id=command.id, kind=body.kind,
-          args=args)
     db.commit()
     return commands.to_status(command, False, now)
 

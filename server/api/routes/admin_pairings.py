@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import select
 
@@ -11,7 +9,6 @@ from server import layers, terminals
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, Settings
 from server.api.routes.enrolment import PairingCode
 from server.api.schemas import PendingPairing
-from server.audit import audit
 from server.core.clock import utcnow
 from server.models import Pairing
 from services import wire
@@ -38,11 +35,7 @@ def approve(code: PairingCode, body: wire.PairingApprove, admin: CurrentAdmin, d
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no pending pairing with this code")
     if pairing.expires_at <= now:
         raise HTTPException(status.HTTP_410_GONE, "this pairing expired; the kiosk shows a new code")
-    terminal = terminals.create_terminal(db, body.name, body.location, body.group, admin.username)
-    pairing.status = "approved"
-    pairing.terminal_id = terminal.id
-    pairing.approved_by = admin.username
-    pairing.expires_at = now + timedelta(seconds=settings.pairing_ttl_seconds)
-    audit(db, admin.username, "pairing.approve", f"terminal:{terminal.id}", code=code)
+    terminal = terminals.approve_pairing(db, pairing, body.name, body.location, body.group, admin.username,
+                                         settings.pairing_ttl_seconds, now)
     db.commit()
     return terminals.status(terminal, layers.current_layers(db), now)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from server import heartbeats, layers, terminals
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, PathTerminal, Settings
 from server.api.schemas import StoredHeartbeat
-from server.audit import audit
 from server.core.clock import utcnow
-from server.models import EnrolmentCode, HeartbeatLog, Terminal
+from server.models import HeartbeatLog, Terminal
 from services import wire
 
 router = APIRouter(prefix="/admin/terminals", tags=["admin"])
@@ -50,10 +49,7 @@ def new_enrolment_code(admin: CurrentAdmin, terminal: PathTerminal, db: DbSessio
 @router.post("/{terminal_id}/revoke")
 def revoke(admin: CurrentAdmin, terminal: PathTerminal, db: DbSession) -> wire.TerminalStatus:
     """The terminal's credential stops working at once, and its unused enrolment codes with it."""
-    if terminal.revoked_at is None:
-        terminal.revoked_at = utcnow()
-        db.execute(delete(EnrolmentCode).where(EnrolmentCode.terminal_id == terminal.id, EnrolmentCode.used_at.is_(None)))
-        audit(db, admin.username, "terminal.revoke", f"terminal:{terminal.id}")
+    terminals.revoke(db, terminal, admin.username)
     db.commit()
     return terminals.status(terminal, layers.current_layers(db), utcnow())
 

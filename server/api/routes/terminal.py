@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import func, select
 
 from server import catalogues, commands, heartbeats, layers
-from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession
+from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedTerminal
 from server.api.etags import not_modified, quoted
 from server.core.clock import utcnow
 from server.models import CatalogueVersion, Command
@@ -19,11 +19,9 @@ router = APIRouter(prefix="/terminal", tags=["terminal"])
 
 
 @router.post("/heartbeat")
-def heartbeat(body: wire.Heartbeat, terminal: CurrentTerminal, db: DbSession,
+def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
               builtin: BuiltinSettings) -> wire.HeartbeatReply:
     now = utcnow()
-    # One heartbeat at a time per terminal, across processes; NO KEY UPDATE leaves record inserts unblocked.
-    db.refresh(terminal, with_for_update={"key_share": True})
     config = layers.effective_config(builtin, layers.current_layers(db), terminal)
     interval = layers.heartbeat_seconds(config.settings)
     if body.last_command is not None:

@@ -1,0 +1,105 @@
+"""The terminals pages over real HTTP: list and detail, enrolment with code and QR, revocation behind a
+confirm step, pairing approval, and the latest screenshot streamed from the database."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import secrets
+
+import requests
+from PIL import Image
+
+from tests.server.calls import APP_VERSION, enrolled_terminal, redeem
+from tests.server.console.console_client import ConsoleClient
+
+
+def _signed_in(server) -> ConsoleClient:
+    client = ConsoleClient(server)
+    client.sign_in()
+    return client
+
+
+def test_the_list_shows_status_from_heartbeats(live_server):
+    quiet = enrolled_terminal(live_server, name="Quiet one", location="Basement")
+    busy = enrolled_terminal(live_server, name="Busy one", location="Lobby east", group="lobby")
+    assert busy.heartbeat(outbox_depth=7, current_screen="guide", config_version=0).status_code == 200
+    rows = _signed_in(live_server).page("/terminals/rows").text
+    busy_row = re.search(rf'<tr data-terminal="{busy.id}">.*?</tr>', rows, re.DOTALL).group(0)
+    quiet_row = re.search(rf'<tr data-terminal="{quiet.id}">.*?</tr>', rows, re.DOTALL).group(0)
+    assert "Online" in busy_row and "Lobby east" in busy_row and "lobby" in busy_row and ">7<" in busy_row
+    assert "printer: ok" in busy_row and "guide" in busy_row and APP_VERSION in busy_row
+    assert "Offline" in quiet_row and "Online" not in quiet_row
+
+
+def test_enrolment_shows_a_code_that_a_kiosk_can_redeem(live_server):
+    client = _signed_in(live_server)
+    page = client.submit("/terminals", "/terminals", {"name": "New kiosk", "location": "Floor 2", "group": "upstairs"})
+    assert page.status_code == 200
+    code = re.search(r'id="enrolment-code">([A-Z0-9-]+)<', page.text).group(1)
+    qr = re.search(r'src="data:image/png;base64,([^"]+)"', page.text).group(1)
+    assert Image.open(io.BytesIO(base64.b64decode(qr))).size[0] > 100
+    credential = redeem(live_server, code)
+    assert credential.status_code == 200
+    assert credential.json()["name"] == "New kiosk"
+
+
+def test_revocation_asks_first_then_stops_the_credential(live_server):
+    terminal = enrolled_terminal(live_server)
+    client = _signed_in(live_server)
+    confirm = client.page(f"/terminals/{terminal.id}/revoke")
+    assert 'id="confirm-revoke"' in confirm.text
+    assert terminal.heartbeat().status_code == 200  # the confirm page alone revokes nothing
+    client.submit(f"/terminals/{terminal.id}/revoke", f"/terminals/{terminal.id}/revoke")
+    assert terminal.heartbeat().status_code == 401
+    assert "Revoked" in client.page(f"/terminals/{terminal.id}").text
+
+
+def test_a_pending_pairing_is_approved_from_the_list(live_server):
+    secret = secrets.token_urlsafe(32)
+    started = requests.post(live_server.api_url("/enrolment/pairings"), timeout=30,
+                            json={"code": "482913", "secret": secret, "app_version": APP_VERSION})
+    assert started.status_code == 201
+    client = _signed_in(live_server)
+    assert "482913" in client.page("/terminals").text
+    reply = client.submit("/terminals", "/pairings/482913/approve", {"name": "Paired", "location": "Gate"})
+    assert reply.status_code == 200 and "Paired" in reply.text
+    poll = requests.post(live_server.api_url("/enrolment/pairings/482913/poll"), json={"secret": secret}, timeout=30)
+    assert poll.json()["status"] == "approved" and poll.json()["credential"]["name"] == "Paired"
+
+
+def test_commands_have_their_forms_and_history_and_refuse_bad_arguments(live_server):
+    terminal = enrolled_terminal(live_server)
+    client = _signed_in(live_server)
+    detail = client.page(f"/terminals/{terminal.id}").text
+    for kind in ("sync_now", "reload_config", "restart", "screenshot", "show_message", "out_of_service", "in_service"):
+        assert f'id="command-{kind}"' in detail
+    client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/commands",
+                  {"kind": "out_of_service", "text_zh": "维护中", "text_en": "Maintenance"})
+    bad = client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/commands",
+                        {"kind": "show_message", "text_zh": "", "text_en": "", "seconds": "2"})
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    delivered = terminal.call("GET", "/terminal/commands").json()
+    assert [(c["kind"], c["args"]) for c in delivered] == [
+        ("out_of_service", {"message": {"zh": "维护中", "en": "Maintenance"}})]
+    history = client.page(f"/terminals/{terminal.id}").text
+    assert "out_of_service" in history and "delivered" in history
+
+
+def test_the_latest_screenshot_is_shown_and_streamed(live_server):
+    terminal = enrolled_terminal(live_server)
+    client = _signed_in(live_server)
+    client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/commands", {"kind": "screenshot"})
+    command = terminal.call("GET", "/terminal/commands").json()[0]
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 36), (200, 30, 30)).save(buffer, format="PNG")
+    upload = terminal.call("PUT", f"/terminal/commands/{command['id']}/screenshot", data=buffer.getvalue(),
+                           headers={"Content-Type": "image/png"})
+    assert upload.status_code == 204
+    detail = client.page(f"/terminals/{terminal.id}").text
+    src = html.unescape(re.search(r'class="screenshot" src="([^"]+)"', detail).group(1))
+    image = client.get(live_server.url + src, timeout=30)
+    assert image.headers["content-type"] == "image/png" and image.content == buffer.getvalue()
+    assert requests.get(live_server.url + src, allow_redirects=False, timeout=30).status_code == 303
