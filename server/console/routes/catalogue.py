@@ -1,4 +1,4 @@
-"""The service catalogue: search and list, edit/create/delete one service as JSON, import and export files.
+"""The service catalogue: search and list, edit/create/delete one service in a form, import and export files.
 Every change stores a new catalogue version (validated whole), which terminals fetch on their next sync."""
 
 from __future__ import annotations
@@ -9,13 +9,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from server import catalogues
 from server.api.deps import DbSession
-from server.console.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
+from server.console.i18n import language, translator
+from server.console.service_form import field_errors, keep_order, service_from_form
+from server.console.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.console.templating import render
 from server.core.clock import utcnow
-from services.catalogue import CatalogueError
+from services.catalogue import Catalogue, CatalogueError
 from services.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
 
 router = APIRouter()
@@ -48,39 +51,43 @@ def catalogue_page(request: Request, user: ConsoleStaff, db: DbSession, q: str =
                                               "published": request.query_params.get("published")})
 
 
-def _editor(request: Request, code: str, text: str, error: str | None = None, status_code: int = 200) -> Response:
-    return render(request, "service.html", {"code": code, "text": text, "error": error, "new": code == NEW},
-                  status_code)
+def _editor(request: Request, db, code: str, service: dict, errors: dict[str, str] | None = None,
+            problems: list[str] | None = None, status_code: int = 200) -> Response:
+    document = _document(db)
+    return render(request, "service.html", {
+        "code": code, "new": code == NEW, "s": service, "errors": errors or {}, "problems": problems or [],
+        "departments": document["departments"], "life_events": document.get("life_events", []),
+    }, status_code)
 
 
 @router.get("/catalogue/services/{code}")
 def service_page(request: Request, code: str, user: ConsoleAdmin, db: DbSession) -> Response:
     services = {s["code"]: s for s in _document(db)["services"]}
     if code == NEW:
-        template = {**next(iter(services.values())), "code": "", "popularity": 0}
-        return _editor(request, code, json.dumps(template, ensure_ascii=False, indent=2))
+        return _editor(request, db, code, {"audience": ["individual"], "materials": [], "steps": []})
     if code not in services:
         raise ConsoleDenied("Not found", 404)
-    return _editor(request, code, json.dumps(services[code], ensure_ascii=False, indent=2))
+    return _editor(request, db, code, services[code])
 
 
 @router.post("/catalogue/services/{code}")
-def save_service(request: Request, code: str, user: ConsoleAdmin, db: DbSession,
-                 service: Annotated[str, Form()]) -> Response:
+def save_service(request: Request, code: str, user: ConsoleAdmin, db: DbSession, form: SubmittedForm) -> Response:
     document = _document(db)
-    try:
-        edited = json.loads(service)
-    except json.JSONDecodeError as exc:
-        return _editor(request, code, service, f"not valid JSON: {exc}", 422)
-    if not isinstance(edited, dict):
-        return _editor(request, code, service, "a service is a JSON object", 422)
+    edited = keep_order(service_from_form(form), next((s for s in document["services"] if s["code"] == code), None))
     others = [s for s in document["services"] if s["code"] != code]
-    if code != edited.get("code") and any(s["code"] == edited.get("code") for s in others):
-        return _editor(request, code, service, f"services: code {edited.get('code')!r} is already in use", 422)
+    if code != edited["code"] and any(s["code"] == edited["code"] for s in others):
+        in_use = translator(language(request))("Code {code} is already in use by another service.")
+        return _editor(request, db, code, edited, {"code": in_use.format(code=edited["code"])}, [], 422)
     position = next((i for i, s in enumerate(document["services"]) if s["code"] == code), len(others))
     others.insert(position, edited)
-    return _publish(request, db, {**document, "version": _new_version(), "services": others}, user.username,
-                    "console edit", lambda error: _editor(request, code, service, error, 422))
+    changed = {**document, "version": _new_version(), "services": others}
+    try:
+        Catalogue.model_validate(changed)
+    except ValidationError as exc:
+        errors, problems = field_errors(exc, position, edited["code"], translator(language(request)))
+        return _editor(request, db, code, edited, errors, problems, 422)
+    return _publish(request, db, changed, user.username, "console edit",
+                    lambda error: _editor(request, db, code, edited, {}, [error], 422))
 
 
 @router.get("/catalogue/services/{code}/delete")

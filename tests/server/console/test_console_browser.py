@@ -1,10 +1,9 @@
 """The console in real headless Chromium against the live server, with a real kiosk sync engine: a setting
-changed in the form reaches the kiosk, a service edited in the browser is served to terminals. Also saves
-screenshots of the pages to docs/screenshots/."""
+changed in the form reaches the kiosk, a service edited in the browser's form (a material row added) is served
+to terminals. Also saves screenshots of the pages to docs/screenshots/."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -83,19 +82,52 @@ def test_a_setting_changed_in_the_browser_reaches_the_kiosk(live_server, browser
     assert changed.settings.terminal.name == "Lobby east 大堂东"
 
 
+def _type(browser, element_id: str, text: str) -> None:
+    field = browser.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(text)
+
+
 def test_a_service_edited_in_the_browser_is_served_to_terminals(live_server, browser):
     terminal = enrolled_terminal(live_server)
     _sign_in(browser, live_server)
     browser.get(f"{live_server.url}/console/catalogue/services/RS-001")
-    editor = browser.find_element(By.ID, "service")
-    service = json.loads(editor.get_property("value"))
-    service["hours"] = {"zh": "周六 9:00-12:00 也办理", "en": "Also Saturdays 9:00-12:00"}
-    # Typing a whole service key by key is slow: set the text as a paste would.
-    browser.execute_script("arguments[0].value = arguments[1];", editor, json.dumps(service, ensure_ascii=False))
+    _type(browser, "f-hours.zh", "周六 9:00-12:00 也办理")
+    _type(browser, "f-hours.en", "Also Saturdays 9:00-12:00")
+    blank_rows = len(browser.find_elements(By.CSS_SELECTOR, "#materials tbody tr"))
+    browser.find_element(By.ID, "add-material").click()  # static/service_form.js adds a numbered row
+    rows = browser.find_elements(By.CSS_SELECTOR, "#materials tbody tr")
+    assert len(rows) == blank_rows + 1
+    index = rows[-1].get_attribute("data-index")
+    _type(browser, f"f-materials.{index}.name.zh", "居住证")
+    _type(browser, f"f-materials.{index}.name.en", "Residence permit")
+    _type(browser, f"f-materials.{index}.copies", "1")
     browser.find_element(By.ID, "publish").click()
     _wait(browser, lambda b: "published=" in b.current_url)
     served = terminal.call("GET", "/terminal/catalogue").json()
-    assert next(s for s in served["services"] if s["code"] == "RS-001")["hours"]["en"] == "Also Saturdays 9:00-12:00"
+    service = next(s for s in served["services"] if s["code"] == "RS-001")
+    assert service["hours"]["en"] == "Also Saturdays 9:00-12:00"
+    assert service["materials"][-1] == {"name": {"zh": "居住证", "en": "Residence permit"}, "originals": 0,
+                                        "copies": 1, "required": True}
+
+
+def test_screenshots_of_the_service_form_in_both_languages(live_server, browser):
+    _sign_in(browser, live_server)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for lang, word in (("en", "Materials"), ("zh_CN", "申请材料")):
+        browser.get(f"{live_server.url}/console/language/{lang}")
+        browser.get(f"{live_server.url}/console/catalogue/services/RS-001")
+        _type(browser, "f-phone", "call us")  # a refused value shows its error next to the field
+        browser.execute_script("document.getElementById('service-form').noValidate = true;")  # let the server judge
+        browser.find_element(By.ID, "publish").click()
+        error = _wait(browser, lambda b: b.find_element(By.ID, "error-phone"))
+        assert word in browser.find_element(By.ID, "service-form").text
+        # The whole page: the window's height is the page's plus the browser's own frame.
+        frame = browser.execute_script("return window.outerHeight - window.innerHeight")
+        browser.set_window_size(1440, browser.execute_script("return document.documentElement.scrollHeight") + frame)
+        browser.save_screenshot(str(SCREENSHOTS / f"console-service-{lang}.png"))
+        browser.set_window_size(1440, 1000)
+        assert error.is_displayed()
 
 
 def test_screenshots_of_the_terminals_page_and_the_config_form(live_server, browser):

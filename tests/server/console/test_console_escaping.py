@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.server.calls import enrolled_terminal
 from tests.server.console.console_client import ConsoleClient
+from tests.server.console.form_fields import form_fields, with_values
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -29,7 +30,8 @@ def test_hostile_heartbeat_and_terminal_names_are_escaped(live_server):
 def test_a_refused_catalogue_edit_shows_the_hostile_text_escaped(live_server):
     client = ConsoleClient(live_server)
     client.sign_in()
-    reply = client.submit("/catalogue/services/RS-001", "/catalogue/services/RS-001", {"service": SCRIPT})
+    fields = with_values(form_fields(client.page("/catalogue/services/RS-001").text), {"phone": SCRIPT})
+    reply = client.post(client.url("/catalogue/services/RS-001"), data=fields, timeout=60)
     assert reply.status_code == 422
     assert SCRIPT not in reply.text
     assert "&lt;script&gt;" in reply.text

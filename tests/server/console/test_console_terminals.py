@@ -85,7 +85,29 @@ def test_commands_have_their_forms_and_history_and_refuse_bad_arguments(live_ser
     assert [(c["kind"], c["args"]) for c in delivered] == [
         ("out_of_service", {"message": {"zh": "维护中", "en": "Maintenance"}})]
     history = client.page(f"/terminals/{terminal.id}").text
-    assert "out_of_service" in history and "delivered" in history
+    table = re.search(r'<table class="data" id="command-history">.*?</table>', history, re.DOTALL).group(0)
+    assert "Out of service" in table and "delivered" in table
+
+
+_BUTTON_WORDS = {
+    "en": {"sync_now": "Sync now", "reload_config": "Reload configuration", "restart": "Restart",
+           "screenshot": "Screenshot", "in_service": "Back in service"},
+    "zh_CN": {"sync_now": "同步", "reload_config": "重新加载配置", "restart": "重启", "screenshot": "截屏",
+              "in_service": "恢复服务"},
+}
+
+
+def test_the_command_buttons_are_labelled_in_words_in_both_languages(live_server):
+    terminal = enrolled_terminal(live_server)
+    client = _signed_in(live_server)
+    for lang, words in _BUTTON_WORDS.items():
+        client.page(f"/language/{lang}")
+        detail = client.page(f"/terminals/{terminal.id}").text
+        for kind, word in words.items():
+            form = re.search(rf'<form[^>]*id="command-{kind}".*?</form>', detail, re.DOTALL).group(0)
+            assert re.search(r"<button[^>]*>(.*?)</button>", form, re.DOTALL).group(1).strip() == word
+        titles = re.findall(r"<h3>(.*?)</h3>", detail)
+        assert titles == (["Show a message", "Out of service"] if lang == "en" else ["显示消息", "暂停服务"])
 
 
 def test_the_latest_screenshot_is_shown_and_streamed(live_server):
