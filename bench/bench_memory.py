@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from processes import start_xvfb, stop  # noqa: E402  (bench/processes.py, beside this script)
+from processes import BARE_KIVY_SETUP, start_xvfb, stop  # noqa: E402  (bench/processes.py, beside this script)
 from kiosk.lockdown import kiosk_config  # noqa: E402  (plain dict of Kivy config values, no Kivy import)
 
 TARGET_MIB = 150
@@ -167,20 +167,8 @@ store.close()
 '''
 
 # The baseline, configured as kiosk.bootstrap.configure_kivy does. argv: data dir, settle seconds.
-BARE_APP = r'''
-import gc, json, os, sys
-from pathlib import Path
-home = Path(sys.argv[1]) / "kivy"
-home.mkdir(parents=True, exist_ok=True)
-os.environ["KIVY_HOME"] = str(home)
-os.environ["KIVY_NO_ARGS"] = "1"
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
-from kivy.config import Config
-for (section, key), value in CONFIG.items():
-    if not Config.has_section(section):
-        Config.add_section(section)
-    Config.set(section, key, value)
+BARE_APP = BARE_KIVY_SETUP + r'''
+import gc, json
 import psutil
 from kivy.app import App
 from kivy.clock import Clock

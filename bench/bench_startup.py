@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from processes import start_xvfb, stop  # noqa: E402  (bench/processes.py, beside this script)
+from processes import BARE_KIVY_SETUP, start_xvfb, stop  # noqa: E402  (bench/processes.py, beside this script)
 from kiosk.lockdown import kiosk_config  # noqa: E402  (plain dict of Kivy config values, no Kivy import)
 
 TARGET_RATIO = 2.0
@@ -43,20 +43,7 @@ IMPORT_LOG = "has no catalogue; importing"
 START_TIMEOUT = 60.0  # seconds to wait for a first frame before giving up
 
 # The baseline: Kivy configured as kiosk.bootstrap.configure_kivy does, one Label, a marker on the first flip.
-BARE_APP = '''
-import os, sys
-from pathlib import Path
-home = Path(sys.argv[1]) / "kivy"
-home.mkdir(parents=True, exist_ok=True)
-os.environ["KIVY_HOME"] = str(home)
-os.environ["KIVY_NO_ARGS"] = "1"
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
-from kivy.config import Config
-for (section, key), value in CONFIG.items():
-    if not Config.has_section(section):
-        Config.add_section(section)
-    Config.set(section, key, value)
+BARE_APP = BARE_KIVY_SETUP + '''
 from kivy.app import App
 from kivy.core.window import Window
 from kivy.uix.label import Label

@@ -8,6 +8,23 @@ import time
 from pathlib import Path
 
 XVFB_TIMEOUT = 15.0
+# How every bare baseline app starts: Kivy configured as kiosk.bootstrap.configure_kivy configures it
+# (a private KIVY_HOME from argv[1], no argument parsing); CONFIG stands for the kiosk's lock-down config.
+BARE_KIVY_SETUP = '''
+import os, sys
+from pathlib import Path
+home = Path(sys.argv[1]) / "kivy"
+home.mkdir(parents=True, exist_ok=True)
+os.environ["KIVY_HOME"] = str(home)
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+from kivy.config import Config
+for (section, key), value in CONFIG.items():
+    if not Config.has_section(section):
+        Config.add_section(section)
+    Config.set(section, key, value)
+'''
 
 
 def start_xvfb() -> tuple[subprocess.Popen, str]:
