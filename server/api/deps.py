@@ -90,7 +90,8 @@ def current_admin(
 
 
 def require_admin_role(admin: Annotated[Admin, Depends(current_admin)]) -> Admin:
-    """Enrolment, revocation, configuration and the catalogue are for the admin role, not operators."""
+    """Enrolment, revocation, pairing and configuration are for the admin role; operators handle content
+    (the catalogue) and send commands."""
     if not has_admin_role(admin):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs the admin role")
     return admin

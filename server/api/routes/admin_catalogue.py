@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from server import catalogues
-from server.api.deps import CurrentAdmin, CurrentStaff, DbSession
+from server.api.deps import CurrentStaff, DbSession
 from server.api.schemas import CatalogueRejected, CsvRowError
 from server.core.clock import utcnow
 from server.models import CatalogueVersion
@@ -37,7 +37,7 @@ def current_catalogue(staff: CurrentStaff, db: DbSession) -> wire.CatalogueInfo:
 
 
 @router.put("", responses=_REJECTED)
-def replace_catalogue(document: Annotated[dict[str, Any], Body()], admin: CurrentAdmin,
+def replace_catalogue(document: Annotated[dict[str, Any], Body()], admin: CurrentStaff,
                       db: DbSession) -> wire.CatalogueInfo:
     return _store(db, document, admin.username, "uploaded catalogue")
 
@@ -48,7 +48,7 @@ async def import_body(request: Request) -> bytes:
 
 @router.post("/import", responses=_REJECTED,
              openapi_extra={"requestBody": {"content": {"application/json": {}, "text/csv": {}}}})
-def import_catalogue(admin: CurrentAdmin, body: Annotated[bytes, Depends(import_body)], db: DbSession,
+def import_catalogue(admin: CurrentStaff, body: Annotated[bytes, Depends(import_body)], db: DbSession,
                      file_format: FileFormat = "json",
                      version: Annotated[str | None, Query(max_length=64)] = None) -> wire.CatalogueInfo:
     """The body is a file: a whole catalogue (json), or services one row each (csv, UTF-8) that keep the

@@ -15,7 +15,7 @@ from server import catalogues
 from server.api.deps import DbSession
 from server.console.i18n import language, translator
 from server.console.service_form import field_errors, keep_order, service_from_form
-from server.console.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff, SubmittedForm
+from server.console.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.console.templating import render
 from server.core.clock import utcnow
 from services.catalogue import Catalogue, CatalogueError
@@ -61,7 +61,7 @@ def _editor(request: Request, db, code: str, service: dict, errors: dict[str, st
 
 
 @router.get("/catalogue/services/{code}")
-def service_page(request: Request, code: str, user: ConsoleAdmin, db: DbSession) -> Response:
+def service_page(request: Request, code: str, user: ConsoleStaff, db: DbSession) -> Response:
     services = {s["code"]: s for s in _document(db)["services"]}
     if code == NEW:
         return _editor(request, db, code, {"audience": ["individual"], "materials": [], "steps": []})
@@ -71,7 +71,7 @@ def service_page(request: Request, code: str, user: ConsoleAdmin, db: DbSession)
 
 
 @router.post("/catalogue/services/{code}")
-def save_service(request: Request, code: str, user: ConsoleAdmin, db: DbSession, form: SubmittedForm) -> Response:
+def save_service(request: Request, code: str, user: ConsoleStaff, db: DbSession, form: SubmittedForm) -> Response:
     document = _document(db)
     edited = keep_order(service_from_form(form), next((s for s in document["services"] if s["code"] == code), None))
     others = [s for s in document["services"] if s["code"] != code]
@@ -91,7 +91,7 @@ def save_service(request: Request, code: str, user: ConsoleAdmin, db: DbSession,
 
 
 @router.get("/catalogue/services/{code}/delete")
-def confirm_delete(request: Request, code: str, user: ConsoleAdmin, db: DbSession) -> Response:
+def confirm_delete(request: Request, code: str, user: ConsoleStaff, db: DbSession) -> Response:
     service = next((s for s in _document(db)["services"] if s["code"] == code), None)
     if service is None:
         raise ConsoleDenied("Not found", 404)
@@ -99,7 +99,7 @@ def confirm_delete(request: Request, code: str, user: ConsoleAdmin, db: DbSessio
 
 
 @router.post("/catalogue/services/{code}/delete")
-def delete_service(request: Request, code: str, user: ConsoleAdmin, db: DbSession) -> Response:
+def delete_service(request: Request, code: str, user: ConsoleStaff, db: DbSession) -> Response:
     document = _document(db)
     services = [s for s in document["services"] if s["code"] != code]
     return _publish(request, db, {**document, "version": _new_version(), "services": services}, user.username,
@@ -107,7 +107,7 @@ def delete_service(request: Request, code: str, user: ConsoleAdmin, db: DbSessio
 
 
 @router.post("/catalogue/import")
-def import_file(request: Request, user: ConsoleAdmin, db: DbSession, file: Annotated[UploadFile, File()],
+def import_file(request: Request, user: ConsoleStaff, db: DbSession, file: Annotated[UploadFile, File()],
                 file_format: Annotated[Literal["json", "csv"], Form(alias="format")]) -> Response:
     try:
         text = file.file.read().decode("utf-8-sig")

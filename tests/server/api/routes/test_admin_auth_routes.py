@@ -88,8 +88,9 @@ def test_operators_watch_and_command_but_cannot_enrol_revoke_or_push(live_server
         call("POST", f"/admin/terminals/{terminal.id}/revoke"),
         call("PUT", "/admin/config/defaults", json={"settings": {"idle": {"timeout_seconds": 90}}}),
         call("PUT", f"/admin/config/terminals/{terminal.id}", json={"settings": {}}),
-        call("PUT", "/admin/catalogue", json={"version": "x"}),
         call("POST", "/admin/pairings/123456/approve", json={"name": "X", "location": "Y"}),
     ]
     assert refused == [403] * len(refused)
+    # The catalogue is content, the operator's job: this one is refused for what it says, not for who sent it.
+    assert call("PUT", "/admin/catalogue", json={"version": "x"}) == 422
     assert terminal.heartbeat().status_code == 200  # nothing was revoked
