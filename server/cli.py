@@ -16,18 +16,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server import catalogues, layers, terminals
-from server.audit import audit
+from server import accounts, catalogues, layers, terminals
 from server.core.config import ServerSettings
 from server.db import make_engine, make_session_factory
-from server.models import Admin, Terminal
-from server.security import hash_password
+from server.models import Terminal
 from services.paths import DEFAULT_SETTINGS_FILE
 from services.settings import read_settings_document
 from services.wire import ConfigRejected
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
-MIN_PASSWORD_LENGTH = 8
 CLI_ACTOR = "cli"
 
 
@@ -114,21 +111,20 @@ def _read_password() -> str:
 
 def create_admin(settings: ServerSettings, username: str, role: str) -> int:
     password = _read_password()
-    if not MIN_PASSWORD_LENGTH <= len(password) <= 200:
-        raise CliError(f"the password needs {MIN_PASSWORD_LENGTH} to 200 characters")
-    with _session(settings) as db:
-        admin = db.scalar(select(Admin).where(Admin.username == username))
-        action = "admin.password_reset" if admin else "admin.create"
-        if admin is None:
-            admin = Admin(username=username)
-            db.add(admin)
-        admin.password_hash = hash_password(password)
-        admin.role = role
-        admin.failed_logins = 0
-        admin.locked_until = None
-        audit(db, CLI_ACTOR, action, f"admin:{username}", role=role)
-        db.commit()
-    print(f"{'password set for' if action == 'admin.password_reset' else 'created'} {role} {username}")
+    try:
+        accounts.check_password(password)
+        with _session(settings) as db:
+            admin = accounts.find_account(db, username)
+            if admin is None:
+                accounts.create_account(db, username, role, password, CLI_ACTOR)
+            else:
+                # The CLI is the way back in: it may set any account's role, even the last admin's.
+                admin.role = role
+                accounts.reset_password(db, admin, password, CLI_ACTOR)
+            db.commit()
+    except accounts.AccountRefused as exc:
+        raise CliError(str(exc)) from None
+    print(f"{'password set for' if admin else 'created'} {role} {username}")
     return 0
 
 

@@ -98,5 +98,5 @@ SubmittedForm = Annotated[FormData, Depends(submitted_form)]
 CurrentSession = Annotated[ConsoleSession, Depends(console_session)]
 # Any signed-in administrator or operator.
 ConsoleStaff = Annotated[Admin, Depends(staff)]
-# The admin role: enrolment, revocation, pairing, configuration (operators handle the catalogue).
+# The admin role: enrolment, revocation, pairing, configuration, staff accounts (operators handle the catalogue).
 ConsoleAdmin = Annotated[Admin, Depends(admin_role)]
