@@ -59,7 +59,7 @@ demo: deps
 	  export DISPLAY=:77; sleep 1; \
 	  echo "No DISPLAY: the kiosk runs on the virtual display :77 (see it with 'make screenshots', or x11vnc -display :77)."; \
 	fi; \
-	echo "Server: http://127.0.0.1:$(DEMO_PORT)  (schema /openapi.json; admin 'admin', password '$(DEMO_ADMIN_PASSWORD)')."; \
+	echo "Console: http://127.0.0.1:$(DEMO_PORT)/console/  (admin 'admin', password '$(DEMO_ADMIN_PASSWORD)'; API schema /openapi.json)."; \
 	echo "Kiosk data in $(DEMO_DATA)/kiosk/; printed slips in $(DEMO_DATA)/kiosk/printer-output.txt."; \
 	echo "Staff: long-press the bottom-left corner for 3 s, PIN 2468, to quit."; \
 	$(BIN)/kiosk run $(if $(WINDOWED),--windowed $(WINDOWED))
