@@ -36,8 +36,9 @@ def free_port() -> int:
 class LiveServer:
     """A running ``kiosk-server serve``; ``admin(...)`` calls the API with the administrator's token."""
 
-    def __init__(self, database_url: str, data_dir: Path, env: dict[str, str]):
+    def __init__(self, database_url: str, data_dir: Path, env: dict[str, str], admin_username: str = ADMIN_USERNAME):
         self.database_url = database_url
+        self.admin_username = admin_username
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -114,9 +115,9 @@ class LiveServer:
         """``path`` under /api/v1 ("/admin/terminals"); a path already starting with /api/v1 is kept."""
         return self.url + (path if path.startswith(API_PREFIX) else API_PREFIX + path)
 
-    def login(self, username: str = ADMIN_USERNAME, password: str | None = None) -> str:
+    def login(self, username: str | None = None, password: str | None = None) -> str:
         reply = requests.post(self.api_url("/admin/login"), timeout=30,
-                              json={"username": username, "password": password or self.admin_password})
+                              json={"username": username or self.admin_username, "password": password or self.admin_password})
         reply.raise_for_status()
         return reply.json()["token"]
 
@@ -144,12 +145,17 @@ def run_cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Comp
                           text=True, timeout=120)
 
 
-def start_server(database_url: str, data_dir: Path, env: dict[str, str] | None = None) -> LiveServer:
-    """Initialise the database, create the administrator and serve; ``env`` adds settings (e.g. TTLs)."""
+def start_server(
+    database_url: str, data_dir: Path, env: dict[str, str] | None = None, admin_username: str = ADMIN_USERNAME
+) -> LiveServer:
+    """Initialise the database, create the administrator and serve; ``env`` adds settings (e.g. TTLs).
+
+    A second server on the same database needs its own ``admin_username``: setting an existing
+    administrator's password again signs that administrator out everywhere, the first server's token too."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = LiveServer(database_url, data_dir, server_env(database_url, data_dir, env))
+    server = LiveServer(database_url, data_dir, server_env(database_url, data_dir, env), admin_username)
     server.run_cli("init")
-    server.run_cli("create-admin", ADMIN_USERNAME, "--role", "admin", stdin=server.admin_password + "\n")
+    server.run_cli("create-admin", admin_username, "--role", "admin", stdin=server.admin_password + "\n")
     server.start()
     try:
         server.admin_token = server.login()

@@ -113,7 +113,7 @@ def test_two_identical_batches_at_once_are_stored_once(live_server):
 
 
 def test_two_server_processes_on_one_database_store_a_batch_once(live_server, database_url, tmp_path):
-    second = start_server(database_url, tmp_path / "second")
+    second = start_server(database_url, tmp_path / "second", admin_username="second-admin")
     try:
         terminal = enrolled_terminal(live_server)
         via_second = Terminal(second, {"terminal_id": terminal.id, "token": terminal.token, "name": terminal.name})
