@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 
-from server.accounts import has_admin_role
+from server.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, has_admin_role
 from server.console.i18n import LANGUAGES, language, translator
 from server.console.sessions import CSRF_FIELD
 from services.catalogue import Text
@@ -17,6 +17,8 @@ from services.catalogue import Text
 # Autoescape everywhere: names, screens and messages come from terminals and the public.
 _environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                            trim_blocks=True, lstrip_blocks=True)
+# The account rules the password fields enforce in the browser, from the one place the server checks them.
+_environment.globals.update(min_password_length=MIN_PASSWORD_LENGTH, max_password_length=MAX_PASSWORD_LENGTH)
 
 
 def _when(value) -> str:
