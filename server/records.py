@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.models import Record
+from server.models import Record, Terminal
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -21,3 +23,19 @@ def insert_new(db: Session, rows: list[dict]) -> set[str]:
     # the VALUES into the statement instead made every batch a new statement to compile, most of its cost.
     statement = insert(Record).on_conflict_do_nothing(index_elements=["terminal_id", "id"]).returning(Record.id)
     return set(db.scalars(statement, ordered))
+
+
+# Record kind -> what the server makes of newly stored records of that kind (check-ins, feedback items), in the
+# transaction that stores them, so a record and what follows from it are committed together or not at all.
+Projection = Callable[[Session, Terminal, list[dict]], None]
+PROJECTIONS: dict[str, Projection] = {}
+
+
+def project_new(db: Session, terminal: Terminal, rows: list[dict], inserted: set[str]) -> None:
+    """Hand each newly inserted row (never a duplicate) to the projection of its kind, in scan/creation order."""
+    by_kind: dict[str, list[dict]] = {}
+    for row in sorted(rows, key=lambda row: row["created_at"]):
+        if row["id"] in inserted and row["kind"] in PROJECTIONS:
+            by_kind.setdefault(row["kind"], []).append(row)
+    for kind, new_rows in by_kind.items():
+        PROJECTIONS[kind](db, terminal, new_rows)

@@ -101,10 +101,14 @@ class Driver:
 
 
 def _load_scenario(name):
-    import scenarios
-    import sync_scenarios
+    # Scenarios live in tests/gui/*scenarios.py, one module per area (guide, sync, check-in, feedback...).
+    import importlib
 
-    return getattr(scenarios, name, None) or getattr(sync_scenarios, name)
+    for module_path in sorted(Path(__file__).parent.glob("*scenarios.py")):
+        scenario = getattr(importlib.import_module(module_path.stem), name, None)
+        if scenario is not None:
+            return scenario
+    raise LookupError(f"no GUI scenario named {name!r}")
 
 
 def main(name: str, result_path: Path, size: tuple[int, int]) -> int:

@@ -34,6 +34,7 @@ def receive_records(body: wire.RecordBatch, terminal: CurrentTerminal, db: DbSes
         rows.append({"terminal_id": terminal.id, "id": record.id, "kind": record.kind,
                      "created_at": as_utc(record.created_at), "received_at": now, "payload": record.payload})
     inserted = records.insert_new(db, rows)
+    records.project_new(db, terminal, rows, inserted)
     db.commit()  # stored for good before the terminal is told it may drop them
     return wire.RecordBatchResult(
         accepted=[row["id"] for row in rows if row["id"] in inserted],
