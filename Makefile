@@ -53,6 +53,7 @@ demo: deps
 	if [ ! -f "$$KIOSK_DATA_DIR/terminal.json" ]; then \
 	  codes=$$($(BIN)/kiosk-server demo-data 2>/dev/null || $(BIN)/kiosk-server enrol "T1 大堂 1 号机" --location "T1 一层大堂东侧"); \
 	  $(BIN)/kiosk enrol --server http://127.0.0.1:$(DEMO_PORT) --code "$$(echo "$$codes" | sed -n '1s/.*enrolment code //p')"; \
+	  echo "$$codes" | sed -n "s/^a ticket to scan: \(.*\)/Demo ticket (single quotes: Base45 has \$$ and spaces): echo '\1' > the pty named below/p"; \
 	fi; \
 	if [ -z "$$DISPLAY" ]; then \
 	  Xvfb :77 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 & pids="$$pids $$!"; \
@@ -62,7 +63,8 @@ demo: deps
 	echo "Console: http://127.0.0.1:$(DEMO_PORT)/console/  (admin 'admin', password '$(DEMO_ADMIN_PASSWORD)'; API schema /openapi.json)."; \
 	echo "Kiosk data in $(DEMO_DATA)/kiosk/; printed slips in $(DEMO_DATA)/kiosk/printer-output.txt."; \
 	echo "Staff: long-press the bottom-left corner for 3 s, PIN 2468, to quit."; \
-	$(BIN)/kiosk run $(if $(WINDOWED),--windowed $(WINDOWED))
+	echo "Event check-in: scan a ticket by writing its QR text to the simulated scanner the kiosk names below."; \
+	$(BIN)/kiosk run --scanner simulator $(if $(WINDOWED),--windowed $(WINDOWED))
 
 test: deps lint
 	$(BIN)/python -m pytest

@@ -27,7 +27,6 @@ import os
 import queue
 import random
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -37,14 +36,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services import wire  # noqa: E402
+from databases import on_each_database  # noqa: E402
 from tests.live_server import LiveServer, start_server  # noqa: E402
-from tests.server_fixtures import PostgresCluster, postgres_installed  # noqa: E402
 
 TARGET_P99_MS = 100.0
 CYCLE_SECONDS = 30  # the kiosks' default sync.heartbeat_seconds
@@ -320,12 +318,6 @@ def measure(label: str, database_url: str, workdir: Path, args: argparse.Namespa
     return verdict == "OK"
 
 
-def postgres_database(cluster: PostgresCluster) -> str:
-    with psycopg.connect(cluster.admin_url, autocommit=True) as connection:
-        connection.execute('CREATE DATABASE "kiosk_bench"')
-    return "postgresql+psycopg://" + cluster.admin_url.split("://", 1)[1].rsplit("/", 1)[0] + "/kiosk_bench"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--terminals", type=int, default=1000)
@@ -340,19 +332,7 @@ def main() -> int:
     print(f"server: one uvicorn worker (kiosk-server serve); {os.cpu_count()} cores shared with this load generator "
           f"(load average {os.getloadavg()[0]:.1f} at start); {args.clients} clients at saturation")
 
-    met = []
-    with tempfile.TemporaryDirectory(prefix="bench-server-load-") as tmp:
-        workdir = Path(tmp)
-        met.append(measure("SQLite", f"sqlite:///{workdir / 'sqlite' / 'server.sqlite'}", workdir / "sqlite", args))
-        if not postgres_installed():
-            print("PostgreSQL: skipped: PostgreSQL not installed (apt-get install -y postgresql)")
-        else:
-            cluster = PostgresCluster(durable=True)
-            try:
-                met.append(measure("PostgreSQL", postgres_database(cluster), workdir / "postgresql", args))
-            finally:
-                cluster.stop()
-    return 0 if all(met) else 1
+    return on_each_database("bench-server-load-", lambda name, url, workdir: measure(name, url, workdir, args))
 
 
 if __name__ == "__main__":

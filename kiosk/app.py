@@ -28,12 +28,12 @@ from kivy.uix.screenmanager import SlideTransition
 from kiosk import __version__, lockdown
 from kiosk.i18n import N_, Translator
 from kiosk.idle import IdleMonitor, IdlePhase
+from kiosk.ime_loader import load_input_method
 from kiosk.navigation import HOME, Navigator
 from kiosk.screen_set import ScreenSet
 from kiosk.search_builder import build_search_index
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
-from screens.icons import ICONS
 from screens.root import IdleWarning, RootLayout
 from services.catalogue import Catalogue, Service, Text
 from services.fonts import ICON_FONT, resolve_cjk_font
@@ -95,11 +95,16 @@ class KioskApp(App):
     in_service = BooleanProperty(True)
     # Set by a remote restart command; the command line starts the kiosk again after run() returns.
     restart_requested = BooleanProperty(False)
+    # The pinyin input method for the on-screen keyboards (kiosk.ime_loader); None until loaded.
+    input_method = ObjectProperty(None, allownone=True)
 
     def __init__(
-        self, settings: KioskSettings, store: LocalStore, data_dir: Path, server_url: str | None = None, **kwargs
+        self, settings: KioskSettings, store: LocalStore, data_dir: Path, server_url: str | None = None,
+        scanner_kind: str | None = None, **kwargs
     ):
         super().__init__(**kwargs)
+        # `kiosk run --scanner simulator` (the demo): this scanner whatever the settings say.
+        self.scanner_kind = scanner_kind
         self.kiosk_settings = settings
         self.store = store
         self.data_dir = data_dir
@@ -120,6 +125,8 @@ class KioskApp(App):
         self._printer_error = False
         self._log_level = ""
         self._server_url = server_url
+        # The feedback flow (kiosk.feedback_flow), made when a visitor first opens feedback.
+        self._feedback = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -160,6 +167,8 @@ class KioskApp(App):
     def on_stop(self):
         if hasattr(self, "sync"):  # not started yet when stopped before the first frame
             self.sync.stop()
+        if hasattr(self, "checkin"):
+            self.checkin.stop()
 
     def _on_first_frame(self, *_args):
         Window.unbind(on_flip=self._on_first_frame)
@@ -169,8 +178,10 @@ class KioskApp(App):
         Clock.schedule_once(self._after_first_frame)
 
     def _after_first_frame(self, _dt):
+        self._start_checkin()
         self._start_sync()
         self._index_catalogue()
+        load_input_method(lambda ime: setattr(self, "input_method", ime))
 
     def _start_sync(self):
         from kiosk.sync_bridge import SyncBridge
@@ -178,6 +189,19 @@ class KioskApp(App):
         self.sync = SyncBridge(self, self._server_url, __version__)
         self.bind(current_screen=self._on_reported_state, in_service=self._on_reported_state)
         self.sync.start()
+
+    def restart_sync(self) -> None:
+        """After enrolment by QR (the old engine stopped): a new engine that starts with the credential."""
+        from kiosk.sync_bridge import SyncBridge
+
+        self.sync = SyncBridge(self, self._server_url, __version__)
+        self.sync.start()
+
+    def _start_checkin(self):
+        from kiosk.checkin_controller import CheckinController
+
+        self.checkin = CheckinController(self)
+        self.checkin.start()
 
     def _on_terminate(self, _signum, _frame):
         log.info("SIGTERM: stopping the kiosk")
@@ -205,6 +229,8 @@ class KioskApp(App):
         self._update_notice()
         if hasattr(self, "sync"):
             self.sync.refresh_snapshot()
+        if hasattr(self, "checkin"):
+            self.checkin.configure(settings)
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -288,10 +314,20 @@ class KioskApp(App):
         if key == "guide":
             self.open_guide()
             return
-        icon, title, _subtitle = MODULE_TILES[key]
-        screen = self.screens["coming_soon"]
-        screen.module_title, screen.icon = title, ICONS[icon]
-        self.navigator.go("coming_soon")
+        if key == "checkin":
+            self.navigator.go("checkin")
+            if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
+                self.checkin.enter()
+            return
+        self.feedback.start()
+
+    @property
+    def feedback(self):
+        if self._feedback is None:
+            from kiosk.feedback_flow import FeedbackFlow
+
+            self._feedback = FeedbackFlow(self)
+        return self._feedback
 
     def open_guide(self, tab: str | None = None):
         if tab:
@@ -447,6 +483,8 @@ class KioskApp(App):
         for screen in self.screens.values():
             screen.reset()
         self.screens["services"].source = None
+        if self._feedback is not None:
+            self._feedback.reset()  # the feedback draft and receipt
         self.root_layout.hide_toast()
         self.lang = self.kiosk_settings.display.default_language
         self.elder_mode = self.kiosk_settings.display.elder_mode
@@ -548,8 +586,16 @@ class KioskApp(App):
 
     def peripheral_states(self) -> dict[str, str]:
         if self.kiosk_settings.printer.backend == "none":
-            return {"printer": "disabled"}
-        return {"printer": "error" if self._printer_error else "ok"}
+            states = {"printer": "disabled"}
+        else:
+            states = {"printer": "error" if self._printer_error else "ok"}
+        if hasattr(self, "checkin") and self.kiosk_settings.modules.checkin:
+            states["scanner"] = self.checkin.peripheral_state()
+        return states
+
+    def peripherals_changed(self) -> None:
+        if hasattr(self, "sync"):
+            self.sync.refresh_snapshot()
 
     def _on_reported_state(self, *_args) -> None:
         self.sync.refresh_snapshot()

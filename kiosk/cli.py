@@ -1,7 +1,7 @@
 """Command line: ``kiosk`` (or ``kiosk run``) starts the kiosk; ``kiosk enrol`` registers it with the
-central server; ``kiosk search`` answers from the same search engine without a display; ``kiosk
-hash-pin`` makes a maintenance PIN hash for the settings; ``kiosk check`` validates the settings and
-catalogue files."""
+central server; ``kiosk search`` answers from the same search engine without a display; ``kiosk ime``
+prints the pinyin input method's candidates; ``kiosk hash-pin`` makes a maintenance PIN hash for the
+settings; ``kiosk check`` validates the settings and catalogue files."""
 
 from __future__ import annotations
 
@@ -40,12 +40,20 @@ def _parser() -> argparse.ArgumentParser:
         help="central server URL for pairing an unenrolled terminal (default: $KIOSK_SERVER_URL; "
         "an enrolled terminal uses the server it enrolled with)",
     )
+    run.add_argument(
+        "--scanner", choices=("serial", "hid", "camera", "simulator", "none"),
+        help="use this ticket scanner whatever the settings say (simulator: a pty to write codes to, for demos)",
+    )
     enrol = commands.add_parser("enrol", help="enrol this terminal with a one-time code from the server")
     enrol.add_argument("--server", required=True, help="central server URL, e.g. https://kiosk.example.org")
     enrol.add_argument("--code", required=True, help="one-time enrolment code, e.g. ABCD-EF23")
     search = commands.add_parser("search", help="search the service catalogue; one result a line, best first")
     search.add_argument("query", nargs="+")
     search.add_argument("--limit", type=int, default=20)
+    ime = commands.add_parser("ime", help="pinyin input method: the candidates for some letters, best first, one a line")
+    ime.add_argument("letters", nargs="?", default="", help="pinyin as typed, e.g. tingshui, zm, xi'an")
+    ime.add_argument("--limit", type=int, default=20)
+    ime.add_argument("--build", action="store_true", help="(re)build the dictionary file ($KIOSK_IME_CACHE or ~/.cache/lobby-kiosk)")
     commands.add_parser("hash-pin", help="read a maintenance PIN and print its hash for settings.toml")
     check = commands.add_parser("check", help="validate the settings and the catalogue")
     check.add_argument("--settings", type=Path)
@@ -60,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "search":
             return _search(" ".join(args.query), args.limit)
+        if command == "ime":
+            return _ime(args.letters, args.limit, args.build)
         if command == "hash-pin":
             return _hash_pin()
         if command == "check":
@@ -67,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         if command == "enrol":
             return _enrol(args.server, args.code)
         server_url = getattr(args, "server", None) or os.environ.get("KIOSK_SERVER_URL") or None
-        return run(getattr(args, "settings", None) or paths.settings_file(), getattr(args, "windowed", None), server_url)
+        return run(getattr(args, "settings", None) or paths.settings_file(), getattr(args, "windowed", None), server_url,
+                   getattr(args, "scanner", None))
     except (SettingsError, CatalogueError, FontNotFoundError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
@@ -79,7 +90,8 @@ def open_store():
     return LocalStore.open(paths.data_dir() / STORE_FILE, seed=paths.SAMPLE_CATALOGUE_FILE)
 
 
-def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: str | None = None) -> int:
+def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: str | None = None,
+        scanner_kind: str | None = None) -> int:
     resolve_cjk_font()  # fail with a clear message before a window opens
     data_dir = paths.data_dir()
     store = open_store()
@@ -93,7 +105,7 @@ def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: 
     configure_kivy(data_dir, windowed_size=windowed_size)
     from kiosk.app import KioskApp
 
-    app = KioskApp(settings, store, data_dir, server_url=server_url)
+    app = KioskApp(settings, store, data_dir, server_url=server_url, scanner_kind=scanner_kind)
     try:
         app.run()
     finally:
@@ -130,6 +142,27 @@ def _search(query: str, limit: int) -> int:
             print(f"{hit.code}\t{catalogue.service(hit.code).name.zh}")
     finally:
         store.close()
+    return 0
+
+
+def _ime(letters: str, limit: int, rebuild: bool) -> int:
+    from services.ime import InputMethod
+    from services.ime.lexicon import Lexicon, build, default_cache_dir
+
+    cache_dir = default_cache_dir()
+    if rebuild:
+        build(cache_dir / Lexicon.FILE_NAME)
+        if not letters:
+            return 0
+    elif not letters:
+        print("kiosk: give the letters to look up, e.g. kiosk ime tingshui", file=sys.stderr)
+        return 2
+    ime = InputMethod.load(cache_dir)
+    try:
+        for candidate in ime.candidates(letters, limit):
+            print(candidate.text)
+    finally:
+        ime.close()
     return 0
 
 

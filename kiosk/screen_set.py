@@ -18,7 +18,13 @@ SCREEN_CLASSES = {
     "search": "screens.search:SearchScreen",
     "detail": "screens.detail:DetailScreen",
     "services": "screens.service_list:ServiceListScreen",
-    "coming_soon": "screens.coming_soon:ComingSoonScreen",
+    "checkin": "screens.checkin:CheckinScreen",
+    "feedback_category": "screens.feedback:FeedbackCategoryScreen",
+    "feedback_rating": "screens.feedback:FeedbackRatingScreen",
+    "feedback_text": "screens.feedback_entry:FeedbackTextScreen",
+    "feedback_phone": "screens.feedback_entry:FeedbackPhoneScreen",
+    "feedback_review": "screens.feedback_receipt:FeedbackReviewScreen",
+    "feedback_receipt": "screens.feedback_receipt:FeedbackReceiptScreen",
     "maintenance": "screens.maintenance:MaintenanceScreen",
 }
 

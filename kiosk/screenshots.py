@@ -27,9 +27,21 @@ SCENES = (
     ("service-list", lambda app: app.open_service_list("department", "hrss")),
     ("search", lambda app: (app.open_search(), setattr(app.screens["search"], "query", "sbk"))),
     ("search-no-results", lambda app: setattr(app.screens["search"], "query", "zzzzqx")),
+    ("search-keyboard", lambda app: _type_on_search_keyboard(app, "tingshui")),
+    ("search-keyboard-symbols", lambda app: (app.screens["search"].clear(), app.screens["search"].ids.keyboard.toggle_page())),
     ("detail", lambda app: app.open_service("RS-001")),
     ("idle-warning", lambda app: app.open_idle_warning(app.kiosk_settings.idle.warning_seconds)),
-    ("coming-soon", lambda app: (app.reset_session(), app.open_module("checkin"))),
+    ("feedback-category", lambda app: _feedback_step(app, "category")),
+    ("feedback-rating", lambda app: _feedback_step(app, "rating")),
+    ("feedback-text", lambda app: _feedback_step(app, "text")),
+    ("feedback-phone", lambda app: _feedback_step(app, "phone")),
+    ("feedback-review", lambda app: _feedback_step(app, "review")),
+    ("feedback-receipt", lambda app: _feedback_step(app, "receipt")),
+    ("checkin-waiting", lambda app: (app.reset_session(), _checkin_waiting(app))),
+    ("checkin-welcome", lambda app: _checkin_verdict(app, "welcome")),
+    ("checkin-already", lambda app: _checkin_verdict(app, "already")),
+    ("checkin-refused", lambda app: _checkin_verdict(app, "closed")),
+    ("checkin-out-of-order", lambda app: (app.checkin.back_to_waiting(), app.checkin._handle_scanner("disconnected"))),
     ("elder-mode-home", lambda app: (app.go_home(), setattr(app, "elder_mode", True))),
     ("maintenance", lambda app: (setattr(app, "elder_mode", False), app.open_maintenance())),
     ("maintenance-report", lambda app: (app.show_sync_status(_status("offline")), app.submit_maintenance_pin("2468"))),
@@ -57,6 +69,84 @@ def _status(state: str):
         config_version=4,
         config_error=None,
     )
+
+
+def _sample_event():
+    """A made-up event open for check-in now, only to show how the screen renders it."""
+    from services import wire
+    from services.catalogue import Text
+
+    now = datetime.now(timezone.utc)
+    return wire.CheckinEvent(
+        id=7, title=Text(zh="创业政策宣讲会（第三期）", en="Start-up policy briefing (session 3)"),
+        organiser="区营商环境局", place="T1 三楼多功能厅", starts_at=now + timedelta(minutes=30),
+        ends_at=now + timedelta(hours=2), opens_at=now - timedelta(minutes=30), closes_at=now + timedelta(hours=1),
+        capacity=120, status="published", phone_secret="c2FtcGxlLXNlY3JldC1mb3Itc2NyZWVuc2hvdHM", checked_in=42,
+    )
+
+
+def _checkin_waiting(app):
+    from services import wire
+    from services.checkin.bundle_store import CheckinStore
+
+    bundle = wire.CheckinBundle(etag="screenshots", events=[_sample_event()], public_keys=[], revoked=[], names=[], recent=[])
+    CheckinStore(app.store).replace(bundle)
+    app.show_sync_status(_status("online"))
+    app.open_module("checkin")
+
+
+def _checkin_verdict(app, kind: str):
+    from services.checkin.desk import DeskVerdict
+    from services.checkin_rules import PriorCheckin, Verdict
+
+    now = datetime.now(timezone.utc)
+    prior = PriorCheckin(scanned_at=now - timedelta(minutes=12), terminal_name="T1 大堂 1 号机") if kind == "already" else None
+    result = DeskVerdict(verdict=Verdict(kind, None, prior, ""), mode="offline", record_id="", scanned_at=now,
+                         event=_sample_event(), name="张小明" if kind in ("welcome", "already") else None)
+    if kind == "closed":
+        result = DeskVerdict(verdict=Verdict(kind, None, None, ""), mode="offline", record_id="", scanned_at=now,
+                             event=_sample_event().model_copy(update={"closes_at": now - timedelta(minutes=5)}), name=None)
+    app.checkin._show(kind, result)
+
+
+def _feedback_step(app, step: str):
+    """A visitor rating a service 不满意, one step per scene; the receipt's QR points at a made-up server."""
+    flow = app.feedback
+    if step == "category":
+        app.reset_session()
+        # Every language and orientation sends the same feedback: not a duplicate to be suppressed here.
+        feedback = app.kiosk_settings.feedback.model_copy(update={"status_url_base": "https://kiosk.example.org", "identical_window_seconds": 0})
+        app.apply_settings(app.kiosk_settings.model_copy(update={"feedback": feedback}))
+        app.open_module("feedback")
+    elif step == "rating":
+        flow.choose_category("service_rating")
+        app.screens["feedback_rating"].rating = 2
+    elif step == "text":
+        flow.rating_done(2)
+        app.screens["feedback_text"].text = "窗口等候时间太长，叫号机一直没有叫到我的号" if app.lang.startswith("zh") else "Waited too long at the window"
+    elif step == "phone":
+        flow.text_done(app.screens["feedback_text"].text)
+        app.screens["feedback_phone"].phone, app.screens["feedback_phone"].consent = "13812341234", True
+    elif step == "review":
+        flow.phone_done("13812341234", True)
+    else:  # stored here, not on the worker thread, so the receipt is up before the shot
+        from services.feedback import Draft
+
+        flow.draft.locale, flow.desk.settings = app.lang, flow.settings
+        draft = Draft(**vars(flow.draft))
+        flow._submitted(draft, flow.desk.submit(draft), None, flow._session)
+
+
+def _type_on_search_keyboard(app, letters: str):
+    """The search screen while pinyin is being composed, the candidate bar full."""
+    from services.ime import InputMethod
+    from services.ime.lexicon import default_cache_dir
+
+    if app.input_method is None:  # not loaded yet (or being built): load it now, for the picture
+        app.input_method = InputMethod.load(default_cache_dir())
+    search = app.screens["search"]
+    search.clear()
+    search.type_text(letters)
 
 
 def _closed_today(settings):
@@ -92,9 +182,21 @@ def _render(out: Path, lang: str, orientation: str) -> None:
         Clock.schedule_once(lambda _dt: shoot(stem), 0.8)
 
     def shoot(stem):
-        written = Window.screenshot(str(out / f"{stem}.png"))  # Kivy appends a counter
-        Path(written).replace(out / f"{stem}-{lang}-{orientation}.png")
-        Clock.schedule_once(step, 0)
+        # A loaded machine draws slowly: never mid-slide.
+        if app.root_layout.ids.manager.transition.is_active:
+            Clock.schedule_once(lambda _dt: shoot(stem), 0.3)
+            return
+
+        # Window.screenshot reads the back buffer, which after a flip may still hold an older frame:
+        # read it in a fresh frame just drawn, before that frame's flip.
+        def capture(*_args):
+            Window.unbind(on_flip=capture)
+            written = Window.screenshot(str(out / f"{stem}.png"))  # Kivy appends a counter
+            Path(written).replace(out / f"{stem}-{lang}-{orientation}.png")
+            Clock.schedule_once(step, 0)
+
+        Window.bind(on_flip=capture)
+        Window.canvas.ask_update()
 
     app.bind(on_start=lambda _app: Clock.schedule_once(step, 1.5))
     app.run()
@@ -118,6 +220,14 @@ def main(argv=None) -> int:
     return _render_all(args.out)
 
 
+def _build_input_method() -> None:
+    """The keyboard scenes need the pinyin dictionary: built here if missing, not in every render."""
+    from services.ime import InputMethod
+    from services.ime.lexicon import default_cache_dir
+
+    InputMethod.load(default_cache_dir()).close()
+
+
 def _render_all(out: Path) -> int:
     xvfb = None
     env = dict(os.environ)
@@ -129,6 +239,7 @@ def _render_all(out: Path) -> int:
     data = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     env["KIOSK_DATA_DIR"] = str(data)
     try:
+        _build_input_method()
         for lang in LANGUAGES:
             for orientation in SIZES:
                 print(f"rendering {lang} {orientation}", flush=True)

@@ -39,6 +39,8 @@ class SyncBridge:
             app_version=app_version,
             heartbeat_info=self._heartbeat_info,
             on_event=self._trigger,
+            # The check-in desk's link health: heartbeats tell it whether the server answers.
+            link=app.checkin.link if hasattr(app, "checkin") else None,
         )
 
     def start(self) -> None:

@@ -57,6 +57,23 @@ ICONS = {
     "out_of_service": "\uf029",
     "message": "\uf361",
     "link": "\uf318",
+    # event check-in
+    "already": "\uf008",
+    "wrong_event": "\uf0f4",
+    "unreadable": "\uf2d7",
+    "arrow_down": "\uf046",
+    "cellphone": "\uf11d",
+    # feedback categories and steps
+    "wrench": "\uf5b7",
+    "broom": "\uf0e2",
+    "star_circle": "\uf4cf",
+    "lightbulb": "\uf335",
+    "gift": "\uf2a1",
+    "dots": "\uf1d8",
+    "pencil": "\uf3eb",
+    "send": "\uf48a",
+    "checkbox_off": "\uf131",
+    "checkbox_on": "\uf132",
 }
 
 # Icons for departments and life events by id; anything unknown gets a generic one.

@@ -1,16 +1,19 @@
-"""Search as you type from the on-screen keyboard; an empty result offers the browse views."""
+"""Search as you type on the pinyin keyboard; an empty result offers the browse views."""
 
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+
+from screens.keyboard import PinyinKeyboard  # noqa: F401  (the .kv rule uses it)
 
 MAX_QUERY_LENGTH = 40
 
 
 class SearchScreen(Screen):
     query = StringProperty("")
+    max_query_length = NumericProperty(MAX_QUERY_LENGTH)
     rows = ListProperty()
     # Called with the query whenever it changes; the App answers by setting ``rows``.
     on_query_changed = ObjectProperty(None)
@@ -32,13 +35,13 @@ class SearchScreen(Screen):
             self._no_results.parent.remove_widget(self._no_results)
 
     def type_text(self, text):
-        if len(self.query) < MAX_QUERY_LENGTH:
-            self.query += text
-
-    def backspace(self):
-        self.query = self.query[:-1]
+        """Type as the keyboard would (benchmarks replay keystrokes through this)."""
+        keyboard = self.ids.keyboard
+        for char in text:
+            keyboard.type_letter(char) if char.isascii() and char.isalpha() else keyboard.type_symbol(char)
 
     def clear(self):
+        self.ids.keyboard.reset()
         self.query = ""
 
     def on_query(self, _screen, query):
@@ -47,6 +50,7 @@ class SearchScreen(Screen):
         self.ids.results.scroll_y = 1
 
     def reset(self):
+        self.ids.keyboard.reset()
         self.query = ""
         self.rows = []
 

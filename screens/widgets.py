@@ -1,5 +1,5 @@
 """Widgets shared by the screens: buttons with instant press feedback, tiles, the top bar,
-the on-screen keyboard, list rows, and the hidden maintenance corner."""
+list rows, and the hidden maintenance corner (the keyboard is screens.keyboard)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.widget import Widget
-
-from screens.icons import ICONS
 
 
 class KioskButton(ButtonBehavior, Label):
@@ -42,9 +40,11 @@ class Tile(TileBase):
 
 
 class GridTile(TileBase):
-    """A compact tile for browse grids (departments, life events)."""
+    """A compact tile for browse grids (departments, life events, feedback categories)."""
 
     key = StringProperty("")
+    # Icon size in display-text units: larger where few tiles share the screen (feedback categories).
+    icon_scale = NumericProperty(1.2)
 
 
 class TopBar(BoxLayout):
@@ -64,55 +64,6 @@ class ServiceRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
         from kivy.app import App
 
         App.get_running_app().open_service(self.code)
-
-
-class OnScreenKeyboard(BoxLayout):
-    """Letters, digits, backspace and clear; dispatches what was typed, owns no text itself."""
-
-    __events__ = ("on_text", "on_backspace", "on_clear")
-    letter_rows = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
-
-    def on_kv_post(self, _base_widget):
-        from kivy.app import App
-        from kivy.factory import Factory
-
-        app = App.get_running_app()
-        for row in self.letter_rows:
-            line = BoxLayout(spacing=dp(8), size_hint_y=None)
-            app.theme.bind(target=lambda _theme, value, line=line: setattr(line, "height", value))
-            line.height = app.theme.target
-            for char in row:
-                key = Factory.KeyButton(label=char)
-                key.bind(on_release=lambda _key, char=char: self.dispatch("on_text", char))
-                line.add_widget(key)
-            if row == self.letter_rows[-1]:
-                backspace = Factory.KeyButton(icon=ICONS["backspace"], size_hint_x=2.4)
-                translate_label(app, backspace, "Delete")
-                backspace.bind(on_release=lambda _key: self.dispatch("on_backspace"))
-                line.add_widget(backspace)
-            self.add_widget(line)
-        last = BoxLayout(spacing=dp(8), size_hint_y=None, height=app.theme.target)
-        app.theme.bind(target=lambda _theme, value: setattr(last, "height", value))
-        clear = Factory.KeyButton(icon=ICONS["clear"], size_hint_x=2)
-        translate_label(app, clear, "Clear")
-        clear.bind(on_release=lambda _key: self.dispatch("on_clear"))
-        space = Factory.KeyButton(size_hint_x=5)
-        translate_label(app, space, "Space")
-        space.bind(on_release=lambda _key: self.dispatch("on_text", " "))
-        last.add_widget(clear)
-        last.add_widget(space)
-        self.add_widget(last)
-        # Backspace and clear are named for screen readers and testers, not only drawn as icons.
-        self.backspace_key, self.clear_key = backspace, clear
-
-    def on_text(self, text):
-        pass
-
-    def on_backspace(self):
-        pass
-
-    def on_clear(self):
-        pass
 
 
 def translate_label(app, button, message: str) -> None:

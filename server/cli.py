@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server import accounts, catalogues, layers, terminals
+from server import accounts, catalogues, demo_events, demo_feedback, layers, terminals
 from server.core.config import ServerSettings
 from server.db import make_engine, make_session_factory
 from server.models import Terminal
@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
-    commands.add_parser("demo-data", help="a group, two terminals and sample configuration layers")
+    commands.add_parser("demo-data", help="a group, two terminals, sample configuration layers and two events "
+                        "with attendees, feedback items")
     return parser
 
 
@@ -184,7 +185,13 @@ def demo_data(settings: ServerSettings) -> int:
                                          "config.update")
             if isinstance(written, ConfigRejected):
                 raise CliError(f"demo layer {scope} {target}: {written.detail}: {written.errors}")
+        event_ids, ticket = demo_events.create(db, CLI_ACTOR)
+        feedback_codes = demo_feedback.create(db, db.get(Terminal, codes[0].terminal_id), CLI_ACTOR)
         db.commit()
     for (name, _, _), code in zip(DEMO_TERMINALS, codes):
         print(f"terminal {code.terminal_id} ({name}): enrolment code {code.code}")
+    print(f"events {', '.join(map(str, event_ids))}: check-in open now; self-registration at /e/{event_ids[0]}")
+    print(f"a ticket to scan: {ticket}")
+    tracking, code = feedback_codes[1]
+    print(f"{len(feedback_codes)} feedback items; one with a public reply: /s/{tracking}?c={code}")
     return 0

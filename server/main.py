@@ -11,10 +11,13 @@ from server.api.routes import (
     admin_audit, admin_auth, admin_catalogue, admin_commands, admin_config, admin_pairings, admin_records,
     admin_terminals, enrolment, health, terminal, terminal_commands, terminal_records,
 )
+from server.api.routes import admin_events, admin_feedback, terminal_checkin
 from server.console import install as install_console
 from server.core.config import ServerSettings
 from server.core.ratelimit import RateLimiter
 from server.db import make_engine, make_session_factory
+from server.public import event_pages
+from server.public import status as feedback_status
 from services.paths import DEFAULT_SETTINGS_FILE
 from services.settings import read_settings_document
 from services.wire import API_PREFIX
@@ -24,7 +27,8 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 _API_ROUTERS = (
     enrolment.router, terminal.router, terminal_commands.router, terminal_records.router, admin_auth.router,
     admin_terminals.router, admin_pairings.router, admin_config.router, admin_catalogue.router,
-    admin_commands.router, admin_records.router, admin_audit.router,
+    admin_commands.router, admin_records.router, admin_audit.router, admin_feedback.router,
+    admin_events.router, terminal_checkin.router,
 )
 
 
@@ -43,10 +47,14 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.sessions = make_session_factory(engine)
     app.state.builtin_settings = read_settings_document(DEFAULT_SETTINGS_FILE)
     app.state.enrolment_limiter = RateLimiter(settings.enrolment_attempts_per_minute)
+    app.state.feedback_status_limiter = RateLimiter(settings.feedback_status_lookups_per_minute)
+    app.state.event_form_limiter = RateLimiter(settings.event_form_posts_per_minute)
     app.include_router(health.router)
     api = APIRouter(prefix=API_PREFIX)
     for router in _API_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(feedback_status.router)
+    app.include_router(event_pages.router)
     install_console(app)
     return app

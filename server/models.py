@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text
@@ -255,3 +255,177 @@ class Record(Base):
     created_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict[str, Any]]
+
+
+# -- event check-in --
+
+
+class TicketKey(Base):
+    """An Ed25519 key that signs tickets; ``id`` is the key id inside every ticket it signed.
+
+    The private key is sealed with the server's ticket-key secret (``server/ticket_key_vault.py``), which is not
+    in the database.
+    """
+
+    __tablename__ = "ticket_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sealed_private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Retired: signs no new tickets, still trusted by terminals. Withdrawn: trusted no more (its tickets are forged).
+    retired_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    organiser: Mapped[str] = mapped_column(String(120))
+    place: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    opens_at: Mapped[datetime]  # the check-in window
+    closes_at: Mapped[datetime]
+    capacity: Mapped[int | None]  # None: no limit
+    status: Mapped[str] = mapped_column(String(16))  # draft | published | cancelled
+    # Offered at every terminal, or only at those in event_terminals / event_groups.
+    all_terminals: Mapped[bool]
+    # Visitors may register themselves on the public page /e/<id> while the event is published.
+    self_registration: Mapped[bool]
+    # base64url of 32 random bytes: the seed of the rotating phone check-in code.
+    phone_secret: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Touched by every change of the event or of where it is offered: part of the check-in bundle's ETag.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+
+class EventTerminal(Base):
+    __tablename__ = "event_terminals"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id", ondelete="CASCADE"), primary_key=True)
+
+
+class EventGroup(Base):
+    __tablename__ = "event_groups"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("terminal_groups.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Registration(Base):
+    """An attendee of one event and their ticket (one ticket per registration, ``ticket_id`` unique overall)."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (Index("uq_registrations_event_phone", "event_id", "phone", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("ticket_keys.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(11))
+    organisation: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(8))  # import | self
+    # The unguessable address of the attendee's ticket page, /t/<page_token>.
+    page_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The name sealed with the ticket text (services.tickets.seal_name), sent to terminals for the welcome.
+    sealed_name: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(index=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class Checkin(Base):
+    """One scan as a fact, accepted or refused: what the terminal said, what the server says, and any flag."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        Index("uq_checkins_terminal_record", "terminal_id", "record_id", unique=True),
+        Index("ix_checkins_ticket_scanned", "ticket_id", "scanned_at"),
+        Index("ix_checkins_event_scanned", "event_id", "scanned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36))
+    # None for a phone check-in; kept (SET NULL) when a terminal is deleted, its name in terminal_name.
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id", ondelete="SET NULL"))
+    terminal_name: Mapped[str] = mapped_column(String(60))
+    # From the ticket, whatever the verdict (None when unreadable); not foreign keys: facts outlive their events.
+    event_id: Mapped[int | None]
+    ticket_id: Mapped[int | None] = mapped_column(BigInteger)
+    scanned_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    mode: Mapped[str] = mapped_column(String(8))  # online | offline | phone
+    terminal_verdict: Mapped[str] = mapped_column(String(20))
+    # What the server would have said online at scan time, knowing every scan it has now.
+    server_verdict: Mapped[str] = mapped_column(String(20))
+    flag: Mapped[str | None] = mapped_column(String(16))  # None | duplicate | would_refuse
+    detail: Mapped[str] = mapped_column(String(200))
+
+
+# -- feedback --
+
+
+class FeedbackItem(Base):
+    """A visitor's feedback from a record of kind ``feedback``, and how staff handle it."""
+
+    __tablename__ = "feedback_items"
+    __table_args__ = (
+        Index("uq_feedback_items_terminal_record", "terminal_id", "record_id", unique=True),
+        # The inbox filters: status and age, category, rating, terminal (and its alert window), overdue.
+        Index("ix_feedback_items_status_received", "status", "received_at"),
+        Index("ix_feedback_items_category_received", "category", "received_at"),
+        Index("ix_feedback_items_rating", "rating"),
+        Index("ix_feedback_items_terminal_submitted", "terminal_id", "submitted_at"),
+        Index("ix_feedback_items_due_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id", ondelete="CASCADE"))
+    record_id: Mapped[str] = mapped_column(String(36))
+    tracking_number: Mapped[str] = mapped_column(String(17), unique=True)
+    # HMAC-SHA256 of tracking number and check code under the server's pepper: a stolen database alone does
+    # not give away the codes, however few there are (10^6).
+    check_code_hash: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(40))
+    rating: Mapped[int | None]
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(11))
+    consent: Mapped[bool]
+    locale: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    # repeat | identical | rate_limit: counted and listed apart, never in the inbox.
+    suppressed: Mapped[str | None] = mapped_column(String(16))
+    followup_due: Mapped[date | None]
+    # When handling is due (repair requests, negative ratings); None: no deadline.
+    due_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))  # new | accepted | in_progress | resolved | closed | rejected
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id", ondelete="SET NULL"))
+    public_reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+    terminal: Mapped[Terminal] = relationship(lazy="joined")
+    assignee: Mapped[Admin | None] = relationship(lazy="joined")
+
+
+class FeedbackNote(Base):
+    """An internal note on a feedback item: staff only, never on the public status page."""
+
+    __tablename__ = "feedback_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server import checkins, feedback
 from server.models import Record, Terminal
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -28,7 +29,7 @@ def insert_new(db: Session, rows: list[dict]) -> set[str]:
 # Record kind -> what the server makes of newly stored records of that kind (check-ins, feedback items), in the
 # transaction that stores them, so a record and what follows from it are committed together or not at all.
 Projection = Callable[[Session, Terminal, list[dict]], None]
-PROJECTIONS: dict[str, Projection] = {}
+PROJECTIONS: dict[str, Projection] = {"checkin": checkins.project, "feedback": feedback.project}
 
 
 def project_new(db: Session, terminal: Terminal, rows: list[dict], inserted: set[str]) -> None:

@@ -8,6 +8,7 @@ power cut. Records leave only when the server confirmed them (``confirm``); thos
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -47,6 +48,13 @@ class Outbox:
 
     def add(self, kind: str, payload: dict[str, Any]) -> str:
         """Queue a record and return its id once it is on disk."""
+        with self._store.transaction() as db:
+            return self.add_in(db, kind, payload)
+
+    def add_in(self, db: sqlite3.Connection, kind: str, payload: dict[str, Any], record_id: str | None = None) -> str:
+        """Queue a record inside the caller's ``store.transaction()``: it is on disk once that commits.
+
+        ``record_id`` (a UUID) lets a record share its id with a request that already carried it."""
         if kind not in RECORD_KINDS:
             raise OutboxError(f"record kind {kind!r} is not one of {', '.join(RECORD_KINDS)}")
         if not isinstance(payload, dict):
@@ -58,13 +66,12 @@ class Outbox:
         size = len(document.encode())
         if size > MAX_RECORD_PAYLOAD_BYTES:
             raise OutboxError(f"record payload is {size} bytes, more than {MAX_RECORD_PAYLOAD_BYTES}")
-        record_id = str(uuid.uuid4())
+        record_id = record_id or str(uuid.uuid4())
         created_at = datetime.now(timezone.utc).isoformat()
-        with self._store.transaction() as db:
-            db.execute(
-                "INSERT INTO outbox (id, kind, created_at, payload) VALUES (?, ?, ?, ?)",
-                (record_id, kind, created_at, document),
-            )
+        db.execute(
+            "INSERT INTO outbox (id, kind, created_at, payload) VALUES (?, ?, ?, ?)",
+            (record_id, kind, created_at, document),
+        )
         return record_id
 
     def depth(self) -> int:

@@ -11,7 +11,7 @@ import errno
 import os
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -136,6 +136,52 @@ def service_slip(
         Rule(),
         QR(qr_url, say("扫码查看完整指南", "Scan for the full guide")),
         KeyValue(say("打印时间", "Printed"), printed_at.strftime("%Y-%m-%d %H:%M")),
+        KeyValue(say("终端", "Terminal"), terminal_name),
+        Cut(),
+    ]
+    return Slip(lang=lang, lines=tuple(lines))
+
+
+def feedback_slip(
+    lang: str,
+    *,
+    category_title: str,
+    rating_label: str | None,
+    tracking_number: str,
+    check_code: str,
+    followup_due: date | None,
+    status_url: str | None,
+    terminal_name: str,
+    printed_at: datetime,
+    centre_name: str | None = None,
+) -> Slip:
+    """The feedback receipt: tracking number and check code to follow it up, and the QR of its status page.
+
+    Nothing the visitor wrote or their phone number is printed: a slip left at the printer tells no one anything.
+    """
+    zh = lang.startswith("zh")
+
+    def say(chinese: str, english: str) -> str:
+        return chinese if zh else english
+
+    lines: list[Line] = [Title(centre_name)] if centre_name else []
+    lines += [
+        Title(say("意见反馈回执", "FEEDBACK RECEIPT")),
+        Rule(),
+        KeyValue(say("受理编号", "Tracking number"), tracking_number),
+        KeyValue(say("查询码", "Check code"), check_code),
+        KeyValue(say("类别", "Category"), category_title),
+    ]
+    if rating_label:
+        lines.append(KeyValue(say("评价", "Rating"), rating_label))
+    if followup_due:
+        due = f"{followup_due.year}年{followup_due.month}月{followup_due.day}日" if zh else followup_due.isoformat()
+        lines.append(KeyValue(say("回复期限", "Reply by"), due))
+    lines.append(Rule())
+    if status_url:
+        lines.append(QR(status_url, say("扫码查看办理进度", "Scan to follow it up")))
+    lines += [
+        KeyValue(say("提交时间", "Submitted"), printed_at.strftime("%Y-%m-%d %H:%M")),
         KeyValue(say("终端", "Terminal"), terminal_name),
         Cut(),
     ]

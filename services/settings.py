@@ -154,6 +154,106 @@ class SyncSettings(_Section):
     max_backoff_seconds: int = Field(default=300, ge=10, le=3600)
 
 
+ScannerKind = Literal["auto", "serial", "hid", "camera", "simulator", "none"]
+
+
+class ScannerSettings(_Section):
+    # "auto": a serial scanner on ``port`` when it exists, else keyboard-wedge (HID) input.
+    kind: ScannerKind = "auto"
+    port: str = Field(default="/dev/ttyACM0", max_length=200)
+    baudrate: int = Field(default=9600, ge=1200, le=921600)
+    # "auto": UTF-8 when the bytes are valid UTF-8, else GBK (common on domestic scanners).
+    encoding: Literal["auto", "utf-8", "gbk"] = "auto"
+    # The same code read again within this window is one read (not "already checked in").
+    repeat_window_seconds: float = Field(default=2.5, ge=0, le=30)
+    camera_repeat_window_seconds: float = Field(default=5.0, ge=0, le=30)
+
+
+class LinkSettings(_Section):
+    """When the kiosk stops asking the server online and decides by itself (services/checkin/link_health.py)."""
+
+    # This many failed requests in a row (error, 5xx, timeout) switch to offline checking.
+    failures_to_offline: int = Field(default=2, ge=1, le=20)
+    # An answer slower than this counts as slow; this many slow answers in a row switch to offline too.
+    slow_seconds: float = Field(default=0.5, ge=0.05, le=10)
+    slow_to_offline: int = Field(default=3, ge=1, le=20)
+    # Offline this long before the next scan or heartbeat probes the server; doubles after a failed probe.
+    cooldown_seconds: float = Field(default=30, ge=1, le=3600)
+    max_cooldown_seconds: float = Field(default=300, ge=1, le=3600)
+
+    @model_validator(mode="after")
+    def _cooldowns_ordered(self) -> "LinkSettings":
+        if self.max_cooldown_seconds < self.cooldown_seconds:
+            raise ValueError("max_cooldown_seconds is shorter than cooldown_seconds")
+        return self
+
+
+class CheckinSettings(_Section):
+    scanner: ScannerSettings = ScannerSettings()
+    # How long a verdict stays on screen before the kiosk waits for the next scan.
+    verdict_seconds: float = Field(default=4, ge=1, le=30)
+    # An online check slower than this falls back to the offline decision for that scan.
+    online_timeout_seconds: float = Field(default=0.8, ge=0.1, le=10)
+    link: LinkSettings = LinkSettings()
+
+
+class FeedbackCategory(_Section):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    title: Text
+    # A name from screens/icons.py ICONS; an unknown name shows the generic feedback icon.
+    icon: str = Field(default="feedback", max_length=40)
+    # True: the visitor rates on the national five-level scale (政务服务好差评) before writing.
+    rating: bool = False
+
+
+def _default_feedback_categories() -> tuple[FeedbackCategory, ...]:
+    return tuple(
+        FeedbackCategory(key=key, title=Text(zh=zh, en=en), icon=icon, rating=key == "service_rating")
+        for key, zh, en, icon in (
+            ("repair", "报修", "Repair request", "wrench"),
+            ("order", "楼宇秩序与环境", "Building order and environment", "broom"),
+            ("service_rating", "政务服务评价", "Rate a government service", "star_circle"),
+            ("event_suggestion", "活动建议", "Event suggestion", "lightbulb"),
+            ("micro_wish", "微心愿", "Micro-wish", "gift"),
+            ("other", "其他", "Other", "dots"),
+        )
+    )
+
+
+class FeedbackSettings(_Section):
+    categories: tuple[FeedbackCategory, ...] = Field(default_factory=_default_feedback_categories, min_length=1, max_length=12)
+    max_text_length: int = Field(default=500, ge=20, le=500)  # the wire limit is 500
+    # The same submission again within this many seconds is a repeated press ...
+    repeat_press_seconds: int = Field(default=3, ge=1, le=60)
+    # ... and within this many an identical submission; both are kept but marked suppressed.
+    identical_window_seconds: int = Field(default=600, ge=0, le=86_400)
+    # More submissions than this from this terminal within an hour are kept but marked suppressed.
+    rate_limit_per_hour: int = Field(default=30, ge=1, le=1000)
+    # Negative ratings get a follow-up within this many working days (Mon-Fri).
+    followup_working_days: int = Field(default=5, ge=1, le=30)
+    require_consent_for_phone: bool = True
+    # The status page the receipt's QR opens: <base>/s/<tracking>?c=<code>. Empty: the enrolled server's URL.
+    status_url_base: str = Field(default="", max_length=200)
+
+    @field_validator("status_url_base")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^\s/?#]+[^\s?#]*$", value):
+            raise ValueError("must be empty or an http(s):// URL without query")
+        return value.rstrip("/")
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_keys(cls, categories: tuple) -> tuple:
+        keys = [category.key for category in categories]
+        if len(set(keys)) != len(keys):
+            raise ValueError("category keys must be unique")
+        return categories
+
+    def category(self, key: str) -> FeedbackCategory | None:
+        return next((category for category in self.categories if category.key == key), None)
+
+
 class KioskSettings(_Section):
     terminal: TerminalSettings
     display: DisplaySettings = DisplaySettings()
@@ -166,6 +266,8 @@ class KioskSettings(_Section):
     hours: OpeningHours = OpeningHours()
     log: LogSettings = LogSettings()
     sync: SyncSettings = SyncSettings()
+    checkin: CheckinSettings = CheckinSettings()
+    feedback: FeedbackSettings = FeedbackSettings()
 
 
 class SettingsError(ValueError):

@@ -3,7 +3,8 @@
 It holds the catalogue the kiosk shows, with its version stamp, so the kiosk
 works offline, and what the sync engine keeps between runs: the outbox
 (``services.outbox``), commands' replies waiting to be sent, and a small
-key-value ``state`` table (etags, pairing code, last good remote settings).
+key-value ``state`` table (etags, pairing code, last good remote settings); and for event check-in the
+server's bundle and this terminal's scans (``services.checkin.bundle_store``).
 A store that is missing, unreadable or corrupt is moved aside and rebuilt from
 the bundled seed catalogue, with a logged warning, never a crash.
 """
@@ -71,6 +72,40 @@ _MIGRATIONS = (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
+    """,
+    # Event check-in (services/checkin): the server's bundle, replaced whole, and this terminal's own scans.
+    # Keyed by ticket id, so each scan's lookups are index hits however many tickets an event has.
+    """
+    CREATE TABLE checkin_events (
+        id INTEGER PRIMARY KEY,
+        document TEXT NOT NULL
+    );
+    CREATE TABLE checkin_keys (
+        key_id INTEGER PRIMARY KEY,
+        public_key BLOB NOT NULL
+    );
+    CREATE TABLE checkin_revoked (
+        ticket_id INTEGER PRIMARY KEY
+    );
+    CREATE TABLE checkin_names (
+        ticket_id INTEGER PRIMARY KEY,
+        sealed TEXT NOT NULL
+    );
+    CREATE TABLE checkin_recent (
+        ticket_id INTEGER NOT NULL,
+        scanned_at TEXT NOT NULL,
+        terminal_name TEXT NOT NULL
+    );
+    CREATE INDEX checkin_recent_ticket ON checkin_recent (ticket_id, scanned_at);
+    CREATE TABLE checkin_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id TEXT NOT NULL UNIQUE,
+        ticket_id INTEGER NOT NULL,
+        event_id INTEGER NOT NULL,
+        scanned_at TEXT NOT NULL,
+        accepted INTEGER NOT NULL CHECK (accepted IN (0, 1))
+    );
+    CREATE INDEX checkin_log_ticket ON checkin_log (ticket_id, accepted, scanned_at);
     """,
 )
 

@@ -8,7 +8,7 @@ so a kiosk never sends something the server is bound to refuse.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -119,6 +119,8 @@ class HeartbeatReply(WireModel):
     config_etag: str
     catalogue_etag: str
     commands_pending: int
+    # The check-in bundle's ETag for this terminal; the kiosk fetches GET /terminal/checkin when it differs.
+    checkin_etag: str = ""
 
 
 # -- remote commands -----------------------------------------------------------------------------
@@ -192,6 +194,94 @@ class RecordBatchResult(WireModel):
     duplicates: list[str]
     # Will never be accepted as they are: the terminal parks them with the error.
     rejected: list[RejectedRecord]
+
+
+# -- event check-in ------------------------------------------------------------------------------
+
+# The same names as services.checkin_rules.VerdictKind: the one decision, made on the kiosk or the server.
+CheckinVerdictKind = Literal[
+    "welcome", "already", "wrong_event", "not_open", "closed", "cancelled", "event_cancelled", "unreadable", "forged"
+]
+CheckinMode = Literal["online", "offline"]
+MAX_CHECKIN_CODE_CHARS = 512  # a longer scan is cut to this before it is sent
+
+
+class CheckinEvent(WireModel):
+    """An event this terminal offers, with what it needs to check tickets in offline."""
+
+    id: int
+    title: Text
+    organiser: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    opens_at: datetime  # the check-in window
+    closes_at: datetime
+    capacity: int | None
+    status: Literal["published", "cancelled"]
+    # base64url; the seed of services.rotating_code for the phone check-in QR.
+    phone_secret: str
+    checked_in: int
+
+
+class TicketPublicKey(WireModel):
+    key_id: int
+    public_key: str  # base64url of the raw 32-byte Ed25519 public key
+
+
+class SealedName(WireModel):
+    """An attendee's name, sealed with their ticket's text (services.tickets.seal_name)."""
+
+    ticket_id: int
+    sealed: str
+
+
+class RecentCheckin(WireModel):
+    ticket_id: int
+    scanned_at: datetime
+    terminal_name: str
+
+
+class CheckinBundle(WireModel):
+    """GET /terminal/checkin: everything a terminal needs to decide offline (ETag / If-None-Match → 304)."""
+
+    etag: str
+    events: list[CheckinEvent]
+    public_keys: list[TicketPublicKey]
+    revoked: list[int]  # ticket ids
+    names: list[SealedName]
+    recent: list[RecentCheckin]
+
+
+class CheckinScan(WireModel):
+    """POST /terminal/checkins: an online check. ``id`` is the id of the record the kiosk also puts in its
+    outbox, so the server stores the scan once however it arrives."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    code: str = Field(max_length=MAX_CHECKIN_CODE_CHARS)
+    scanned_at: datetime
+    nonce: str = Field(min_length=1, max_length=64)
+
+
+class CheckinResult(WireModel):
+    kind: CheckinVerdictKind
+    event_id: int | None = None
+    ticket_id: int | None = None
+    prior_at: datetime | None = None
+    prior_terminal: str | None = None
+    sealed_name: str | None = None
+
+
+class CheckinRecord(WireModel):
+    """Payload of a record of kind ``checkin``: every scan, accepted or refused, as the terminal decided it."""
+
+    code: str = Field(max_length=MAX_CHECKIN_CODE_CHARS)
+    scanned_at: datetime
+    nonce: str = Field(min_length=1, max_length=64)
+    verdict: CheckinVerdictKind
+    mode: CheckinMode
+    event_id: int | None = None
+    ticket_id: int | None = None
 
 
 # -- administration ------------------------------------------------------------------------------
@@ -301,3 +391,33 @@ class StoredRecord(WireModel):
     created_at: datetime
     received_at: datetime
     payload: dict[str, Any]
+
+
+# -- feedback --------------------------------------------------------------------------------------
+
+# "F" + YYMMDD + "-" + 8 Crockford base32 characters taken from the record uuid.
+FEEDBACK_TRACKING_PATTERN = r"^F[0-9]{6}-[0-9A-HJKMNP-TV-Z]{8}$"
+FEEDBACK_CHECK_CODE_PATTERN = r"^[0-9]{6}$"
+MAINLAND_MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
+FEEDBACK_TEXT_MAX = 500
+FeedbackSuppression = Literal["repeat", "identical", "rate_limit"]
+
+
+class FeedbackRecord(WireModel):
+    """Payload of a record of kind ``feedback``. Suppressed submissions travel too: operators see them
+    counted apart from the inbox, so nothing a visitor pressed is lost silently."""
+
+    tracking_number: str = Field(pattern=FEEDBACK_TRACKING_PATTERN)
+    check_code: str = Field(pattern=FEEDBACK_CHECK_CODE_PATTERN)
+    category: str = Field(min_length=1, max_length=40)
+    # 5 = 非常满意 … 1 = 非常不满意; None where the category asks for no rating.
+    rating: int | None = Field(default=None, ge=1, le=5)
+    text: str = Field(default="", max_length=FEEDBACK_TEXT_MAX)
+    # Why, for a rating of 2 or less.
+    reason: str | None = Field(default=None, max_length=FEEDBACK_TEXT_MAX)
+    phone: str | None = Field(default=None, pattern=MAINLAND_MOBILE_PATTERN)
+    consent: bool = False
+    locale: str = Field(default="zh_CN", min_length=2, max_length=16)
+    submitted_at: datetime
+    suppressed: FeedbackSuppression | None = None
+    followup_due: date | None = None

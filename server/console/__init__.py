@@ -9,6 +9,8 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from server.console.routes import audit_log, auth, catalogue, config, terminals, users
+from server.console.routes import feedback
+from server.console.routes import events
 from server.console.sessions import ConsoleDenied, LoginRequired
 from server.console.templating import render
 
@@ -19,7 +21,7 @@ _STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Mount the console's pages, its static files and the handlers that turn refusals into pages."""
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
-    for module in (auth, terminals, config, catalogue, audit_log, users):
+    for module in (auth, terminals, config, catalogue, audit_log, users, feedback, events):
         router.include_router(module.router)
     app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=_STATIC), name="console-static")

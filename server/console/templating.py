@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 
 from server.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, has_admin_role
+from server.console.feedback_alerts import feedback_alerts
 from server.console.i18n import LANGUAGES, language, translator
 from server.console.sessions import CSRF_FIELD
+from server.core.config import current_settings
 from services.catalogue import Text
 
 # Autoescape everywhere: names, screens and messages come from terminals and the public.
@@ -19,10 +23,16 @@ _environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "temp
                            trim_blocks=True, lstrip_blocks=True)
 # The account rules the password fields enforce in the browser, from the one place the server checks them.
 _environment.globals.update(min_password_length=MIN_PASSWORD_LENGTH, max_password_length=MAX_PASSWORD_LENGTH)
+# The unhappy-terminal banner base.html shows on every signed-in page.
+_environment.globals["feedback_alerts"] = feedback_alerts
+_environment.globals["fleet_timezone"] = lambda: current_settings().timezone
 
 
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "—"
+def _when(value: datetime | None) -> str:
+    """A stored (UTC) time in the fleet's local time zone, as the people in the building read their clocks."""
+    if value is None:
+        return "—"
+    return value.astimezone(ZoneInfo(current_settings().timezone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _shown(value) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from pydantic import Field, model_validator
@@ -27,6 +28,25 @@ class ServerSettings(BaseSettings):
     # Enrolment attempts (code redemptions and pairing starts) per client address per minute, per process.
     enrolment_attempts_per_minute: int = Field(default=10, ge=1)
     # A terminal's heartbeat interval is not set here: it is its effective settings' sync.heartbeat_seconds.
+    # Feedback. The check codes' pepper: empty = a random one kept in the data directory (feedback-pepper);
+    # set it when several servers share one database.
+    feedback_code_pepper: str = ""
+    feedback_repair_deadline_hours: int = Field(default=48, ge=1)
+    # A negative rating without the terminal's follow-up date is due this many working days (Mon-Fri) later.
+    feedback_negative_working_days: int = Field(default=3, ge=1)
+    # An alert when at least this share of at least this many ratings on one terminal in the window are unhappy.
+    feedback_alert_share: float = Field(default=0.5, gt=0, le=1)
+    feedback_alert_min_ratings: int = Field(default=4, ge=1)
+    feedback_alert_window_minutes: int = Field(default=15, ge=1)
+    # Public status page lookups per client address per minute, per process (against guessing check codes).
+    feedback_status_lookups_per_minute: int = Field(default=20, ge=1)
+    # Event pages: self-registration and phone check-in submissions per client address per minute, per process.
+    event_form_posts_per_minute: int = Field(default=10, ge=1)
+    # The fleet's local time: times in the console and on the phone pages, working days and months of feedback.
+    timezone: str = "Asia/Shanghai"
+    # Seals the ticket signing keys stored in the database. Empty = a random one kept in the data directory
+    # (ticket-key-secret); set it when several servers share one database, and keep it out of its backups.
+    ticket_key_secret: str = ""
 
     @model_validator(mode="after")
     def _resolve_database_url(self) -> "ServerSettings":
@@ -36,3 +56,10 @@ class ServerSettings(BaseSettings):
             # psycopg 3 is the installed driver; a plain postgresql:// URL would ask SQLAlchemy for psycopg2.
             self.database_url = "postgresql+psycopg://" + self.database_url.split("://", 1)[1]
         return self
+
+
+@cache
+def current_settings() -> ServerSettings:
+    """The settings from the environment, as ``create_app()`` reads them, for code that runs without the app at
+    hand (record projections, the CLI); the server is configured by its environment only."""
+    return ServerSettings()

@@ -15,6 +15,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.wire import (
     API_PREFIX,
+    CheckinResult,
+    CheckinScan,
     Command,
     CommandOutcome,
     EnrolmentRedeem,
@@ -111,6 +113,21 @@ class ServerApi:
         except ValueError:
             raise TransientError("GET /terminal/catalogue: the answer is not JSON") from None
         return Download(etag=_bare_etag(response.headers.get("ETag", "")), document=document)
+
+    def checkin_bundle(self, etag: str | None = None) -> Download | None:
+        """The check-in bundle document, not yet validated; None when it still matches ``etag`` (304)."""
+        response = self._call("GET", "/terminal/checkin", etag=etag)
+        if response.status_code == 304:
+            return None
+        try:
+            document = response.json()
+        except ValueError:
+            raise TransientError("GET /terminal/checkin: the answer is not JSON") from None
+        return Download(etag=_bare_etag(response.headers.get("ETag", "")), document=document)
+
+    def check_in_online(self, scan: CheckinScan) -> CheckinResult:
+        """The server's verdict on a scan; it stores the scan as the record with the scan's id."""
+        return self._parse(CheckinResult, self._call("POST", "/terminal/checkins", scan))
 
     def commands(self) -> list[Command]:
         response = self._call("GET", "/terminal/commands")

@@ -1,7 +1,8 @@
 """The sync engine: one worker thread that keeps this terminal and the central server in step.
 
 A cycle pushes the outbox, sends command replies, sends a heartbeat, then follows the reply: a new
-configuration or catalogue is fetched (conditionally) and applied, pending commands are collected.
+configuration, catalogue or check-in bundle is fetched (conditionally) and applied, pending commands
+are collected.
 The engine never touches the UI: it puts events on ``events`` and calls ``on_event`` so the UI can
 drain them on its own thread. It never blocks its caller, and it never loses a record: what the
 server did not confirm stays queued, whatever happens to the network or the server.
@@ -25,6 +26,8 @@ from pydantic import ValidationError
 
 from services import wire
 from services.catalogue import Catalogue, CatalogueError, parse_catalogue
+from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
+from services.checkin.link_health import LinkHealth
 from services.outbox import Outbox, QueuedRecord
 from services.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.store import LocalStore
@@ -48,6 +51,8 @@ CONFIG_ETAG_KEY = "config_etag"
 CONFIG_ERROR_KEY = "config_error"
 CATALOGUE_ETAG_KEY = "catalogue_etag"
 CATALOGUE_ERROR_KEY = "catalogue_error"
+CHECKIN_ETAG_KEY = "checkin_etag"
+CHECKIN_ERROR_KEY = "checkin_error"
 LAST_SYNC_KEY = "last_sync_at"
 LAST_COMMAND_KEY = "last_command"
 
@@ -85,6 +90,14 @@ class CatalogueChanged:
 
 
 @dataclass(frozen=True)
+class CheckinBundleChanged:
+    """A new check-in bundle is in the store (services.checkin): the events this terminal offers."""
+
+    etag: str
+    events: tuple[wire.CheckinEvent, ...]
+
+
+@dataclass(frozen=True)
 class CommandReceived:
     command: wire.Command
 
@@ -100,6 +113,7 @@ class SyncEngine:
         heartbeat_info: Callable[[], dict],
         on_event: Callable[[], None] | None = None,
         rng: random.Random | None = None,
+        link: LinkHealth | None = None,
     ):
         self.events: queue.Queue = queue.Queue()
         self._store = store
@@ -110,6 +124,9 @@ class SyncEngine:
         self._on_event = on_event
         self._rng = rng or random.Random()
         self._outbox = Outbox(store)
+        self._checkin = CheckinStore(store)
+        # Heartbeats tell the check-in desk's link health how the server answers (a probe after a cool-down).
+        self._link = link
         self._replies = CommandReplies(store)
         self._sync = self._sync_settings(store.remote_settings())
         self._backoff = Backoff(self._rng, cap=self._sync.max_backoff_seconds)
@@ -228,24 +245,30 @@ class SyncEngine:
         try:
             self._push_outbox(api, problems)
             self._send_replies(api, problems)
-            reply = api.heartbeat(self._heartbeat())
+            reply = self._timed_heartbeat(api)
             again_now = self._follow(api, reply, problems)
             self._send_replies(api, problems)
         except UnauthorisedError as exc:
             log.warning("the server refuses this terminal's credential: %s", exc)
+            self._link_failed()
             self._update(state="unauthorised", last_error=str(exc))
             return UNAUTHORISED_RETRY_SECONDS
         except SyncError as exc:
+            self._link_failed()
             self._failed(exc)
             return self._retry_delay(exc)
         self._backoff.reset()
         now = datetime.now(timezone.utc)
         self._store.set_state(LAST_SYNC_KEY, now.isoformat())
-        catalogue_error = self._store.get_state(CATALOGUE_ERROR_KEY)
-        if catalogue_error:
-            problems.append(catalogue_error)
+        for error_key in (CATALOGUE_ERROR_KEY, CHECKIN_ERROR_KEY):
+            if error := self._store.get_state(error_key):
+                problems.append(error)
         self._update(state="online", offline_since=None, last_sync_at=now, last_error="; ".join(problems))
         return 0 if again_now else min(3600.0, max(1.0, reply.next_poll_seconds))
+
+    def _link_failed(self) -> None:
+        if self._link is not None:
+            self._link.failed()
 
     def _failed(self, exc: SyncError) -> None:
         log.warning("sync failed: %s", exc)
@@ -320,6 +343,8 @@ class SyncEngine:
             # An empty tag: the server has no catalogue yet; keep ours.
             if reply.catalogue_etag and reply.catalogue_etag != self._store.get_state(CATALOGUE_ETAG_KEY):
                 self._fetch_catalogue(api)
+            if reply.checkin_etag and reply.checkin_etag != self._store.get_state(CHECKIN_ETAG_KEY):
+                self._fetch_checkin_bundle(api)
         except PermanentError as exc:  # refused downloads leave what we have in place; commands still run
             log.warning("%s", exc)
             problems.append(str(exc))
@@ -365,6 +390,8 @@ class SyncEngine:
         self._store.set_state(CONFIG_ERROR_KEY, None)
         self._store.set_state(CONFIG_ETAG_KEY, config.etag)
         self._sync = self._sync_settings(settings)
+        if self._link is not None:
+            self._link.configure(settings.checkin.link)
         self._backoff.cap = self._sync.max_backoff_seconds
         api.timeout = (self._sync.connect_timeout_seconds, self._sync.read_timeout_seconds)
         log.info("configuration version %s applied", config.version)
@@ -389,7 +416,35 @@ class SyncEngine:
         log.info("catalogue %s applied", catalogue.version)
         self._emit(CatalogueChanged(catalogue))
 
+    def _fetch_checkin_bundle(self, api: ServerApi) -> None:
+        download = api.checkin_bundle(etag=self._store.get_state(CHECKIN_ETAG_KEY))
+        if download is None:
+            return
+        try:
+            bundle = parse_bundle(download.document, f"check-in bundle {download.etag} from the server")
+        except CheckinBundleError as exc:
+            # Keep deciding with the bundle we have; remember the refusal so the same one is not fetched again.
+            log.warning("%s", exc)
+            self._store.set_state(CHECKIN_ERROR_KEY, str(exc)[:2000])
+            self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
+            return
+        self._checkin.replace(bundle)
+        self._store.set_state(CHECKIN_ERROR_KEY, None)
+        self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
+        log.info("check-in bundle %s applied: %d events, %d revoked tickets", download.etag, len(bundle.events),
+                 len(bundle.revoked))
+        self._emit(CheckinBundleChanged(download.etag, tuple(bundle.events)))
+
     # -- heartbeat -------------------------------------------------------------------------------
+
+    def _timed_heartbeat(self, api: ServerApi) -> wire.HeartbeatReply:
+        heartbeat = self._heartbeat()
+        started = time.monotonic()
+        reply = api.heartbeat(heartbeat)
+        if self._link is not None:
+            self._link.succeeded(time.monotonic() - started)
+        return reply
+
 
     def _heartbeat(self) -> wire.Heartbeat:
         last_command = self._store.get_state(LAST_COMMAND_KEY)
@@ -436,6 +491,9 @@ class SyncEngine:
         upgrade, a catalogue re-seeded after damage) would keep the server's current one from coming."""
         if self._store.remote_settings() is None and self._store.get_state(CONFIG_ERROR_KEY) is None:
             self._store.set_state(CONFIG_ETAG_KEY, None)
+        if self._store.get_state(CHECKIN_ERROR_KEY) is None \
+                and self._store.get_state(CHECKIN_ETAG_KEY) != self._checkin.applied_etag():
+            self._store.set_state(CHECKIN_ETAG_KEY, None)
         etag = self._store.get_state(CATALOGUE_ETAG_KEY)
         if etag and self._store.get_state(CATALOGUE_ERROR_KEY) is None \
                 and self._store.status().catalogue_source != f"server:{etag}":

@@ -37,6 +37,15 @@ def display():
     server.wait(timeout=10)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def ime_cache(tmp_path_factory):
+    """One input method dictionary file for the whole run: the first kiosk that needs it builds it."""
+    path = tmp_path_factory.mktemp("ime")
+    os.environ["KIOSK_IME_CACHE"] = str(path)
+    yield path
+    os.environ.pop("KIOSK_IME_CACHE", None)
+
+
 @pytest.fixture
 def run_scenario(display, tmp_path):
     """Run a scenario of tests/gui/scenarios.py in a fresh kiosk process; returns what it recorded."""

@@ -218,11 +218,13 @@ def closed_outside_opening_hours(driver):
 def search_waits_for_the_index_of_a_new_catalogue(driver):
     """The search index is built on a worker thread (at start and for a new catalogue): meanwhile a query
     gets no "nothing found", and its results come as soon as the index is there."""
+    from kiosk.screen_set import SCREEN_CLASSES
     from services.catalogue import Catalogue
 
     app, results = driver.app, driver.results
-    yield from driver.until(lambda: len(app.screens) == 7, 60)  # the screens built after the first frame
+    yield from driver.until(lambda: len(app.screens) == len(SCREEN_CLASSES), 60)  # the screens built after the first frame
     results["screens_built"] = sorted(app.screens)
+    results["screen_names"] = sorted(SCREEN_CLASSES)
     app.open_search()
     yield from driver.settled()
     search = app.screens["search"]

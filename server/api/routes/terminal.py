@@ -7,7 +7,7 @@ import random
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import func, select
 
-from server import catalogues, commands, heartbeats, layers
+from server import catalogues, checkin_bundle, commands, heartbeats, layers
 from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedTerminal
 from server.api.etags import not_modified, quoted
 from server.core.clock import utcnow
@@ -36,6 +36,7 @@ def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
         config_version=config.version,
         config_etag=config.etag,
         catalogue_etag=catalogues.current_etag(db),
+        checkin_etag=checkin_bundle.etag(db, terminal, now),
         commands_pending=pending,
     )
     db.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -12,12 +11,12 @@ from sqlalchemy import select
 
 from server import commands, heartbeats, layers, terminals
 from server.api.deps import DbSession, Settings
+from server.console import event_views
 from server.console.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
 from server.console.templating import render
 from server.core.clock import utcnow
 from server.models import Command, HeartbeatLog, Pairing, Screenshot, Terminal
 from services import wire
-from services.qr import qr_png
 
 router = APIRouter()
 COMMAND_KINDS = wire.CommandKind.__args__
@@ -125,7 +124,8 @@ def new_code(request: Request, terminal_id: int, user: ConsoleAdmin, db: DbSessi
 
 
 def _show_code(request: Request, terminal: Terminal, code: wire.EnrolmentCode) -> Response:
-    qr = "data:image/png;base64," + base64.b64encode(qr_png(code.code, box_size=8)).decode()
+    # The QR carries the server's address too, so a kiosk enrols by scanning it with its own scanner.
+    qr = event_views.qr_data_uri(event_views.enrolment_qr_text(code.code, request))
     return render(request, "enrolled.html", {"terminal": terminal, "code": code, "qr": qr})
 
 

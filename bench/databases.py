@@ -1,0 +1,37 @@
+"""The server benchmarks' two databases: a SQLite file, then a private PostgreSQL cluster where installed."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+from tests.server_fixtures import PostgresCluster, postgres_installed
+
+# measure(name, database_url, work directory) -> whether its target was met.
+Measure = Callable[[str, str, Path], bool]
+
+
+def on_each_database(prefix: str, measure: Measure) -> int:
+    """Run ``measure`` on SQLite and on PostgreSQL (skipped, said so, when it is not installed); the exit code."""
+    met = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        workdir = Path(tmp)
+        met.append(measure("SQLite", f"sqlite:///{workdir / 'sqlite' / 'server.sqlite'}", workdir / "sqlite"))
+        if not postgres_installed():
+            print("PostgreSQL: skipped: PostgreSQL not installed (apt-get install -y postgresql)")
+        else:
+            cluster = PostgresCluster(durable=True)
+            try:
+                met.append(measure("PostgreSQL", _bench_database(cluster), workdir / "postgresql"))
+            finally:
+                cluster.stop()
+    return 0 if all(met) else 1
+
+
+def _bench_database(cluster: PostgresCluster) -> str:
+    with psycopg.connect(cluster.admin_url, autocommit=True) as connection:
+        connection.execute('CREATE DATABASE "kiosk_bench"')
+    return "postgresql+psycopg://" + cluster.admin_url.split("://", 1)[1].rsplit("/", 1)[0] + "/kiosk_bench"

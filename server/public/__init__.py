@@ -1,0 +1,1 @@
+"""Public pages (no login) that visitors open on their phones."""

@@ -1,0 +1,90 @@
+"""The check-in decision: one pure function that the kiosk (offline) and the server (online) both call.
+
+Checks run in a fixed order and the first that fails gives the verdict: unreadable, forged, wrong
+event, event cancelled, ticket cancelled, outside the check-in window, already checked in, welcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from services.tickets import ForgedTicket, Ticket, UnreadableTicket, verify
+
+VerdictKind = Literal[
+    "welcome", "already", "wrong_event", "not_open", "closed", "cancelled", "event_cancelled", "unreadable", "forged"
+]
+EventStatus = Literal["published", "cancelled", "draft"]
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    """An event as check-in sees it: open from ``opens_at`` (inclusive) to ``closes_at`` (exclusive)."""
+
+    event_id: int
+    opens_at: datetime
+    closes_at: datetime
+    status: EventStatus
+
+
+@dataclass(frozen=True)
+class PriorCheckin:
+    scanned_at: datetime
+    terminal_name: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: VerdictKind
+    ticket: Ticket | None
+    prior: PriorCheckin | None
+    detail: str  # for logs and audit, English, never shown to visitors
+
+    @property
+    def accepted(self) -> bool:
+        return self.kind == "welcome"
+
+
+def decide(
+    text: str,
+    *,
+    now: datetime,
+    events: Mapping[int, EventWindow],
+    public_keys: Mapping[int, bytes],
+    revoked: Container[int],
+    prior: Callable[[int], PriorCheckin | None],
+) -> Verdict:
+    """The verdict on scanned ``text`` at ``now`` (aware) for a terminal offering ``events``.
+
+    ``revoked`` holds cancelled ticket ids; ``prior(ticket_id)`` is the earlier check-in of that ticket, if any.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime (UTC)")
+    try:
+        ticket = verify(text, public_keys)
+    except UnreadableTicket as error:
+        return Verdict("unreadable", None, None, str(error))
+    except ForgedTicket as error:
+        return Verdict("forged", None, None, str(error))
+    ids = f"event {ticket.event_id} ticket {ticket.ticket_id}"
+    event = events.get(ticket.event_id)
+    if event is None:
+        return Verdict("wrong_event", ticket, None, f"{ids}: event not offered at this terminal")
+    if event.status == "cancelled":
+        return Verdict("event_cancelled", ticket, None, f"{ids}: event cancelled")
+    if ticket.ticket_id in revoked:
+        return Verdict("cancelled", ticket, None, f"{ids}: ticket revoked")
+    if event.status != "published":
+        return Verdict("not_open", ticket, None, f"{ids}: event is {event.status}, not published")
+    if now < event.opens_at:
+        return Verdict("not_open", ticket, None, f"{ids}: check-in opens at {event.opens_at.isoformat()}")
+    if now >= event.closes_at:
+        return Verdict("closed", ticket, None, f"{ids}: check-in closed at {event.closes_at.isoformat()}")
+    earlier = prior(ticket.ticket_id)
+    if earlier is not None:
+        return Verdict(
+            "already", ticket, earlier, f"{ids}: checked in at {earlier.scanned_at.isoformat()} on {earlier.terminal_name}"
+        )
+    return Verdict("welcome", ticket, None, f"{ids}: welcome")
