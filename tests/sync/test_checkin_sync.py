@@ -10,7 +10,6 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import requests
-import zxingcpp
 from PIL import Image
 
 from services.checkin.desk import CheckinDesk
@@ -18,6 +17,7 @@ from services.checkin.link_health import LinkHealth
 from services.checkin.online import TerminalApi
 from services.checkin.phone_code import phone_checkin_url
 from services.outbox import Outbox
+from services.scanner import decode_frame
 from services.settings import LinkSettings
 from services.sync.api import ServerApi
 from services.sync.engine import CHECKIN_ETAG_KEY, CheckinBundleChanged, SettingsChanged
@@ -57,8 +57,8 @@ def _attendee(server, event: dict, name: str, phone: str) -> tuple[dict, str]:
     attendee = admin_json(server, "POST", f"/admin/events/{event['id']}/attendees", json={"name": name, "phone": phone})
     png = server.admin("GET", f"/admin/events/{event['id']}/attendees/{attendee['id']}/ticket.png")
     assert png.status_code == 200, png.text
-    [decoded] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
-    return attendee, decoded.text
+    [decoded] = decode_frame(Image.open(io.BytesIO(png.content)))
+    return attendee, decoded
 
 
 def _checkins(server, event: dict) -> list[dict]:

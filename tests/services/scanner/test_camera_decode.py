@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 
 import numpy as np
 import pytest
 import qrcode
 from PIL import Image
 
+from services import tickets
 from services.scanner import ScannerConfig, decode_frame
 
 BASE45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -76,6 +78,13 @@ def test_two_codes_in_one_frame():
     frame.paste(left, (0, 0))
     frame.paste(right, (left.width, 0))
     assert sorted(decode_frame(frame)) == sorted([TICKET, other])
+
+
+def test_a_ticket_whose_modules_also_read_as_a_1d_barcode_gives_only_the_ticket():
+    # zxing-cpp finds an ITF barcode ("9047") in this ticket's modules when it looks for every format.
+    text = "LK:W50.B36$J*FVD8NN.J2 S7AQVQMF5J$%RB:4$L6ASO0NV9.IO04EO16YH6+K%XCIL5S95$9FSM1HVK.I3/KRWT7H1QG6C60R*YASFCLL57F7"
+    image = Image.open(io.BytesIO(tickets.render_png(text)))
+    assert decode_frame(image) == [text]
 
 
 def test_blank_and_noise_only_frames_have_no_code():

@@ -7,10 +7,10 @@ import csv
 import io
 import secrets
 
-import zxingcpp
 from PIL import Image
 
 from services import tickets
+from services.scanner import decode_frame
 from tests.server.calls import enrolled_terminal
 from tests.server.checkin_calls import attendee, event_body, published_event, scan_online, ticket_text
 
@@ -137,4 +137,4 @@ def test_the_ticket_png_decodes_with_a_real_barcode_reader_also_scaled_down(live
     reply = live_server.admin("GET", f"/admin/events/{event['id']}/attendees/{person['id']}/ticket.png")
     image = Image.open(io.BytesIO(reply.content))
     small = image.resize((image.width // 3, image.height // 3))
-    assert [r.text for r in zxingcpp.read_barcodes(small)] == [ticket_text(live_server, event["id"], person["id"])]
+    assert decode_frame(small) == [ticket_text(live_server, event["id"], person["id"])]
