@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import percentile, time_each  # noqa: E402  (bench/timing.py, beside this script)
+
 import psutil  # noqa: E402
 
 from services.ime import InputMethod, input_method, syllables  # noqa: E402
@@ -49,22 +51,8 @@ def _forget_caches() -> None:
     input_method._pattern.cache_clear()
 
 
-def time_each(function, inputs: list[str], rounds: int, before_round=None) -> list[float]:
-    timings: list[float] = []
-    clock = time.perf_counter
-    for _ in range(rounds):
-        if before_round:
-            before_round()
-        for text in inputs:
-            start = clock()
-            function(text)
-            timings.append((clock() - start) * 1000)
-    return timings
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def _memory_mib() -> tuple[float, float]:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import percentile, time_each  # noqa: E402  (bench/timing.py, beside this script)
+
 from services import search as search_module  # noqa: E402
 from services.catalogue import Catalogue  # noqa: E402
 from services.search import SearchIndex  # noqa: E402
@@ -211,23 +213,8 @@ def _forget_compiled_queries() -> None:
     re.purge()
 
 
-def time_each(function, inputs: list[str], rounds: int, before_round=None) -> list[float]:
-    """Milliseconds per call, every call of every round."""
-    timings: list[float] = []
-    clock = time.perf_counter
-    for _ in range(rounds):
-        if before_round:
-            before_round()
-        for text in inputs:
-            start = clock()
-            function(text)
-            timings.append((clock() - start) * 1000)
-    return timings
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def main() -> int:

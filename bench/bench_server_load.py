@@ -40,6 +40,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import percentile  # noqa: E402  (bench/timing.py, beside this script)
+
 from services import wire  # noqa: E402
 from databases import on_each_database  # noqa: E402
 from tests.live_server import LiveServer, start_server  # noqa: E402
@@ -99,11 +101,6 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 # -- what terminals send -------------------------------------------------------------------------

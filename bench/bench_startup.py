@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from processes import BARE_KIVY_SETUP, start_xvfb, stop  # noqa: E402  (bench/processes.py, beside this script)
+from timing import percentile  # noqa: E402  (bench/timing.py, beside this script)
 from kiosk.lockdown import kiosk_config  # noqa: E402  (plain dict of Kivy config values, no Kivy import)
 
 TARGET_RATIO = 2.0
@@ -96,9 +97,6 @@ def time_to_marker(command: list[str], env: dict, marker: str) -> tuple[float, l
     return stamp[0] - start, lines
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def main() -> int:
