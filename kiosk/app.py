@@ -27,6 +27,7 @@ from kivy.uix.screenmanager import SlideTransition
 
 from kiosk import __version__, lockdown
 from kiosk.i18n import N_, Translator
+from kiosk.display_keeper import DisplayKeeper
 from kiosk.idle import IdleMonitor, IdlePhase
 from kiosk.ime_loader import load_input_method
 from kiosk.navigation import HOME, Navigator
@@ -36,6 +37,7 @@ from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
 from services.catalogue import Catalogue, Service, Text
+from services.display.fit import WindowPlan
 from services.fonts import ICON_FONT, resolve_cjk_font
 from services.pin import verify_pin
 from services.printer import PrinterError, make_printer, service_slip
@@ -100,9 +102,11 @@ class KioskApp(App):
 
     def __init__(
         self, settings: KioskSettings, store: LocalStore, data_dir: Path, server_url: str | None = None,
-        scanner_kind: str | None = None, **kwargs
+        scanner_kind: str | None = None, window_plan: WindowPlan | None = None, **kwargs
     ):
         super().__init__(**kwargs)
+        # How the window covers the display in kiosk mode (kiosk.bootstrap); None for a plain window.
+        self._display_keeper = DisplayKeeper(window_plan)
         # `kiosk run --scanner simulator` (the demo): this scanner whatever the settings say.
         self.scanner_kind = scanner_kind
         self.kiosk_settings = settings
@@ -137,6 +141,7 @@ class KioskApp(App):
         LabelBase.register(DEFAULT_FONT, str(font.regular), fn_bold=str(font.bold))
         LabelBase.register("Icons", str(ICON_FONT))
         lockdown.lock_window(Window)
+        self._display_keeper.start()
         # SDL turns SIGTERM into a close request, which the lock-down refuses; a service manager
         # stopping the kiosk must still get a clean exit.
         signal.signal(signal.SIGTERM, self._on_terminate)
@@ -165,6 +170,7 @@ class KioskApp(App):
         return root
 
     def on_stop(self):
+        self._display_keeper.stop()
         if hasattr(self, "sync"):  # not started yet when stopped before the first frame
             self.sync.stop()
         if hasattr(self, "checkin"):
@@ -202,6 +208,7 @@ class KioskApp(App):
 
         self.checkin = CheckinController(self)
         self.checkin.start()
+        self._refresh_today()
 
     def _on_terminate(self, _signum, _frame):
         log.info("SIGTERM: stopping the kiosk")
@@ -272,6 +279,8 @@ class KioskApp(App):
         if screen.name == HOME:
             popular = catalogue.popular(self.kiosk_settings.guide.popular_count)
             screen.popular = [(s.code, s.name.get(lang)) for s in popular[:6]]
+            screen.notices = [notice.get(lang) for notice in self.kiosk_settings.announcements]
+            self._refresh_today()
         elif screen.name == "guide":
             screen.departments = [(d.id, d.name.get(lang), len(catalogue.in_department(d.id))) for d in catalogue.departments]
             screen.life_events = [(e.id, e.name.get(lang), len(catalogue.in_life_event(e.id))) for e in catalogue.life_events]
@@ -443,7 +452,10 @@ class KioskApp(App):
             self.date_text = f"{now.year}年{now.month}月{now.day}日  {_(WEEKDAYS[now.weekday()])}"
         else:
             self.date_text = f"{_(WEEKDAYS[now.weekday()])}, {now.day} {now:%B} {now.year}"
-        self.clock_text = now.strftime("%H:%M")
+        minute = now.strftime("%H:%M")
+        if minute != self.clock_text:
+            self.clock_text = minute
+            self._refresh_today()
         if not hasattr(self, "navigator"):
             return
         self._apply_log_level()
@@ -493,6 +505,12 @@ class KioskApp(App):
         log.info("idle timeout: session wiped, back to home")
 
     # -- home screen content ---------------------------------------------------------------------
+
+    def _refresh_today(self) -> None:
+        """Today's events on the home screen's board, from the check-in bundle (once a minute and on changes)."""
+        home = self.screens.get(HOME) if hasattr(self, "screens") else None
+        if home is not None:
+            home.today = self.checkin.todays_events() if hasattr(self, "checkin") else []
 
     def _next_announcement(self, _dt):
         self._announcement_index += 1

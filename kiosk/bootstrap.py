@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 
 from kiosk import lockdown
+from services.display.fit import WindowPlan, probe_window_plan
 
 
-def configure_kivy(data_dir: Path, *, windowed_size: tuple[int, int] | None = None) -> None:
-    """``windowed_size`` gives a plain window of that size (development, tests, screenshots)."""
+def configure_kivy(data_dir: Path, *, windowed_size: tuple[int, int] | None = None) -> WindowPlan | None:
+    """``windowed_size`` gives a plain window of that size (development, tests, screenshots); without it the
+    kiosk measures its display and returns how its window will cover it, for the app to keep it so."""
     if "kivy" in sys.modules:
         raise RuntimeError("kivy was imported before kiosk.bootstrap.configure_kivy()")
     kivy_home = data_dir / "kivy"
@@ -26,6 +28,9 @@ def configure_kivy(data_dir: Path, *, windowed_size: tuple[int, int] | None = No
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     # Our logging goes through Kivy's logger; its console handler writes to stderr.
     os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+    # Measured before Kivy starts: the window must open at the display's size, not at 800x600.
+    plan = None if windowed_size is not None else probe_window_plan()
     from kivy.config import Config
 
-    lockdown.apply_config(Config, windowed_size=windowed_size)
+    lockdown.apply_config(Config, windowed_size=windowed_size, plan=plan)
+    return plan

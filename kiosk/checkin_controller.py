@@ -350,6 +350,19 @@ class CheckinController:
         ]
         self._show_phone_code(screen, events[0] if events else None, now)
 
+    def todays_events(self) -> list[tuple[str, str]]:
+        """Published events of today not over yet, soonest first, for the home screen's board:
+        [(title, "14:30–16:00 · place")] in the current language."""
+        if self.desk is None:
+            return []
+        now = datetime.now(timezone.utc)
+        today = now.astimezone().date()
+        events = [e for e in self.desk.events()
+                  if e.status == "published" and e.ends_at > now and e.starts_at.astimezone().date() <= today]
+        return [(e.title.get(self.app.lang),
+                 f"{_when(e.starts_at)}–{_when(e.ends_at)}" + (f"  ·  {e.place}" if e.place else ""))
+                for e in events]
+
     def _show_phone_code(self, screen, event, now: datetime) -> None:
         server_url = self._server_url()
         if event is None or not server_url:

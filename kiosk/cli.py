@@ -102,10 +102,10 @@ def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: 
     gc.freeze()
     from kiosk.bootstrap import configure_kivy
 
-    configure_kivy(data_dir, windowed_size=windowed_size)
+    window_plan = configure_kivy(data_dir, windowed_size=windowed_size)
     from kiosk.app import KioskApp
 
-    app = KioskApp(settings, store, data_dir, server_url=server_url, scanner_kind=scanner_kind)
+    app = KioskApp(settings, store, data_dir, server_url=server_url, scanner_kind=scanner_kind, window_plan=window_plan)
     try:
         app.run()
     finally:

@@ -3,10 +3,17 @@
 Full screen, no window decorations, no mouse cursor, Escape and window-close
 refused, multitouch emulation (red dots on right click) off, Kivy's F1
 settings panel off. ``windowed_size`` keeps all of that but the full screen,
-for development, tests and screenshots.
+for development, tests and screenshots. In kiosk mode the window opens over
+the whole display measured beforehand (``services.display.fit``), whether or
+not a window manager grants the full-screen request.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.display.fit import WindowPlan
 
 # (section, key) -> value, applied to kivy.config.Config before the window exists.
 KIOSK_CONFIG = {
@@ -22,25 +29,32 @@ KIOSK_CONFIG = {
 }
 
 
-def kiosk_config(windowed_size: tuple[int, int] | None = None) -> dict[tuple[str, str], str]:
+def _window_at(fullscreen: str, left: int, top: int, width: int, height: int) -> dict[tuple[str, str], str]:
+    return {
+        ("graphics", "fullscreen"): fullscreen,
+        ("graphics", "width"): str(width),
+        ("graphics", "height"): str(height),
+        ("graphics", "position"): "custom",
+        ("graphics", "left"): str(left),
+        ("graphics", "top"): str(top),
+    }
+
+
+def kiosk_config(
+    windowed_size: tuple[int, int] | None = None, plan: WindowPlan | None = None
+) -> dict[tuple[str, str], str]:
+    """``windowed_size`` wins over ``plan`` (the display as measured before the window opens)."""
     config = dict(KIOSK_CONFIG)
     if windowed_size is not None:
-        width, height = windowed_size
-        config.update(
-            {
-                ("graphics", "fullscreen"): "0",
-                ("graphics", "width"): str(width),
-                ("graphics", "height"): str(height),
-                ("graphics", "position"): "custom",
-                ("graphics", "left"): "0",
-                ("graphics", "top"): "0",
-            }
-        )
+        config.update(_window_at("0", 0, 0, *windowed_size))
+    elif plan is not None:
+        display = plan.display
+        config.update(_window_at(plan.fullscreen, display.x, display.y, display.width, display.height))
     return config
 
 
-def apply_config(config, windowed_size: tuple[int, int] | None = None) -> None:
-    for (section, key), value in kiosk_config(windowed_size).items():
+def apply_config(config, windowed_size: tuple[int, int] | None = None, plan: WindowPlan | None = None) -> None:
+    for (section, key), value in kiosk_config(windowed_size, plan).items():
         if not config.has_section(section):
             config.add_section(section)
         config.set(section, key, value)

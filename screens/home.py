@@ -1,4 +1,5 @@
-"""Home: the centre's name, date and clock, the announcement ticker, module tiles, popular services."""
+"""Home: the centre's name, date and clock, what is on today (portrait) or the announcement ticker (landscape),
+module tiles, popular services."""
 
 from pathlib import Path
 
@@ -21,6 +22,11 @@ MODULE_TILES = {
 }
 
 
+# The board's rows at most, so that it never reaches the tiles (large text: fewer).
+BOARD_EVENTS, BOARD_NOTICES = 3, 3
+BOARD_EVENTS_LARGE_TEXT, BOARD_NOTICES_LARGE_TEXT = 2, 1
+
+
 def _shortened(name: str) -> str:
     """Chips never wrap, so long (English) names are cut to fit a portrait screen in large text."""
     limit = 16 if any("\u4e00" <= char <= "\u9fff" for char in name) else 34
@@ -32,10 +38,27 @@ class HomeScreen(Screen):
     popular = ListProperty()
     # Keys of the enabled modules, in MODULE_TILES order.
     modules = ListProperty()
+    # Today's events still to come or under way: [(title, "14:30–16:00 · place")], already translated.
+    today = ListProperty()
+    # The centre's announcements, already translated.
+    notices = ListProperty()
 
     def on_kv_post(self, _base_widget):
-        self.bind(popular=self._rebuild, modules=self._rebuild)
+        self.bind(popular=self._rebuild, modules=self._rebuild, today=self._fill_board, notices=self._fill_board)
         App.get_running_app().bind(lang=self._rebuild, elder_mode=self._rebuild)
+        App.get_running_app().bind(elder_mode=self._fill_board)
+
+    def _fill_board(self, *_args):
+        app = App.get_running_app()
+        events, notices = (BOARD_EVENTS_LARGE_TEXT, BOARD_NOTICES_LARGE_TEXT) if app.elder_mode else (BOARD_EVENTS, BOARD_NOTICES)
+        rows = self.ids.board_rows
+        rows.clear_widgets()
+        for title, detail in self.today[:events]:
+            rows.add_widget(_board_row(ICONS["event"], title, detail))
+        if not self.today:
+            rows.add_widget(_board_row(ICONS["info"], app.tr._("No events today"), ""))
+        for notice in self.notices[:notices]:
+            rows.add_widget(_board_row(ICONS["announce"], notice, ""))
 
     def _rebuild(self, *_args):
         app = App.get_running_app()
@@ -59,6 +82,12 @@ class HomeScreen(Screen):
 
     def reset(self):
         """Nothing a visitor enters lives here."""
+
+
+def _board_row(icon: str, title: str, detail: str):
+    row = Factory.BoardRow()  # kv-declared properties cannot be passed to the constructor
+    row.icon, row.title, row.detail = icon, title, detail
+    return row
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -29,6 +29,31 @@ class KioskButton(ButtonBehavior, Label):
     wrap = BooleanProperty(True)
 
 
+class FitLabel(Label):
+    """One line of large text that shrinks to fit its width (down to ``min_font_size``, then wraps):
+    a long centre name must neither wrap on a portrait screen nor be cut off."""
+
+    max_font_size = NumericProperty(30)
+    min_font_size = NumericProperty(18)
+
+    def __init__(self, **kwargs):
+        self._fit_trigger = Clock.create_trigger(self._fit)
+        super().__init__(**kwargs)
+        self.bind(text=self._fit_trigger, width=self._fit_trigger, max_font_size=self._fit_trigger,
+                  min_font_size=self._fit_trigger, bold=self._fit_trigger)
+
+    def _fit(self, *_args):
+        from kivy.core.text import Label as CoreLabel
+
+        if not self.text or self.width <= 1:
+            self.font_size = self.max_font_size
+            return
+        measure = CoreLabel(text=self.text, font_size=self.max_font_size, bold=self.bold, font_name=self.font_name)
+        needed, _height = measure.get_extents(self.text)
+        scale = min(1.0, (self.width - 2) / needed) if needed else 1.0
+        self.font_size = max(self.min_font_size, self.max_font_size * scale)
+
+
 class TileBase(ButtonBehavior, BoxLayout):
     icon = StringProperty("")
     title = StringProperty("")

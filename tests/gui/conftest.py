@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.x_servers import start_xvfb
 
 HARNESS = Path(__file__).with_name("harness.py")
 SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings.toml"
@@ -17,24 +18,8 @@ SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings.toml"
 
 @pytest.fixture(scope="session")
 def display():
-    """A private Xvfb server, big enough for both orientations."""
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed: run `make test` (it installs xvfb) or apt-get install xvfb")
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        pytest.fail("Xvfb did not start")
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    """A private Xvfb server, big enough for windows of both orientations."""
+    yield from start_xvfb("1920x1920")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -57,12 +42,15 @@ def run_scenario(display, tmp_path):
         env: dict | None = None,
         settings_text: str | None = None,
         timeout: float = 240,
+        on_display: str | None = None,
     ):
+        """``size`` "kiosk" runs full screen; ``on_display`` another X display than the shared one."""
         settings = tmp_path / "settings.toml"
         text = settings_text if settings_text is not None else SETTINGS.read_text(encoding="utf-8")
         settings.write_text(text.replace("timeout_seconds = 60", f"timeout_seconds = {idle_timeout}"), encoding="utf-8")
         result = tmp_path / f"{name}.json"
-        env = dict(os.environ, DISPLAY=display, KIOSK_DATA_DIR=str(tmp_path / "data"), KIOSK_SETTINGS=str(settings), **(env or {}))
+        env = dict(os.environ, DISPLAY=on_display or display, KIOSK_DATA_DIR=str(tmp_path / "data"),
+                   KIOSK_SETTINGS=str(settings), **(env or {}))
         process = subprocess.run(
             [sys.executable, str(HARNESS), name, str(result), size],
             env=env, capture_output=True, text=True, timeout=timeout,

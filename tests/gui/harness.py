@@ -1,6 +1,7 @@
 """Runs one GUI scenario against the real KioskApp in this process (a Kivy App runs once per process).
 
-Usage: python tests/gui/harness.py SCENARIO RESULT_JSON WIDTHxHEIGHT
+Usage: python tests/gui/harness.py SCENARIO RESULT_JSON WIDTHxHEIGHT|kiosk
+("kiosk": full screen on whatever display $DISPLAY is, exactly as ``kiosk run`` opens it.)
 A scenario is a generator taking a ``Driver``; it yields seconds to wait (the Kivy
 clock keeps running meanwhile) and records what it saw in ``driver.results``.
 Touches go through the window's real input path as ``UnitTestTouch`` events.
@@ -111,12 +112,12 @@ def _load_scenario(name):
     raise LookupError(f"no GUI scenario named {name!r}")
 
 
-def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
+def main(name: str, result_path: Path, size: tuple[int, int] | None) -> int:
     from kiosk.bootstrap import configure_kivy
     from services import paths
 
     data_dir = paths.data_dir()
-    configure_kivy(data_dir, windowed_size=size)
+    window_plan = configure_kivy(data_dir, windowed_size=size)
 
     from kivy.clock import Clock
     from kivy.core.window import Window
@@ -130,7 +131,7 @@ def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
     store = open_store()
     # As `kiosk run` does: the server's last configuration wins over the file; the server to pair with from the env.
     settings = store.remote_settings() or load_settings(paths.settings_file())
-    app = KioskApp(settings, store, data_dir, server_url=os.environ.get("KIOSK_SERVER_URL"))
+    app = KioskApp(settings, store, data_dir, server_url=os.environ.get("KIOSK_SERVER_URL"), window_plan=window_plan)
     driver = Driver(app)
     outcome = {"ok": False}
 
@@ -165,5 +166,5 @@ def main(name: str, result_path: Path, size: tuple[int, int]) -> int:
 steps = None
 
 if __name__ == "__main__":
-    width, height = (int(v) for v in sys.argv[3].split("x"))
-    raise SystemExit(main(sys.argv[1], Path(sys.argv[2]), (width, height)))
+    size = None if sys.argv[3] == "kiosk" else tuple(int(v) for v in sys.argv[3].split("x"))
+    raise SystemExit(main(sys.argv[1], Path(sys.argv[2]), size))

@@ -55,3 +55,22 @@ def test_apply_config_sets_a_real_kivy_config(windowed_size):
         assert config.get(section, key) == value, (section, key)
     assert config.get("graphics", "maxfps") == "60"  # what the kiosk does not set is left alone
     assert config.getint("kivy", "exit_on_escape") == 0
+
+
+def test_kiosk_mode_opens_the_window_over_the_measured_display():
+    from services.display.fit import plan_window
+    from services.display.rect import Rect
+
+    bare = kiosk_config(plan=plan_window(Rect(1920, 0, 1080, 1920), "x11", window_manager=False))
+    # No window manager to grant full screen: a borderless window placed over the display itself.
+    assert bare[("graphics", "fullscreen")] == "0"
+    assert bare[("graphics", "borderless")] == "1"
+    assert [bare[("graphics", key)] for key in ("position", "left", "top", "width", "height")] == \
+        ["custom", "1920", "0", "1080", "1920"]
+    managed = kiosk_config(plan=plan_window(Rect(0, 0, 1920, 1080), "x11", window_manager=True))
+    # Full screen asked for, and the window opened at the display's size in case the request is ignored.
+    assert managed[("graphics", "fullscreen")] == "auto"
+    assert (managed[("graphics", "width")], managed[("graphics", "height")]) == ("1920", "1080")
+    # A window size given for development wins over the measured display.
+    windowed = kiosk_config(windowed_size=(800, 600), plan=plan_window(Rect(0, 0, 1920, 1080), "x11", False))
+    assert (windowed[("graphics", "fullscreen")], windowed[("graphics", "width")]) == ("0", "800")
