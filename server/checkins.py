@@ -262,9 +262,10 @@ def _ticket_id(code: str) -> int | None:
 
 
 def _event_id_unverified(code: str) -> int | None:
-    """The event a ticket claims, signature not checked (for a forged one, the audit list); None when unreadable."""
+    """The event a ticket claims, signature not checked (for a forged one, the audit list); None when unreadable
+    or beyond any event's id (a forged header may claim up to 2**63-1; the events table's ids stop sooner)."""
     ticket = _read(code)
-    return ticket.event_id if ticket else None
+    return ticket.event_id if ticket and 1 <= ticket.event_id <= wire.MAX_ID else None
 
 
 def _stored(db: Session, terminal_id: int, record_id: str) -> Checkin | None:

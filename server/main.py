@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
+from server import errors
+from server.api.deps import current_admin
 from server.api.routes import (
     admin_audit, admin_auth, admin_catalogue, admin_commands, admin_config, admin_pairings, admin_records,
     admin_terminals, enrolment, health, terminal, terminal_commands, terminal_records,
@@ -24,12 +26,14 @@ from services.wire import API_PREFIX
 
 # The largest body a client sends is a catalogue import; routes may set a lower limit (screenshots do).
 MAX_BODY_BYTES = 32 * 1024 * 1024
-_API_ROUTERS = (
-    enrolment.router, terminal.router, terminal_commands.router, terminal_records.router, admin_auth.router,
-    admin_terminals.router, admin_pairings.router, admin_config.router, admin_catalogue.router,
-    admin_commands.router, admin_records.router, admin_audit.router, admin_feedback.router,
-    admin_events.router, terminal_checkin.router,
-)
+# Terminal routes authenticate in their endpoint's first dependency and look nothing up from the path before.
+_OPEN_ROUTERS = (enrolment.router, admin_auth.router, terminal.router, terminal_commands.router,
+                 terminal_records.router, terminal_checkin.router)
+# Staff routes: the token is checked before any dependency looks up a path's id (a stranger learns nothing, and
+# no id of theirs reaches the database).
+_STAFF_ROUTERS = (admin_terminals.router, admin_pairings.router, admin_config.router, admin_catalogue.router,
+                  admin_commands.router, admin_records.router, admin_audit.router, admin_feedback.router,
+                  admin_events.router)
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
@@ -51,10 +55,13 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.event_form_limiter = RateLimiter(settings.event_form_posts_per_minute)
     app.include_router(health.router)
     api = APIRouter(prefix=API_PREFIX)
-    for router in _API_ROUTERS:
+    for router in _OPEN_ROUTERS:
         api.include_router(router)
+    for router in _STAFF_ROUTERS:
+        api.include_router(router, dependencies=[Depends(current_admin)])
     app.include_router(api)
     app.include_router(feedback_status.router)
     app.include_router(event_pages.router)
     install_console(app)
+    errors.install(app)
     return app

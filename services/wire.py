@@ -9,7 +9,7 @@ so a kiosk never sends something the server is bound to refuse.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,16 @@ PAIRING_CODE_PATTERN = r"^[0-9]{6}$"
 MAX_BATCH_RECORDS = 500
 MAX_RECORD_PAYLOAD_BYTES = 16_384
 MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024
+# Every integer the server accepts is bounded by the column it meets, so none reaches the database too large:
+# BIGINT (64 bits; SQLite's INTEGER) and PostgreSQL's INTEGER (32 bits), which the server compares its ids
+# as too (SQLAlchemy casts each id to its column's type).
+MAX_INT64 = 2**63 - 1
+MAX_INT32 = 2**31 - 1
+# A row's id, as paths, queries and bodies carry it: ids are INTEGER columns.
+MAX_ID = MAX_INT32
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# How many of something a terminal holds (outbox rows, parked records): never near two thousand million.
+Count = Annotated[int, Field(ge=0, le=MAX_INT32)]
 
 
 class WireModel(BaseModel):
@@ -88,7 +98,7 @@ PeripheralState = Literal["ok", "absent", "error", "disabled"]
 
 
 class CommandOutcome(WireModel):
-    command_id: int
+    command_id: Id
     ok: bool
     detail: str = Field(default="", max_length=2000)
 
@@ -97,12 +107,13 @@ class Heartbeat(WireModel):
     app_version: str = Field(max_length=40)
     uptime_seconds: float = Field(ge=0)
     last_sync_at: datetime | None = None
-    outbox_depth: int = Field(ge=0)
-    parked_count: int = Field(default=0, ge=0)
-    free_disk_bytes: int = Field(ge=0)
+    outbox_depth: Count
+    parked_count: Count = 0
+    free_disk_bytes: int = Field(ge=0, le=MAX_INT64)
     peripherals: dict[str, PeripheralState] = Field(default_factory=dict, max_length=16)
     current_screen: str = Field(default="", max_length=40)
-    config_version: int | None = None
+    # 0 while no configuration layer exists yet (only the built-in settings).
+    config_version: int | None = Field(default=None, ge=0, le=MAX_ID)
     # Why the newest configuration was refused locally; the terminal keeps running the last good one.
     config_error: str | None = Field(default=None, max_length=4000)
     catalogue_version: str = Field(default="", max_length=64)

@@ -15,7 +15,7 @@ from server.core.clock import utcnow
 from server.core.config import ServerSettings
 from server.models import Admin, AdminToken, Terminal
 from server.security import hash_secret, secret_matches
-from services.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX
+from services.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX, Id
 
 _terminal_bearer = HTTPBearer(auto_error=False, scheme_name="terminal", description="a terminal credential (kt_…)")
 _admin_bearer = HTTPBearer(auto_error=False, scheme_name="admin", description="an admin token (ka_…) from /admin/login")
@@ -97,7 +97,7 @@ def require_admin_role(admin: Annotated[Admin, Depends(current_admin)]) -> Admin
     return admin
 
 
-def terminal_in_path(terminal_id: int, db: DbSession) -> Terminal:
+def terminal_in_path(terminal_id: Id, db: DbSession) -> Terminal:
     """The terminal a route's ``{terminal_id}`` names (for administrators); 404 when there is none."""
     terminal = db.get(Terminal, terminal_id)
     if terminal is None:

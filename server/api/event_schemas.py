@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field, model_validator
 
 from server.api.schemas import CsvRowError
-from services.wire import MAINLAND_MOBILE_PATTERN, CheckinVerdictKind, WireModel
+from services.wire import MAINLAND_MOBILE_PATTERN, CheckinVerdictKind, Id, WireModel
 
 EventStatus = Literal["draft", "published", "cancelled"]
 CheckinFlag = Literal["duplicate", "would_refuse"]
@@ -29,8 +29,8 @@ class EventFields(WireModel):
     # Offered at every terminal, or only at these terminals and the terminals of these groups
     # (GET /admin/terminal-groups lists the groups' ids).
     all_terminals: bool = True
-    terminal_ids: list[int] = Field(default_factory=list, max_length=1000)
-    group_ids: list[int] = Field(default_factory=list, max_length=1000)
+    terminal_ids: list[Id] = Field(default_factory=list, max_length=1000)
+    group_ids: list[Id] = Field(default_factory=list, max_length=1000)
     self_registration: bool = True
 
     @model_validator(mode="after")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from services.wire import WireModel
+from services.wire import Id, WireModel
 
 FeedbackStatus = Literal["new", "accepted", "in_progress", "resolved", "closed", "rejected"]
 
@@ -52,7 +52,7 @@ class FeedbackTransition(WireModel):
 
 
 class FeedbackAssign(WireModel):
-    assignee_id: int | None
+    assignee_id: Id | None
 
 
 class FeedbackText(WireModel):

@@ -182,6 +182,15 @@ ZH_CN = {
     "The form expired or did not come from this console; reload the page and try again.":
         "表单已过期或并非来自本控制台，请刷新页面后重试。",
     "Not found": "未找到",
+    "There is nothing at this address.": "此地址没有内容。",
+    "Not valid": "请求无效",
+    "This page cannot be used that way.": "此页面不支持这种操作。",
+    "Too many requests": "请求过于频繁",
+    "Please wait a minute and try again.": "请稍等一分钟后再试。",
+    "The address or the form is not valid; go back and try again.": "地址或表单无效，请返回后重试。",
+    "Something went wrong": "出错了",
+    "The server could not complete this request. Try again; if it keeps failing, give the administrator this reference:":
+        "服务器未能完成此请求。请重试；如仍然失败，请把以下编号告知管理员：",
     "Current catalogue": "当前目录",
     "services": "项服务",
     "In service": "服务中",

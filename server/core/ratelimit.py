@@ -16,6 +16,13 @@ class RateLimiter:
 
     def try_acquire(self, key: str) -> float | None:
         """Count one attempt for ``key``: None if allowed, else the seconds until one would be."""
+        return self._attempt(key, count=True)
+
+    def retry_after(self, key: str) -> float | None:
+        """Would an attempt for ``key`` be allowed now (None), or in how many seconds? Counts nothing."""
+        return self._attempt(key, count=False)
+
+    def _attempt(self, key: str, count: bool) -> float | None:
         now = time.monotonic()
         with self._lock:
             hits = self._hits.setdefault(key, deque())
@@ -23,6 +30,8 @@ class RateLimiter:
                 hits.popleft()
             if len(hits) >= self._limit:
                 return hits[0] + self._window - now
+            if not count:
+                return None
             hits.append(now)
             # Forget idle keys so the table does not grow with every address ever seen.
             for idle in [k for k, v in self._hits.items() if v and v[-1] <= now - self._window]:

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,11 +28,11 @@ from server.api.event_schemas import AttendeeFields
 from server.console.sessions import csrf_matches
 from server.core.clock import utcnow
 from server.models import Event, Registration
+from server.public.templating import environment
 from services import rotating_code
+from services.wire import Id
 
 router = APIRouter(include_in_schema=False)
-_environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                           trim_blocks=True, lstrip_blocks=True)
 CSRF_COOKIE = "event_form_csrf"
 CSRF_FIELD = "csrf_token"
 _FORM_SECONDS = 3600
@@ -53,7 +51,7 @@ _HEADERS = {
 
 
 @router.get("/e/{event_id}")
-def registration_page(event_id: int, request: Request, db: DbSession, settings: Settings) -> Response:
+def registration_page(event_id: Id, request: Request, db: DbSession, settings: Settings) -> Response:
     event = events.get(db, event_id)
     closed = _registration_closed(db, event)
     if closed:
@@ -62,7 +60,7 @@ def registration_page(event_id: int, request: Request, db: DbSession, settings: 
 
 
 @router.post("/e/{event_id}")
-def register(event_id: int, request: Request, db: DbSession, settings: Settings,
+def register(event_id: Id, request: Request, db: DbSession, settings: Settings,
              name: Annotated[str, Form(max_length=200)] = "", phone: Annotated[str, Form(max_length=40)] = "",
              organisation: Annotated[str, Form(max_length=300)] = "", consent: Annotated[str, Form(max_length=10)] = "",
              csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "") -> Response:
@@ -117,7 +115,7 @@ def ticket_image(token: str, image_format: Literal["png", "svg"], db: DbSession,
 
 
 @router.get("/m/{event_id}")
-def phone_checkin_page(event_id: int, request: Request, db: DbSession, settings: Settings, t: str = "") -> Response:
+def phone_checkin_page(event_id: Id, request: Request, db: DbSession, settings: Settings, t: str = "") -> Response:
     event = _checkin_event(db, event_id)
     if event is None:
         return _message(request, settings, None, "no_event", 404)
@@ -127,7 +125,7 @@ def phone_checkin_page(event_id: int, request: Request, db: DbSession, settings:
 
 
 @router.post("/m/{event_id}")
-def phone_checkin(event_id: int, request: Request, db: DbSession, settings: Settings,
+def phone_checkin(event_id: Id, request: Request, db: DbSession, settings: Settings,
                   phone: Annotated[str, Form(max_length=40)] = "", t: Annotated[str, Form(max_length=16)] = "",
                   csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "") -> Response:
     event = _checkin_event(db, event_id)
@@ -213,5 +211,5 @@ def _page(request: Request, settings: Settings, template: str, context: dict, st
     def local(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    page = _environment.get_template(template).render(local=local, **context)
+    page = environment.get_template(template).render(local=local, **context)
     return HTMLResponse(page, status_code=status_code, headers=_HEADERS)

@@ -7,19 +7,16 @@ reply: never the phone number, the text or the internal notes."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader
 
 from server.api.deps import DbSession, Settings
 from server.feedback import category_titles, find_for_status
+from server.public.templating import environment
 
 router = APIRouter(include_in_schema=False)
-_environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                           trim_blocks=True, lstrip_blocks=True)
 # Longer input is no tracking number or code: cut before it is hashed or looked up.
 _MAX_INPUT = 64
 _HEADERS = {
@@ -48,7 +45,7 @@ def _language(request: Request) -> str:
 
 
 def _page(request: Request, lang: str, context: dict, status_code: int) -> HTMLResponse:
-    page = _environment.get_template("feedback_status.html").render(lang=lang, zh=lang == "zh", **context)
+    page = environment.get_template("feedback_status.html").render(lang=lang, zh=lang == "zh", **context)
     return HTMLResponse(page, status_code=status_code, headers=_HEADERS)
 
 

@@ -7,11 +7,11 @@ import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response, status
-from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from server import catalogues
 from server.api.deps import CurrentStaff, DbSession
+from server.api.errors import BodyRejected
 from server.api.schemas import CatalogueRejected, CsvRowError
 from server.core.clock import utcnow
 from server.models import CatalogueVersion
@@ -56,12 +56,12 @@ def import_catalogue(admin: CurrentStaff, body: Annotated[bytes, Depends(import_
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _rejected(f"the file is not UTF-8: {exc}")
+        raise _rejected(f"the file is not UTF-8: {exc}")
     if file_format == "json":
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            return _rejected(f"not valid JSON: {exc}")
+            raise _rejected(f"not valid JSON: {exc}")
         source = "imported JSON"
     else:
         base = json.loads(_current_or_404(db).document)
@@ -69,9 +69,9 @@ def import_catalogue(admin: CurrentStaff, body: Annotated[bytes, Depends(import_
             document = catalogue_from_csv(text, base, version or f"csv-{utcnow():%Y%m%dT%H%M%SZ}")
         except CatalogueCsvError as exc:
             errors = [CsvRowError(row=e.row, column=e.column, message=e.message) for e in exc.errors]
-            return _rejected(str(exc), errors)
+            raise _rejected(str(exc), errors)
         except CatalogueError as exc:
-            return _rejected(str(exc))
+            raise _rejected(str(exc))
         source = "imported CSV"
     return _store(db, document, admin.username, source)
 
@@ -89,17 +89,16 @@ def export_catalogue(staff: CurrentStaff, db: DbSession, file_format: FileFormat
     return Response(csv_text.encode(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _store(db: Session, document: object, actor: str, source: str) -> wire.CatalogueInfo | JSONResponse:
+def _store(db: Session, document: object, actor: str, source: str) -> wire.CatalogueInfo:
     if not isinstance(document, dict):
-        return _rejected("a catalogue is a JSON object")
+        raise _rejected("a catalogue is a JSON object")
     try:
         row = catalogues.store(db, document, actor, source)
     except CatalogueError as exc:
-        return _rejected(str(exc))
+        raise _rejected(str(exc))
     db.commit()
     return catalogues.info(row)
 
 
-def _rejected(detail: str, errors: list[CsvRowError] | None = None) -> JSONResponse:
-    body = CatalogueRejected(detail=detail, errors=errors or [])
-    return JSONResponse(body.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+def _rejected(detail: str, errors: list[CsvRowError] | None = None) -> BodyRejected:
+    return BodyRejected(CatalogueRejected(detail=detail, errors=errors or []))

@@ -46,7 +46,7 @@ def terminal_commands(staff: CurrentStaff, terminal: PathTerminal, db: DbSession
 
 @router.get("/commands/{command_id}/screenshot", response_class=Response,
             responses={200: {"content": {"image/png": {}}}, 404: {"description": "no screenshot for this command"}})
-def screenshot(command_id: int, staff: CurrentStaff, db: DbSession) -> Response:
+def screenshot(command_id: wire.Id, staff: CurrentStaff, db: DbSession) -> Response:
     png = db.scalar(select(Screenshot.png).where(Screenshot.command_id == command_id))
     if png is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no screenshot for this command")

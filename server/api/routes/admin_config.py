@@ -1,22 +1,26 @@
 """Configuration layers for administrators: the same four calls for defaults, a group and a terminal,
-plus a terminal's effective settings with the layer each key came from."""
+plus a terminal's effective settings with the layer each key came from.
+
+All of it needs the admin role, reading too: the layers hold the maintenance PIN's hash (four digits are
+guessed offline in moments), and configuring terminals is the admin's job; operators see a terminal's applied
+and current configuration version in its status. The console agrees (server/console/routes/config.py)."""
 
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import layers, terminals
-from server.api.deps import BuiltinSettings, CurrentAdmin, CurrentStaff, DbSession, PathTerminal
+from server.api.deps import BuiltinSettings, CurrentAdmin, DbSession, PathTerminal, require_admin_role
+from server.api.errors import BodyRejected
 from server.api.schemas import EffectiveSettings
 from server.models import ConfigLayer
 from services import wire
 from services.settings import merge_layers
 
-router = APIRouter(prefix="/admin/config", tags=["admin"])
+router = APIRouter(prefix="/admin/config", tags=["admin"], dependencies=[Depends(require_admin_role)])
 _REJECTED = {422: {"model": wire.ConfigRejected, "description": "some terminal's settings would be invalid"}}
 
 
@@ -41,10 +45,10 @@ def _to_wire(layer: ConfigLayer) -> wire.ConfigLayerVersion:
 
 
 def _write(db: Session, builtin: dict, key: layers.LayerKey, settings: dict, author: str, comment: str,
-           action: str, **detail) -> wire.ConfigLayerVersion | JSONResponse:
+           action: str, **detail) -> wire.ConfigLayerVersion:
     written = layers.write_layer(db, builtin, key, settings, author, comment, action, **detail)
     if isinstance(written, wire.ConfigRejected):
-        return JSONResponse(written.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+        raise BodyRejected(written)
     db.commit()
     return _to_wire(written)
 
@@ -53,7 +57,7 @@ def _add_layer_routes(path: str, key_dependency: Callable[..., layers.LayerKey])
     Key = Annotated[layers.LayerKey, Depends(key_dependency)]
 
     @router.get(path, responses={404: {"description": "no layer here yet"}})
-    def current(key: Key, staff: CurrentStaff, db: DbSession) -> wire.ConfigLayerVersion:
+    def current(key: Key, admin: CurrentAdmin, db: DbSession) -> wire.ConfigLayerVersion:
         layer = layers.current_layer(db, key.scope, key.target)
         if layer is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no layer here yet")
@@ -69,7 +73,7 @@ def _add_layer_routes(path: str, key_dependency: Callable[..., layers.LayerKey])
         return _write(db, builtin, key, settings, admin.username, body.comment, "config.update", change=body.settings)
 
     @router.get(f"{path}/history")
-    def history(key: Key, staff: CurrentStaff, db: DbSession,
+    def history(key: Key, admin: CurrentAdmin, db: DbSession,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[wire.ConfigLayerVersion]:
         """Newest first."""
         rows = db.scalars(select(ConfigLayer).where(ConfigLayer.scope == key.scope, ConfigLayer.target == key.target)
@@ -77,7 +81,7 @@ def _add_layer_routes(path: str, key_dependency: Callable[..., layers.LayerKey])
         return [_to_wire(row) for row in rows]
 
     @router.post(f"{path}/rollback/{{version}}", responses={**_REJECTED, 404: {"description": "no such version here"}})
-    def rollback(key: Key, version: int, admin: CurrentAdmin, db: DbSession,
+    def rollback(key: Key, version: wire.Id, admin: CurrentAdmin, db: DbSession,
                  builtin: BuiltinSettings) -> wire.ConfigLayerVersion:
         """A new version with the content ``version`` had."""
         layers.lock_config(db)
@@ -94,6 +98,6 @@ _add_layer_routes("/terminals/{terminal_id}", _terminal_key)
 
 
 @router.get("/terminals/{terminal_id}/effective")
-def effective(staff: CurrentStaff, terminal: PathTerminal, db: DbSession, builtin: BuiltinSettings) -> EffectiveSettings:
+def effective(admin: CurrentAdmin, terminal: PathTerminal, db: DbSession, builtin: BuiltinSettings) -> EffectiveSettings:
     config = layers.effective_config(builtin, layers.current_layers(db), terminal)
     return EffectiveSettings(settings=config.settings, sources=config.sources, version=config.version, etag=config.etag)

@@ -8,10 +8,10 @@ import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from fastapi.responses import JSONResponse
 
 from server import attendees, checkins, events, tickets_issue
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession
+from server.api.errors import BodyRejected
 from server.api.event_schemas import (
     Attendance,
     AttendeeFields,
@@ -26,19 +26,20 @@ from server.api.event_schemas import (
     TicketKeyInfo,
 )
 from server.models import Event, Registration
+from services.wire import Id
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 _REFUSED = {409: {"description": "the event's state does not allow this"}}
 
 
-def _event(event_id: int, db: DbSession) -> Event:
+def _event(event_id: Id, db: DbSession) -> Event:
     event = events.get(db, event_id)
     if event is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such event")
     return event
 
 
-def _registration(registration_id: int, event: Annotated[Event, Depends(_event)], db: DbSession) -> Registration:
+def _registration(registration_id: Id, event: Annotated[Event, Depends(_event)], db: DbSession) -> Registration:
     registration = db.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such attendee of this event")
@@ -132,11 +133,11 @@ def import_attendees(event: PathEvent, staff: CurrentStaff, db: DbSession,
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _import_rejected(f"the file is not UTF-8: {exc}", [])
+        raise _import_rejected(f"the file is not UTF-8: {exc}", [])
     try:
         outcome = attendees.import_csv(db, event, text, staff.username)
     except attendees.ImportRejected as exc:
-        return _import_rejected(str(exc), exc.errors)
+        raise _import_rejected(str(exc), exc.errors)
     db.commit()
     return AttendeeImportResult(created=outcome.created, unchanged=outcome.unchanged)
 
@@ -207,7 +208,7 @@ def rotate_ticket_key(admin: CurrentAdmin, db: DbSession) -> TicketKeyInfo:
 
 
 @router.post("/ticket-keys/{key_id}/withdraw")
-def withdraw_ticket_key(key_id: int, admin: CurrentAdmin, db: DbSession) -> TicketKeyInfo:
+def withdraw_ticket_key(key_id: Id, admin: CurrentAdmin, db: DbSession) -> TicketKeyInfo:
     try:
         row = tickets_issue.withdraw(db, key_id, admin.username)
     except tickets_issue.KeyRefused as exc:
@@ -228,6 +229,5 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _import_rejected(detail: str, errors) -> JSONResponse:
-    body = AttendeeImportRejected(detail=detail, errors=errors)
-    return JSONResponse(body.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+def _import_rejected(detail: str, errors) -> BodyRejected:
+    return BodyRejected(AttendeeImportRejected(detail=detail, errors=errors))

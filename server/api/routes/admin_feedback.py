@@ -21,15 +21,19 @@ from server.feedback_queries import (
     InboxFilter, Tally, apart_counts, is_overdue, items_csv, list_items, stats, unhappy_alerts,
 )
 from server.models import FeedbackItem
+from services.wire import Id
 
 router = APIRouter(prefix="/admin/feedback", tags=["admin"])
+# An age filter reaches back a century at most: further is before any feedback, and before year 1 for datetime.
+MAX_AGE_HOURS = 100 * 366 * 24
+AgeHours = Annotated[int, Query(ge=0, le=MAX_AGE_HOURS)]
 
 
 def inbox_filter(category: Annotated[str | None, Query(max_length=40)] = None,
                  rating: Annotated[int | None, Query(ge=1, le=5)] = None, negative: bool = False,
-                 terminal_id: int | None = None, status: FeedbackStatus | None = None,
-                 newer_than_hours: Annotated[int | None, Query(ge=0)] = None,
-                 older_than_hours: Annotated[int | None, Query(ge=0)] = None,
+                 terminal_id: Id | None = None, status: FeedbackStatus | None = None,
+                 newer_than_hours: AgeHours | None = None,
+                 older_than_hours: AgeHours | None = None,
                  overdue: bool = False, suppressed: bool = False) -> InboxFilter:
     return InboxFilter(category, rating, negative, terminal_id, status, newer_than_hours, older_than_hours,
                        overdue, suppressed)
@@ -81,7 +85,7 @@ def feedback_alerts(staff: CurrentStaff, db: DbSession, settings: Settings) -> l
             for a in unhappy_alerts(db, settings, utcnow())]
 
 
-@router.get("/export.csv")
+@router.get("/export.csv", response_model=None, responses={200: {"content": {"text/csv": {}}}})
 def export_csv(staff: CurrentStaff, db: DbSession, wanted: Filter) -> Response:
     now = utcnow()
     text = items_csv(list_items(db, wanted, now, limit=100_000), now)
@@ -90,14 +94,14 @@ def export_csv(staff: CurrentStaff, db: DbSession, wanted: Filter) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="feedback-{now:%Y%m%d}.csv"'})
 
 
-def _item(db, item_id: int, lock: bool = False) -> FeedbackItem:
+def _item(db, item_id: Id, lock: bool = False) -> FeedbackItem:
     item = workflow.locked_item(db, item_id) if lock else db.get(FeedbackItem, item_id)
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such feedback item")
     return item
 
 
-def _changed(db, item_id: int, change) -> FeedbackItemOut:
+def _changed(db, item_id: Id, change) -> FeedbackItemOut:
     item = _item(db, item_id, lock=True)
     try:
         change(item)
@@ -110,26 +114,26 @@ def _changed(db, item_id: int, change) -> FeedbackItemOut:
 
 
 @router.get("/{item_id}")
-def get_feedback(item_id: int, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
+def get_feedback(item_id: Id, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
     item = _item(db, item_id)
     return item_out(item, utcnow(), workflow.notes_of(db, item))
 
 
 @router.post("/{item_id}/transition")
-def transition(item_id: int, body: FeedbackTransition, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
+def transition(item_id: Id, body: FeedbackTransition, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
     return _changed(db, item_id, lambda item: workflow.transition(db, item, body.to, body.reason, staff.username))
 
 
 @router.post("/{item_id}/assign")
-def assign(item_id: int, body: FeedbackAssign, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
+def assign(item_id: Id, body: FeedbackAssign, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
     return _changed(db, item_id, lambda item: workflow.assign(db, item, body.assignee_id, staff.username))
 
 
 @router.post("/{item_id}/notes")
-def add_note(item_id: int, body: FeedbackText, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
+def add_note(item_id: Id, body: FeedbackText, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
     return _changed(db, item_id, lambda item: workflow.add_note(db, item, body.text, staff.username))
 
 
 @router.put("/{item_id}/reply")
-def set_reply(item_id: int, body: FeedbackText, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
+def set_reply(item_id: Id, body: FeedbackText, staff: CurrentStaff, db: DbSession) -> FeedbackItemOut:
     return _changed(db, item_id, lambda item: workflow.set_reply(db, item, body.text, staff.username))

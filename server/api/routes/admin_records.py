@@ -16,7 +16,7 @@ router = APIRouter(prefix="/admin/records", tags=["admin"])
 
 @router.get("")
 def list_records(staff: CurrentStaff, db: DbSession, kind: wire.RecordKind | None = None,
-                 terminal_id: int | None = None,
+                 terminal_id: wire.Id | None = None,
                  limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[wire.StoredRecord]:
     query = select(Record).order_by(Record.received_at.desc(), Record.id).limit(limit)
     if kind is not None:

@@ -23,8 +23,14 @@ PairingCode = Annotated[str, Path(pattern=wire.PAIRING_CODE_PATTERN)]
 
 def limit_attempts(request: Request) -> None:
     """At most so many enrolment attempts per client address and minute (per process)."""
-    address = request.client.host if request.client else "unknown"
-    wait = request.app.state.enrolment_limiter.try_acquire(address)
+    _refuse_if_waiting(request.app.state.enrolment_limiter.try_acquire(_address(request)))
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _refuse_if_waiting(wait: float | None) -> None:
     if wait is not None:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many enrolment attempts; try again later",
                             headers={"Retry-After": str(int(wait) + 1)})
@@ -69,10 +75,16 @@ def start_pairing(body: wire.PairingStart, db: DbSession, settings: Settings) ->
     return wire.PairingState(status="pending")
 
 
-@router.post("/pairings/{code}/poll", responses={404: {"description": "unknown code or wrong secret"}})
-def poll_pairing(code: PairingCode, body: wire.PairingPoll, db: DbSession) -> wire.PairingState:
+@router.post("/pairings/{code}/poll", responses={404: {"description": "unknown code or wrong secret"},
+                                                 429: {"description": "too many wrong polls from this address"}})
+def poll_pairing(code: PairingCode, body: wire.PairingPoll, request: Request, db: DbSession) -> wire.PairingState:
+    """The kiosk that started the pairing polls freely; a wrong code or secret counts as an enrolment attempt
+    (a guess), and an address out of attempts is refused before anything is looked up."""
+    limiter = request.app.state.enrolment_limiter
+    _refuse_if_waiting(limiter.retry_after(_address(request)))
     pairing = db.scalar(select(Pairing).where(Pairing.code == code).with_for_update())
     if pairing is None or not secret_matches(body.secret, pairing.secret_hash):
+        _refuse_if_waiting(limiter.try_acquire(_address(request)))
         raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown pairing")
     return _state(db, pairing)
 

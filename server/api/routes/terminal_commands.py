@@ -33,7 +33,7 @@ def pending_commands(terminal: CurrentTerminal, db: DbSession) -> list[wire.Comm
 
 
 @router.post("/{command_id}/result", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_YOURS)
-def command_result(command_id: int, body: wire.CommandOutcome, terminal: CurrentTerminal, db: DbSession) -> Response:
+def command_result(command_id: wire.Id, body: wire.CommandOutcome, terminal: CurrentTerminal, db: DbSession) -> Response:
     if body.command_id != command_id:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "command_id differs from the one in the path")
     if not commands.finish(db, terminal.id, body, utcnow()):
@@ -56,7 +56,7 @@ async def png_body(request: Request) -> bytes:
             openapi_extra={"requestBody": {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}},
             responses={**_NOT_YOURS, 409: {"description": "not a screenshot command"},
                        413: {"description": "larger than MAX_SCREENSHOT_BYTES"}, 415: {"description": "not a PNG"}})
-def upload_screenshot(command_id: int, terminal: CurrentTerminal, png: Annotated[bytes, Depends(png_body)],
+def upload_screenshot(command_id: wire.Id, terminal: CurrentTerminal, png: Annotated[bytes, Depends(png_body)],
                       db: DbSession) -> Response:
     command = db.get(Command, command_id, with_for_update=True)
     if command is None or command.terminal_id != terminal.id:

@@ -1,5 +1,6 @@
 """Configuration layers: the generated form per layer (defaults, a group, a terminal) with effective values
-and their source, a diff to confirm before saving, version history with rollback."""
+and their source, a diff to confirm before saving, version history with rollback. For the admin role only,
+reading too, as in the API (server/api/routes/admin_config.py says why)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from sqlalchemy import select
 
 from server import layers, terminals
 from server.api.deps import BuiltinSettings, DbSession
-from server.console.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff, SubmittedForm
+from server.console.sessions import ConsoleAdmin, ConsoleDenied, SubmittedForm
 from server.console.settings_form import attach_errors, display, flatten, nest, read_form, settings_fields
 from server.console.templating import render
+from server.core.ids import id_from_text
 from server.models import ConfigLayer, Terminal, TerminalGroup
 from services import wire
 from services.settings import SettingsError, parse_settings
+from services.wire import Id
 
 router = APIRouter()
 _HISTORY_SHOWN = 50
@@ -28,7 +31,7 @@ def _layer_key(db, scope: str, target: str) -> layers.LayerKey:
         return layers.LayerKey("defaults", "")
     if scope == "group" and terminals.find_group(db, target) is not None:
         return layers.LayerKey("group", target)
-    if scope == "terminal" and target.isdigit() and db.get(Terminal, int(target)) is not None:
+    if scope == "terminal" and (terminal_id := id_from_text(target)) and db.get(Terminal, terminal_id) is not None:
         return layers.LayerKey("terminal", target)
     raise ConsoleDenied("Not found", 404)
 
@@ -47,7 +50,7 @@ def _subject(db, key: layers.LayerKey) -> Terminal:
 
 
 @router.get("/config")
-def config_index(request: Request, user: ConsoleStaff, db: DbSession) -> Response:
+def config_index(request: Request, user: ConsoleAdmin, db: DbSession) -> Response:
     groups = db.scalars(select(TerminalGroup).order_by(TerminalGroup.name))
     fleet = db.scalars(select(Terminal).where(Terminal.revoked_at.is_(None)).order_by(Terminal.id))
     return render(request, "config_index.html", {"groups": list(groups), "terminals": list(fleet)})
@@ -90,7 +93,7 @@ def _text_source(sources: dict[str, str], key: str) -> str | None:
 
 @router.get("/config/{scope}")
 @router.get("/config/{scope}/{target}")
-def layer_form(request: Request, scope: str, user: ConsoleStaff, db: DbSession, builtin: BuiltinSettings,
+def layer_form(request: Request, scope: str, user: ConsoleAdmin, db: DbSession, builtin: BuiltinSettings,
                target: str = "") -> Response:
     return _form_page(request, db, builtin, _layer_key(db, scope, target))
 
@@ -138,7 +141,7 @@ def save(request: Request, scope: str, user: ConsoleAdmin, db: DbSession, builti
 
 @router.post("/config/{scope}/rollback/{version}")
 @router.post("/config/{scope}/{target}/rollback/{version}")
-def rollback(request: Request, scope: str, version: int, user: ConsoleAdmin, db: DbSession,
+def rollback(request: Request, scope: str, version: Id, user: ConsoleAdmin, db: DbSession,
              builtin: BuiltinSettings, target: str = "") -> Response:
     key = _layer_key(db, scope, target)
     layers.lock_config(db)

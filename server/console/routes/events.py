@@ -21,6 +21,7 @@ from server.console.templating import render
 from server.models import Event, Registration, Terminal, TerminalGroup
 from services.qr import qr_png
 from services.wire import CheckinVerdictKind
+from services.wire import Id
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
@@ -33,14 +34,14 @@ def _zone(settings) -> ZoneInfo:
     return ZoneInfo(settings.timezone)
 
 
-def _event(db, event_id: int) -> Event:
+def _event(db, event_id: Id) -> Event:
     event = events.get(db, event_id)
     if event is None:
         raise ConsoleDenied("Not found", 404)
     return event
 
 
-def _registration(db, event: Event, registration_id: int) -> Registration:
+def _registration(db, event: Event, registration_id: Id) -> Registration:
     registration = db.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise ConsoleDenied("Not found", 404)
@@ -78,14 +79,14 @@ def create_event(request: Request, user: ConsoleStaff, db: DbSession, settings: 
 
 
 @router.get("/events/{event_id}/edit")
-def edit_event(request: Request, event_id: int, user: ConsoleStaff, db: DbSession, settings: Settings) -> Response:
+def edit_event(request: Request, event_id: Id, user: ConsoleStaff, db: DbSession, settings: Settings) -> Response:
     event = _event(db, event_id)
     terminal_ids, group_ids = events.offers(db, event)
     return _editor(request, db, settings, event, form_of(event, terminal_ids, group_ids, _zone(settings)))
 
 
 @router.post("/events/{event_id}/edit")
-def save_event(request: Request, event_id: int, user: ConsoleStaff, db: DbSession, settings: Settings,
+def save_event(request: Request, event_id: Id, user: ConsoleStaff, db: DbSession, settings: Settings,
                form: SubmittedForm) -> Response:
     return _save(request, db, settings, _event(db, event_id), form, user.username)
 
@@ -123,7 +124,7 @@ def _editor(request: Request, db, settings, event: Event | None, form, status_co
 
 
 @router.get("/events/{event_id}")
-def event_page(request: Request, event_id: int, user: ConsoleStaff, db: DbSession, settings: Settings) -> Response:
+def event_page(request: Request, event_id: Id, user: ConsoleStaff, db: DbSession, settings: Settings) -> Response:
     return _event_page(request, db, settings, _event(db, event_id))
 
 
@@ -141,7 +142,7 @@ def _event_page(request: Request, db, settings, event: Event, import_error: str 
 
 
 @router.post("/events/{event_id}/attendees/import")
-def import_attendees(request: Request, event_id: int, user: ConsoleStaff, db: DbSession, settings: Settings,
+def import_attendees(request: Request, event_id: Id, user: ConsoleStaff, db: DbSession, settings: Settings,
                      file: Annotated[UploadFile, File()]) -> Response:
     """All rows or none (server.attendees.import_csv): a file with errors imports nothing, and the table says
     which rows to fix; rows already registered under the same name are left alone on a second import."""
@@ -163,7 +164,7 @@ def import_attendees(request: Request, event_id: int, user: ConsoleStaff, db: Db
 
 
 @router.get("/events/{event_id}/attendees/{registration_id}/ticket.{image_format}")
-def ticket_image(event_id: int, registration_id: int, image_format: Literal["png", "svg"], user: ConsoleStaff,
+def ticket_image(event_id: Id, registration_id: Id, image_format: Literal["png", "svg"], user: ConsoleStaff,
                  db: DbSession) -> Response:
     registration = _registration(db, _event(db, event_id), registration_id)
     if registration.revoked_at is not None:
@@ -175,14 +176,14 @@ def ticket_image(event_id: int, registration_id: int, image_format: Literal["png
 
 
 @router.get("/events/{event_id}/attendees/{registration_id}/revoke")
-def confirm_revoke(request: Request, event_id: int, registration_id: int, user: ConsoleStaff,
+def confirm_revoke(request: Request, event_id: Id, registration_id: Id, user: ConsoleStaff,
                    db: DbSession) -> Response:
     event = _event(db, event_id)
     return render(request, "event_revoke.html", {"event": event, "r": _registration(db, event, registration_id)})
 
 
 @router.post("/events/{event_id}/attendees/{registration_id}/revoke")
-def revoke(event_id: int, registration_id: int, user: ConsoleStaff, db: DbSession) -> Response:
+def revoke(event_id: Id, registration_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
     event = _event(db, event_id)
     attendees.revoke(db, _registration(db, event, registration_id), user.username)
     db.commit()
@@ -190,7 +191,7 @@ def revoke(event_id: int, registration_id: int, user: ConsoleStaff, db: DbSessio
 
 
 @router.get("/events/{event_id}/poster.{image_format}")
-def poster_qr(request: Request, event_id: int, image_format: Literal["png", "svg"], user: ConsoleStaff,
+def poster_qr(request: Request, event_id: Id, image_format: Literal["png", "svg"], user: ConsoleStaff,
               db: DbSession) -> Response:
     """The self-registration page's QR code, to print on a poster."""
     event = _event(db, event_id)
@@ -202,7 +203,7 @@ def poster_qr(request: Request, event_id: int, image_format: Literal["png", "svg
 
 
 @router.get("/events/{event_id}/live")
-def live_page(request: Request, event_id: int, user: ConsoleStaff, db: DbSession, settings: Settings,
+def live_page(request: Request, event_id: Id, user: ConsoleStaff, db: DbSession, settings: Settings,
               audit: bool = False) -> Response:
     event = _event(db, event_id)
     gettext = translator(language(request))
@@ -212,7 +213,7 @@ def live_page(request: Request, event_id: int, user: ConsoleStaff, db: DbSession
 
 
 @router.get("/events/{event_id}/live.json")
-def live_json(event_id: int, user: ConsoleStaff, db: DbSession, settings: Settings, audit: bool = False) -> Response:
+def live_json(event_id: Id, user: ConsoleStaff, db: DbSession, settings: Settings, audit: bool = False) -> Response:
     """What the live page polls every few seconds: the counter and the latest scans."""
     return JSONResponse(_live(db, settings, _event(db, event_id), audit), headers=NO_STORE)
 
@@ -226,7 +227,7 @@ def _live(db, settings, event: Event, audit: bool) -> dict:
 
 
 @router.get("/events/{event_id}/checkins.csv")
-def export_checkins(event_id: int, user: ConsoleStaff, db: DbSession) -> Response:
+def export_checkins(event_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
     """Every scan of the event, refused ones too, with both verdicts and the flag: the audit trail as a file."""
     event = _event(db, event_id)
     rows = event_views.scans(db, event.id, audit=True, limit=None)

@@ -16,9 +16,11 @@ from server.console.i18n import language
 from server.console.sessions import ConsoleDenied, ConsoleStaff
 from server.console.templating import render
 from server.core.clock import utcnow
+from server.core.ids import id_from_text
 from server.feedback import STATUSES, category_titles, is_negative
 from server.feedback_queries import InboxFilter, apart_counts, is_overdue, items_csv, list_items, stats
 from server.models import Admin, FeedbackItem, Terminal
+from services.wire import Id
 
 router = APIRouter()
 Age = Literal["", "day", "week", "older"]
@@ -33,7 +35,7 @@ def _filter(category: str = "", rating: str = "", terminal_id: str = "", status:
     newer, older = _AGES[age]
     return InboxFilter(
         category=category or None, rating=int(rating) if rating in ("1", "2", "3", "4", "5") else None,
-        negative=rating == "negative", terminal_id=int(terminal_id) if terminal_id.isdigit() else None,
+        negative=rating == "negative", terminal_id=id_from_text(terminal_id),
         status=status if status in STATUSES else None, newer_than_hours=newer, older_than_hours=older,
         overdue=overdue == "1", suppressed=view == "suppressed")
 
@@ -84,7 +86,7 @@ def stats_page(request: Request, user: ConsoleStaff, db: DbSession, settings: Se
                                                    "apart": apart_counts(db)})
 
 
-def _item(db, item_id: int, lock: bool = False) -> FeedbackItem:
+def _item(db, item_id: Id, lock: bool = False) -> FeedbackItem:
     item = workflow.locked_item(db, item_id) if lock else db.get(FeedbackItem, item_id)
     if item is None:
         raise ConsoleDenied("Not found", 404)
@@ -103,11 +105,11 @@ def _item_page(request: Request, db, item: FeedbackItem, errors: dict | None = N
 
 
 @router.get("/feedback/{item_id}")
-def item_page(request: Request, item_id: int, user: ConsoleStaff, db: DbSession) -> Response:
+def item_page(request: Request, item_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
     return _item_page(request, db, _item(db, item_id))
 
 
-def _change(request: Request, db, item_id: int, change, form: dict) -> Response:
+def _change(request: Request, db, item_id: Id, change, form: dict) -> Response:
     item = _item(db, item_id, lock=True)
     try:
         change(item)
@@ -119,28 +121,29 @@ def _change(request: Request, db, item_id: int, change, form: dict) -> Response:
 
 
 @router.post("/feedback/{item_id}/status")
-def change_status(request: Request, item_id: int, user: ConsoleStaff, db: DbSession,
+def change_status(request: Request, item_id: Id, user: ConsoleStaff, db: DbSession,
                   to: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
     return _change(request, db, item_id, lambda item: workflow.transition(db, item, to, reason, user.username),
                    {"reason": reason})
 
 
 @router.post("/feedback/{item_id}/assign")
-def assign(request: Request, item_id: int, user: ConsoleStaff, db: DbSession,
+def assign(request: Request, item_id: Id, user: ConsoleStaff, db: DbSession,
            assignee: Annotated[str, Form()] = "") -> Response:
-    assignee_id = int(assignee) if assignee.isdigit() else None
+    # Empty unassigns; anything but an id names no account (0), which the workflow refuses.
+    assignee_id = (id_from_text(assignee) or 0) if assignee else None
     return _change(request, db, item_id, lambda item: workflow.assign(db, item, assignee_id, user.username), {})
 
 
 @router.post("/feedback/{item_id}/notes")
-def add_note(request: Request, item_id: int, user: ConsoleStaff, db: DbSession,
+def add_note(request: Request, item_id: Id, user: ConsoleStaff, db: DbSession,
              note: Annotated[str, Form()] = "") -> Response:
     return _change(request, db, item_id, lambda item: workflow.add_note(db, item, note, user.username),
                    {"note": note})
 
 
 @router.post("/feedback/{item_id}/reply")
-def set_reply(request: Request, item_id: int, user: ConsoleStaff, db: DbSession,
+def set_reply(request: Request, item_id: Id, user: ConsoleStaff, db: DbSession,
               reply: Annotated[str, Form()] = "") -> Response:
     return _change(request, db, item_id, lambda item: workflow.set_reply(db, item, reply, user.username),
                    {"reply": reply})

@@ -17,6 +17,7 @@ from server.console.templating import render
 from server.core.clock import utcnow
 from server.models import Command, HeartbeatLog, Pairing, Screenshot, Terminal
 from services import wire
+from services.wire import Id
 
 router = APIRouter()
 COMMAND_KINDS = wire.CommandKind.__args__
@@ -30,7 +31,7 @@ def _statuses(db) -> list[wire.TerminalStatus]:
     return [terminals.status(t, current, now) for t in db.scalars(select(Terminal).order_by(Terminal.id))]
 
 
-def _terminal(db, terminal_id: int) -> Terminal:
+def _terminal(db, terminal_id: Id) -> Terminal:
     terminal = db.get(Terminal, terminal_id)
     if terminal is None:
         raise ConsoleDenied("Not found", 404)
@@ -51,11 +52,11 @@ def terminal_rows(request: Request, user: ConsoleStaff, db: DbSession) -> Respon
 
 
 @router.get("/terminals/{terminal_id}")
-def terminal_detail(request: Request, terminal_id: int, user: ConsoleStaff, db: DbSession) -> Response:
+def terminal_detail(request: Request, terminal_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
     return _detail_page(request, db, terminal_id, error=None)
 
 
-def _detail_page(request: Request, db, terminal_id: int, error: str | None, status_code: int = 200) -> Response:
+def _detail_page(request: Request, db, terminal_id: Id, error: str | None, status_code: int = 200) -> Response:
     terminal = _terminal(db, terminal_id)
     now = utcnow()
     beats = db.scalars(select(HeartbeatLog).where(HeartbeatLog.terminal_id == terminal.id)
@@ -74,7 +75,7 @@ def _detail_page(request: Request, db, terminal_id: int, error: str | None, stat
 
 
 @router.post("/terminals/{terminal_id}/commands")
-def send_command(request: Request, terminal_id: int, user: ConsoleStaff, db: DbSession,
+def send_command(request: Request, terminal_id: Id, user: ConsoleStaff, db: DbSession,
                  kind: Annotated[str, Form()], text_zh: Annotated[str, Form()] = "",
                  text_en: Annotated[str, Form()] = "", seconds: Annotated[int, Form()] = 30) -> Response:
     terminal = _terminal(db, terminal_id)
@@ -95,7 +96,7 @@ def send_command(request: Request, terminal_id: int, user: ConsoleStaff, db: DbS
 
 
 @router.get("/screenshots/{command_id}.png")
-def screenshot(command_id: int, user: ConsoleStaff, db: DbSession) -> Response:
+def screenshot(command_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
     png = db.scalar(select(Screenshot.png).where(Screenshot.command_id == command_id))
     if png is None:
         raise ConsoleDenied("Not found", 404)
@@ -116,7 +117,7 @@ def enrol(request: Request, user: ConsoleAdmin, db: DbSession, settings: Setting
 
 
 @router.post("/terminals/{terminal_id}/enrolment-code")
-def new_code(request: Request, terminal_id: int, user: ConsoleAdmin, db: DbSession, settings: Settings) -> Response:
+def new_code(request: Request, terminal_id: Id, user: ConsoleAdmin, db: DbSession, settings: Settings) -> Response:
     terminal = _terminal(db, terminal_id)
     code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, user.username)
     db.commit()
@@ -130,12 +131,12 @@ def _show_code(request: Request, terminal: Terminal, code: wire.EnrolmentCode) -
 
 
 @router.get("/terminals/{terminal_id}/revoke")
-def confirm_revoke(request: Request, terminal_id: int, user: ConsoleAdmin, db: DbSession) -> Response:
+def confirm_revoke(request: Request, terminal_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
     return render(request, "revoke.html", {"terminal": _terminal(db, terminal_id)})
 
 
 @router.post("/terminals/{terminal_id}/revoke")
-def revoke(terminal_id: int, user: ConsoleAdmin, db: DbSession) -> Response:
+def revoke(terminal_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
     terminals.revoke(db, _terminal(db, terminal_id), user.username)
     db.commit()
     return RedirectResponse(f"/console/terminals/{terminal_id}", status_code=303)

@@ -14,11 +14,12 @@ from server.console.sessions import ConsoleAdmin, ConsoleDenied
 from server.console.templating import render
 from server.core.clock import utcnow
 from server.models import Admin, ConsoleSession
+from services.wire import Id
 
 router = APIRouter()
 
 
-def _account(db, user_id: int) -> Admin:
+def _account(db, user_id: Id) -> Admin:
     admin = db.get(Admin, user_id)
     if admin is None:
         raise ConsoleDenied("Not found", 404)
@@ -66,12 +67,12 @@ def create_user(request: Request, user: ConsoleAdmin, db: DbSession, username: A
 
 
 @router.get("/users/{user_id}")
-def user_detail(request: Request, user_id: int, user: ConsoleAdmin, db: DbSession) -> Response:
+def user_detail(request: Request, user_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
     return _user_page(request, db, _account(db, user_id), {})
 
 
 @router.post("/users/{user_id}/role")
-def change_role(request: Request, user_id: int, user: ConsoleAdmin, db: DbSession,
+def change_role(request: Request, user_id: Id, user: ConsoleAdmin, db: DbSession,
                 role: Annotated[str, Form()] = "") -> Response:
     admin = _account(db, user_id)
     try:
@@ -83,7 +84,7 @@ def change_role(request: Request, user_id: int, user: ConsoleAdmin, db: DbSessio
 
 
 @router.post("/users/{user_id}/password")
-def reset_password(request: Request, user_id: int, user: ConsoleAdmin, db: DbSession,
+def reset_password(request: Request, user_id: Id, user: ConsoleAdmin, db: DbSession,
                    password: Annotated[str, Form()] = "", confirm: Annotated[str, Form()] = "") -> Response:
     admin = _account(db, user_id)
     try:
@@ -98,14 +99,14 @@ def reset_password(request: Request, user_id: int, user: ConsoleAdmin, db: DbSes
 
 
 @router.post("/users/{user_id}/unlock")
-def unlock(user_id: int, user: ConsoleAdmin, db: DbSession) -> Response:
+def unlock(user_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
     accounts.unlock(db, _account(db, user_id), user.username)
     db.commit()
     return RedirectResponse(f"/console/users/{user_id}", status_code=303)
 
 
 @router.post("/users/{user_id}/delete")
-def delete_user(request: Request, user_id: int, user: ConsoleAdmin, db: DbSession) -> Response:
+def delete_user(request: Request, user_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
     admin = _account(db, user_id)
     try:
         accounts.delete_account(db, admin, user)

@@ -64,6 +64,6 @@ def test_revoking_one_terminal_leaves_the_others_working(live_server):
     live_server.admin("POST", f"/admin/terminals/{a.id}/revoke").raise_for_status()
     for method, path in TERMINAL_ROUTES:
         reply = a.call(method, path, json={"records": [{}]})
-        assert (reply.status_code, reply.json()) == (401, {"detail": "terminal_revoked"}), (method, path)
+        assert (reply.status_code, reply.json()["detail"]) == (401, "terminal_revoked"), (method, path)
     assert b.heartbeat().status_code == 200
     assert live_server.admin("POST", f"/admin/terminals/{a.id}/commands", json={"kind": "restart"}).status_code == 409
