@@ -1,8 +1,9 @@
 """Render every screen to PNG: ``python -m kiosk.screenshots --out docs/screenshots``.
 
 Each language and orientation runs in its own process (a Kivy App runs once per
-process), under Xvfb when no display is set. Files are named
-``<screen>-<lang>-<portrait|landscape>.png``.
+process), full screen as on a kiosk PC, on a private Xvfb of the panel's size with
+no window manager; each picture is grabbed from the X root, so it shows what the
+display shows. Files are named ``<screen>-<lang>-<portrait|landscape>.png``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,7 +21,7 @@ SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 LANGUAGES = ("zh_CN", "en")
 # (file stem, action on the app); each action is followed by a pause for transitions.
 SCENES = (
-    ("home", lambda app: app.go_home()),
+    ("home", lambda app: (_offer_sample_event(app), app.go_home(), app._refresh_today())),
     ("guide-departments", lambda app: app.open_guide("departments")),
     ("guide-life-events", lambda app: app.open_guide("life_events")),
     ("service-list", lambda app: app.open_service_list("department", "hrss")),
@@ -85,12 +85,15 @@ def _sample_event():
     )
 
 
-def _checkin_waiting(app):
+def _offer_sample_event(app):
     from services import wire
     from services.checkin.bundle_store import CheckinStore
 
     bundle = wire.CheckinBundle(etag="screenshots", events=[_sample_event()], public_keys=[], revoked=[], names=[], recent=[])
     CheckinStore(app.store).replace(bundle)
+
+
+def _checkin_waiting(app):
     app.show_sync_status(_status("online"))
     app.open_module("checkin")
 
@@ -154,9 +157,10 @@ def _closed_today(settings):
     return settings.model_copy(update={"hours": hours})
 
 
-def _render(out: Path, lang: str, orientation: str) -> None:
+def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
     from kivy.clock import Clock
     from kivy.core.window import Window
+    from PIL import ImageGrab
 
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
@@ -165,7 +169,7 @@ def _render(out: Path, lang: str, orientation: str) -> None:
 
     settings = load_settings(paths.settings_file())
     store = open_store()
-    app = KioskApp(settings, store, paths.data_dir())
+    app = KioskApp(settings, store, paths.data_dir(), window_plan=window_plan)
     scenes = iter(SCENES)
 
     def step(_dt):
@@ -187,12 +191,13 @@ def _render(out: Path, lang: str, orientation: str) -> None:
             Clock.schedule_once(lambda _dt: shoot(stem), 0.3)
             return
 
-        # Window.screenshot reads the back buffer, which after a flip may still hold an older frame:
-        # read it in a fresh frame just drawn, before that frame's flip.
+        # After a fresh frame has been drawn and flipped, and has had a moment to reach the X server.
         def capture(*_args):
             Window.unbind(on_flip=capture)
-            written = Window.screenshot(str(out / f"{stem}.png"))  # Kivy appends a counter
-            Path(written).replace(out / f"{stem}-{lang}-{orientation}.png")
+            Clock.schedule_once(grab, 0.3)
+
+        def grab(_dt):
+            ImageGrab.grab(xdisplay=os.environ["DISPLAY"]).save(out / f"{stem}-{lang}-{orientation}.png")
             Clock.schedule_once(step, 0)
 
         Window.bind(on_flip=capture)
@@ -214,8 +219,8 @@ def main(argv=None) -> int:
         from kiosk.bootstrap import configure_kivy
         from services import paths
 
-        configure_kivy(paths.data_dir(), windowed_size=SIZES[args.orientation])
-        _render(args.out.resolve(), args.lang, args.orientation)
+        window_plan = configure_kivy(paths.data_dir())
+        _render(args.out.resolve(), args.lang, args.orientation, window_plan)
         return 0
     return _render_all(args.out)
 
@@ -228,29 +233,36 @@ def _build_input_method() -> None:
     InputMethod.load(default_cache_dir()).close()
 
 
+def _xvfb(size: tuple[int, int]) -> tuple[subprocess.Popen, str]:
+    """A private Xvfb of exactly the panel's size, no window manager; and its display name."""
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{size[0]}x{size[1]}x24",
+                               "-nolisten", "tcp"], pass_fds=(write_fd,), stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        return server, ":" + pipe.readline().strip()
+
+
 def _render_all(out: Path) -> int:
-    xvfb = None
-    env = dict(os.environ)
-    if not env.get("DISPLAY"):
-        display = ":93"
-        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1920x24", "-nolisten", "tcp"])
-        time.sleep(1.0)
-        env["DISPLAY"] = display
     data = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    env["KIOSK_DATA_DIR"] = str(data)
+    env = dict(os.environ, KIOSK_DATA_DIR=str(data))
     try:
         _build_input_method()
-        for lang in LANGUAGES:
-            for orientation in SIZES:
-                print(f"rendering {lang} {orientation}", flush=True)
-                subprocess.run(
-                    [sys.executable, "-m", "kiosk.screenshots", "--out", str(out), "--lang", lang, "--orientation", orientation],
-                    env=env, check=True, timeout=180,
-                )
+        for orientation, size in SIZES.items():
+            xvfb, env["DISPLAY"] = _xvfb(size)
+            try:
+                for lang in LANGUAGES:
+                    print(f"rendering {lang} {orientation}", flush=True)
+                    subprocess.run(
+                        [sys.executable, "-m", "kiosk.screenshots", "--out", str(out), "--lang", lang,
+                         "--orientation", orientation],
+                        env=env, check=True, timeout=180,
+                    )
+            finally:
+                xvfb.terminate()
+                xvfb.wait(timeout=10)
     finally:
         shutil.rmtree(data, ignore_errors=True)
-        if xvfb is not None:
-            xvfb.terminate()
     print(f"screenshots in {out}/")
     return 0
 
