@@ -507,7 +507,8 @@ class KioskApp(App):
     # -- home screen content ---------------------------------------------------------------------
 
     def _refresh_today(self) -> None:
-        """Today's events on the home screen's board, from the check-in bundle (once a minute and on changes)."""
+        """Today's events on the home screen's board, from the check-in bundle: at start, when the language
+        changes and once a minute."""
         home = self.screens.get(HOME) if hasattr(self, "screens") else None
         if home is not None:
             home.today = self.checkin.todays_events() if hasattr(self, "checkin") else []

@@ -344,8 +344,7 @@ class CheckinController:
         _ = self.app.tr._
         screen.events = [
             (e.title.get(self.app.lang),
-             _("Check-in %(opens)s–%(closes)s") % {"opens": _when(e.opens_at), "closes": _when(e.closes_at)}
-             + (f"  ·  {e.place}" if e.place else ""))
+             _at_place(_("Check-in %(opens)s–%(closes)s") % {"opens": _when(e.opens_at), "closes": _when(e.closes_at)}, e))
             for e in events
         ]
         self._show_phone_code(screen, events[0] if events else None, now)
@@ -359,9 +358,7 @@ class CheckinController:
         today = now.astimezone().date()
         events = [e for e in self.desk.events()
                   if e.status == "published" and e.ends_at > now and e.starts_at.astimezone().date() <= today]
-        return [(e.title.get(self.app.lang),
-                 f"{_when(e.starts_at)}–{_when(e.ends_at)}" + (f"  ·  {e.place}" if e.place else ""))
-                for e in events]
+        return [(e.title.get(self.app.lang), _at_place(f"{_when(e.starts_at)}–{_when(e.ends_at)}", e)) for e in events]
 
     def _show_phone_code(self, screen, event, now: datetime) -> None:
         server_url = self._server_url()
@@ -427,6 +424,11 @@ class CheckinController:
             sound.play()
         except Exception as exc:
             log.info("verdict sound failed: %s", exc)
+
+
+def _at_place(times: str, event) -> str:
+    """An event's times, and its place when it has one."""
+    return times + (f"  ·  {event.place}" if event.place else "")
 
 
 def _when(moment: datetime) -> str:

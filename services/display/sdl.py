@@ -2,8 +2,10 @@
 
 Kivy's window asks SDL for "full screen" and believes it got it; on an X server with no window manager it
 did not (SDL's full screen is a request to the window manager), so the kiosk measures the display and places
-its window itself. SDL measures displays once, at start: services.display.x11 measures them afresh. The library is found where Kivy's own extension loaded it (or will load it), never a second
-copy: two SDLs in one process would not share a window.
+its window itself. SDL measures displays once, at start: services.display.x11 measures them afresh.
+
+The library is found where Kivy's own extension loaded it (or will load it), never a second copy: two SDLs
+in one process would not share a window.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import glob
 from pathlib import Path
 
 from services.display.rect import Rect
-
 
 SDL_INIT_VIDEO = 0x00000020
 
