@@ -45,8 +45,22 @@ class HomeScreen(Screen):
 
     def on_kv_post(self, _base_widget):
         self.bind(popular=self._rebuild, modules=self._rebuild, today=self._fill_board, notices=self._fill_board)
-        App.get_running_app().bind(lang=self._rebuild, elder_mode=self._rebuild)
-        App.get_running_app().bind(elder_mode=self._fill_board)
+        app = App.get_running_app()
+        app.bind(lang=self._rebuild, elder_mode=self._rebuild)
+        app.bind(elder_mode=self._fill_board, portrait=self._place_board)
+        # ids are weak proxies; keep the board itself alive while detached.
+        self._board = self.ids.board.__self__
+        self._board_parent = self._board.parent
+        self._place_board(app, app.portrait)
+
+    def _place_board(self, _app, portrait: bool):
+        """Attached in portrait only: a hidden board would still take touches (and overlap the header)."""
+        attached = self._board.parent is not None
+        if portrait and not attached:
+            # Kivy lists children last-drawn first: this index puts the board at the top of the column.
+            self._board_parent.add_widget(self._board, index=len(self._board_parent.children))
+        elif not portrait and attached:
+            self._board_parent.remove_widget(self._board)
 
     def _fill_board(self, *_args):
         app = App.get_running_app()
