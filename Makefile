@@ -74,7 +74,7 @@ test: deps lint
 
 # Pyflakes' checks (unused imports, undefined names...) over all Python code.
 lint: deps
-	$(BIN)/ruff check --select F,E9 --output-format concise kiosk screens services server tests bench
+	$(BIN)/ruff check --select F,E9 --output-format concise common kiosk screens services server tests bench
 
 test-services: deps
 	$(BIN)/python -m pytest tests/services tests/kiosk

@@ -39,7 +39,7 @@ from server.core.config import ServerSettings  # noqa: E402
 from server.db import make_engine  # noqa: E402
 from server.models import Registration, TicketKey  # noqa: E402
 from server.ticket_key_vault import vault  # noqa: E402
-from services import tickets  # noqa: E402
+from common import tickets  # noqa: E402
 from databases import on_each_database  # noqa: E402
 from tests.live_server import LiveServer, start_server  # noqa: E402
 

@@ -59,7 +59,7 @@ from kivy.core.window import Window
 
 from kiosk.app import KioskApp
 from kiosk.cli import open_store
-from services.settings import load_settings
+from common.settings import load_settings
 
 NAV = 0.35   # a slide transition is 0.18 s; leave time for it and the frames after
 KEY = 0.12   # between keystrokes on the on-screen keyboard

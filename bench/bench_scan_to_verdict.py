@@ -80,8 +80,8 @@ def _seed(store, count: int) -> list[str]:
     import base64
     from datetime import datetime, timedelta, timezone
 
-    from services import tickets, wire
-    from services.catalogue import Text
+    from common import tickets, wire
+    from common.catalogue import Text
     from services.checkin.bundle_store import CheckinStore
 
     key = tickets.SigningKey.generate(1)
@@ -107,7 +107,7 @@ def _child(result_path: Path, count: int) -> int:
 
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
-    from services.settings import load_settings
+    from common.settings import load_settings
 
     store = open_store()
     texts = _seed(store, count)

@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from timing import percentile  # noqa: E402  (bench/timing.py, beside this script)
 
-from services import wire  # noqa: E402
+from common import wire  # noqa: E402
 from databases import on_each_database  # noqa: E402
 from tests.live_server import LiveServer, start_server  # noqa: E402
 

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: E402
 
-from services import base45  # noqa: E402
-from services.checkin_rules import EventWindow, PriorCheckin, decide  # noqa: E402
-from services.tickets import TICKET_PREFIX, SigningKey, issue  # noqa: E402
+from common import base45  # noqa: E402
+from common.checkin_rules import EventWindow, PriorCheckin, decide  # noqa: E402
+from common.tickets import TICKET_PREFIX, SigningKey, issue  # noqa: E402
 
 TARGET_RATIO = 2.0
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)

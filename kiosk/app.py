@@ -36,13 +36,13 @@ from kiosk.search_builder import build_search_index
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
-from services.catalogue import Catalogue, Service, Text
+from common.catalogue import Catalogue, Service, Text
 from services.display.fit import WindowPlan
 from services.fonts import ICON_FONT, resolve_cjk_font
-from services.pin import verify_pin
+from common.pin import verify_pin
 from services.printer import PrinterError, make_printer, service_slip
-from services.settings import WEEKDAYS as DAY_KEYS
-from services.settings import KioskSettings
+from common.settings import WEEKDAYS as DAY_KEYS
+from common.settings import KioskSettings
 from services.store import LocalStore
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
@@ -366,7 +366,7 @@ class KioskApp(App):
         if service is None:
             return
         from kiosk.textures import texture_from_image
-        from services.qr import qr_image
+        from common.qr import qr_image
 
         url = self.guide_url(service)
         department = self.catalogue.department(service.department)

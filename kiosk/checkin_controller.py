@@ -367,7 +367,7 @@ class CheckinController:
             return
         from kiosk.textures import texture_from_image
         from services.checkin.phone_code import phone_checkin_url
-        from services.qr import qr_image
+        from common.qr import qr_image
 
         screen.phone_qr = texture_from_image(qr_image(phone_checkin_url(server_url, event, now), box_size=6, border=2))
         screen.phone_event = event.title.get(self.app.lang)

@@ -13,10 +13,11 @@ import os
 import sys
 from pathlib import Path
 
+from common.paths import SAMPLE_CATALOGUE_FILE
 from services import paths
-from services.catalogue import CatalogueError, load_catalogue
+from common.catalogue import CatalogueError, load_catalogue
 from services.fonts import FontNotFoundError, resolve_cjk_font
-from services.settings import SettingsError, load_settings
+from common.settings import SettingsError, load_settings
 
 STORE_FILE = "store.sqlite"
 
@@ -57,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("hash-pin", help="read a maintenance PIN and print its hash for settings.toml")
     check = commands.add_parser("check", help="validate the settings and the catalogue")
     check.add_argument("--settings", type=Path)
-    check.add_argument("--catalogue", type=Path, default=paths.SAMPLE_CATALOGUE_FILE)
+    check.add_argument("--catalogue", type=Path, default=SAMPLE_CATALOGUE_FILE)
     return parser
 
 
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 def open_store():
     from services.store import LocalStore
 
-    return LocalStore.open(paths.data_dir() / STORE_FILE, seed=paths.SAMPLE_CATALOGUE_FILE)
+    return LocalStore.open(paths.data_dir() / STORE_FILE, seed=SAMPLE_CATALOGUE_FILE)
 
 
 def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: str | None = None,
@@ -167,7 +168,7 @@ def _ime(letters: str, limit: int, rebuild: bool) -> int:
 
 
 def _hash_pin() -> int:
-    from services.pin import hash_pin
+    from common.pin import hash_pin
 
     pin = getpass.getpass("PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
     if not pin.isdigit() or not 4 <= len(pin) <= 8:

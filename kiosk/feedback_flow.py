@@ -14,8 +14,9 @@ from datetime import datetime
 from kivy.clock import mainthread
 
 from kiosk.i18n import N_
-from services.feedback import NEGATIVE_RATING, Draft, FeedbackDesk, FeedbackError, Problem, displayable, mask_phone, problems
-from services.feedback import status_url as build_status_url
+from common.feedback_rules import NEGATIVE_RATING, Draft, FeedbackError, Problem, displayable, mask_phone, problems
+from common.feedback_rules import status_url as build_status_url
+from services.feedback import FeedbackDesk
 from services.printer import feedback_slip
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ class FeedbackFlow:
 
     def _fill_receipt(self, screen) -> None:
         from kiosk.textures import texture_from_image
-        from services.qr import qr_image
+        from common.qr import qr_image
 
         receipt = self.receipt
         url = self.status_url()

@@ -73,8 +73,8 @@ def _status(state: str):
 
 def _sample_event():
     """A made-up event open for check-in now, only to show how the screen renders it."""
-    from services import wire
-    from services.catalogue import Text
+    from common import wire
+    from common.catalogue import Text
 
     now = datetime.now(timezone.utc)
     return wire.CheckinEvent(
@@ -86,7 +86,7 @@ def _sample_event():
 
 
 def _offer_sample_event(app):
-    from services import wire
+    from common import wire
     from services.checkin.bundle_store import CheckinStore
 
     bundle = wire.CheckinBundle(etag="screenshots", events=[_sample_event()], public_keys=[], revoked=[], names=[], recent=[])
@@ -100,7 +100,7 @@ def _checkin_waiting(app):
 
 def _checkin_verdict(app, kind: str):
     from services.checkin.desk import DeskVerdict
-    from services.checkin_rules import PriorCheckin, Verdict
+    from common.checkin_rules import PriorCheckin, Verdict
 
     now = datetime.now(timezone.utc)
     prior = PriorCheckin(scanned_at=now - timedelta(minutes=12), terminal_name="T1 大堂 1 号机") if kind == "already" else None
@@ -133,7 +133,7 @@ def _feedback_step(app, step: str):
     elif step == "review":
         flow.phone_done("13812341234", True)
     else:  # stored here, not on the worker thread, so the receipt is up before the shot
-        from services.feedback import Draft
+        from common.feedback_rules import Draft
 
         flow.draft.locale, flow.desk.settings = app.lang, flow.settings
         draft = Draft(**vars(flow.draft))
@@ -165,7 +165,7 @@ def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
     from services import paths
-    from services.settings import load_settings
+    from common.settings import load_settings
 
     settings = load_settings(paths.settings_file())
     store = open_store()

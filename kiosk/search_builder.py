@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from kivy.clock import Clock
 
-from services.catalogue import Catalogue
+from common.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from services import wire
+from common import wire
 from services.sync.engine import CatalogueChanged, CommandReceived, SettingsChanged, StatusChanged, SyncEngine
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from server.api.schemas import CsvRowError
 from server.audit import audit
 from server.core.clock import utcnow
 from server.models import Checkin, Event, Registration
-from services import tickets
+from common import tickets
 
 MAX_IMPORT_ROWS = 20_000
 CSV_COLUMNS = ("name", "phone", "organisation")

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from server.audit import audit
 from server.core.canonical import canonical_json, etag_of
 from server.models import CatalogueVersion
-from services.catalogue import parse_catalogue
-from services.paths import SAMPLE_CATALOGUE_FILE
-from services.wire import CatalogueInfo
+from common.catalogue import parse_catalogue
+from common.paths import SAMPLE_CATALOGUE_FILE
+from common.wire import CatalogueInfo
 
 
 def current(db: Session) -> CatalogueVersion | None:

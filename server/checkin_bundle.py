@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from server import events as events_domain
 from server import tickets_issue
 from server.models import Checkin, Registration, Terminal, TicketKey
-from services import wire
-from services.catalogue import Text
+from common import wire
+from common.catalogue import Text
 
 
 def etag(db: Session, terminal: Terminal, now: datetime) -> str:

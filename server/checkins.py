@@ -25,7 +25,7 @@ from server import tickets_issue
 from server.api.event_schemas import CheckinInfo
 from server.core.clock import as_utc, utcnow
 from server.models import Checkin, Event, Record, Registration, Terminal
-from services import checkin_rules, tickets, wire
+from common import checkin_rules, tickets, wire
 
 log = logging.getLogger(__name__)
 PHONE_TERMINAL_NAME = "手机签到"  # shown as the "terminal" of a phone check-in (the kiosk shows it under "already")

@@ -20,9 +20,9 @@ from server import accounts, catalogues, demo_events, demo_feedback, layers, ter
 from server.core.config import ServerSettings
 from server.db import make_engine, make_session_factory
 from server.models import Terminal
-from services.paths import DEFAULT_SETTINGS_FILE
-from services.settings import read_settings_document
-from services.wire import ConfigRejected
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.settings import read_settings_document
+from common.wire import ConfigRejected
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 CLI_ACTOR = "cli"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from server.audit import audit
 from server.models import Command, Terminal
-from services import wire
+from common import wire
 
 # Kinds that take arguments, and their model; every other kind takes none.
 _ARGUMENTS = {"show_message": wire.ShowMessageArgs, "out_of_service": wire.OutOfServiceArgs}

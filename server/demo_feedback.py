@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server import feedback_workflow, records
 from server.core.clock import utcnow
 from server.models import FeedbackItem, Terminal
-from services.feedback import new_check_code, tracking_number
+from common.feedback_rules import new_check_code, tracking_number
 
 # (category, rating, text, reason, hours ago, suppressed)
 _DEMO_ITEMS = (

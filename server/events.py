@@ -174,7 +174,7 @@ def info(db: Session, event: Event, counts: Attendance | None = None) -> EventIn
 
 
 def phone_secret_bytes(event: Event) -> bytes:
-    """The seed of the event's rotating phone check-in code (services.rotating_code)."""
+    """The seed of the event's rotating phone check-in code (common.rotating_code)."""
     return base64.urlsafe_b64decode(event.phone_secret + "=" * (-len(event.phone_secret) % 4))
 
 

@@ -18,9 +18,9 @@ from server.core.clock import as_utc
 from server.core.config import ServerSettings, current_settings
 from server.core.server_secrets import stored_secret
 from server.models import FeedbackItem, Terminal
-from services import wire
-from services.catalogue import Text
-from services.settings import FeedbackSettings
+from common import wire
+from common.catalogue import Text
+from common.settings import FeedbackSettings
 
 log = logging.getLogger(__name__)
 

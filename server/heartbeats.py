@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from server.core.clock import as_utc
 from server.models import HeartbeatLog, Outage, Terminal
-from services import wire
+from common import wire
 
 ONLINE_FACTOR = 1.5
 

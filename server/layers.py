@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from server.audit import audit
 from server.core.canonical import canonical_json, etag_of
 from server.models import ConfigLayer, Terminal
-from services.settings import SettingsError, SyncSettings, merge_layers, parse_settings
-from services.wire import ConfigRejected, FieldError
+from common.settings import SettingsError, SyncSettings, merge_layers, parse_settings
+from common.wire import ConfigRejected, FieldError
 
 # Which layer is in force per (scope, target); target is "" for defaults, the group name or the terminal id.
 Layers = dict[tuple[str, str], ConfigLayer]

@@ -20,9 +20,9 @@ from server.core.ratelimit import RateLimiter
 from server.db import make_engine, make_session_factory
 from server.public import event_pages
 from server.public import status as feedback_status
-from services.paths import DEFAULT_SETTINGS_FILE
-from services.settings import read_settings_document
-from services.wire import API_PREFIX
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.settings import read_settings_document
+from common.wire import API_PREFIX
 
 # The largest body a client sends is a catalogue import; routes may set a lower limit (screenshots do).
 MAX_BODY_BYTES = 32 * 1024 * 1024

@@ -335,7 +335,7 @@ class Registration(Base):
     source: Mapped[str] = mapped_column(String(8))  # import | self
     # The unguessable address of the attendee's ticket page, /t/<page_token>.
     page_token: Mapped[str] = mapped_column(String(64), unique=True)
-    # The name sealed with the ticket text (services.tickets.seal_name), sent to terminals for the welcome.
+    # The name sealed with the ticket text (common.tickets.seal_name), sent to terminals for the welcome.
     sealed_name: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(index=True)

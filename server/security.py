@@ -10,7 +10,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from services.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX
+from common.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX
 
 # A-Z and 2-9 without I and O, which read as 1 and 0 when copied from a screen or a phone call.
 ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

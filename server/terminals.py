@@ -13,7 +13,7 @@ from server.audit import audit
 from server.core.clock import utcnow
 from server.models import EnrolmentCode, Pairing, Terminal, TerminalGroup
 from server.security import hash_secret, new_enrolment_code
-from services import wire
+from common import wire
 
 
 def find_group(db: Session, name: str) -> TerminalGroup | None:

@@ -16,7 +16,7 @@ from server.audit import audit
 from server.core.clock import utcnow
 from server.models import Registration, TicketKey
 from server.ticket_key_vault import vault
-from services import tickets
+from common import tickets
 
 
 class KeyRefused(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.paths import ASSETS_DIR
+from common.paths import ASSETS_DIR
 
 FONTS_DIR = ASSETS_DIR / "fonts"
 ICON_FONT = FONTS_DIR / "MaterialDesignIcons.ttf"

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, get_args
 
 from services.store import LocalStore
-from services.wire import MAX_RECORD_PAYLOAD_BYTES, RecordKind
+from common.wire import MAX_RECORD_PAYLOAD_BYTES, RecordKind
 
 RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
 

@@ -1,15 +1,11 @@
-"""Where things live: the project's bundled folders and the terminal's data directory."""
+"""Where the terminal keeps its own files: its data directory and its settings file."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ASSETS_DIR = PROJECT_ROOT / "assets"
-CONFIG_DIR = PROJECT_ROOT / "config"
-DEFAULT_SETTINGS_FILE = CONFIG_DIR / "settings.toml"
-SAMPLE_CATALOGUE_FILE = CONFIG_DIR / "catalogue" / "sample.json"
+from common.paths import DEFAULT_SETTINGS_FILE
 
 
 def data_dir() -> Path:

@@ -17,8 +17,8 @@ from typing import Protocol
 
 import serial
 
-from services.catalogue import Material, Service
-from services.settings import PrinterSettings
+from common.catalogue import Material, Service
+from common.settings import PrinterSettings
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class QR:
     caption: str
 
     def __post_init__(self) -> None:
-        from services.qr import qr_image  # qrcode is imported with the first slip, not with the kiosk
+        from common.qr import qr_image  # qrcode is imported with the first slip, not with the kiosk
 
         qr_image(self.data, box_size=1, border=0)  # empty or too long: fail when the slip is built, on every backend
 
@@ -378,7 +378,7 @@ def _qr_function(function: int, payload: bytes) -> bytes:
 
 
 def _qr_commands(data: str, line_width: int) -> bytes:
-    from services.qr import qr_image
+    from common.qr import qr_image
 
     modules = qr_image(data, box_size=1, border=0).width
     # The largest module that fits the paper with a four-module quiet zone each side.

@@ -44,7 +44,7 @@ from typing import Iterable
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
-from services.catalogue import Catalogue
+from common.catalogue import Catalogue
 
 __all__ = ["SearchHit", "SearchIndex"]
 

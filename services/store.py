@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from services.catalogue import Catalogue, CatalogueError, load_catalogue, parse_catalogue
-from services.settings import KioskSettings, SettingsError, parse_settings
+from common.catalogue import Catalogue, CatalogueError, load_catalogue, parse_catalogue
+from common.settings import KioskSettings, SettingsError, parse_settings
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from services.catalogue import Catalogue, Service, parse_catalogue
+from common.catalogue import Catalogue, Service, parse_catalogue
 
 
 def text(zh: str, en: str) -> dict:

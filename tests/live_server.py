@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from services.wire import API_PREFIX
+from common.wire import API_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 KIOSK_SERVER = Path(sys.executable).with_name("kiosk-server")

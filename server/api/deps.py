@@ -15,7 +15,7 @@ from server.core.clock import utcnow
 from server.core.config import ServerSettings
 from server.models import Admin, AdminToken, Terminal
 from server.security import hash_secret, secret_matches
-from services.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX, Id
+from common.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX, Id
 
 _terminal_bearer = HTTPBearer(auto_error=False, scheme_name="terminal", description="a terminal credential (kt_…)")
 _admin_bearer = HTTPBearer(auto_error=False, scheme_name="admin", description="an admin token (ka_…) from /admin/login")

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from server.request_ids import request_id
-from services.wire import WireModel
+from common.wire import WireModel
 
 
 class ApiError(WireModel):

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field, model_validator
 
 from server.api.schemas import CsvRowError
-from services.wire import MAINLAND_MOBILE_PATTERN, CheckinVerdictKind, Id, WireModel
+from common.wire import MAINLAND_MOBILE_PATTERN, CheckinVerdictKind, Id, WireModel
 
 EventStatus = Literal["draft", "published", "cancelled"]
 CheckinFlag = Literal["duplicate", "would_refuse"]

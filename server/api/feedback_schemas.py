@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from services.wire import Id, WireModel
+from common.wire import Id, WireModel
 
 FeedbackStatus = Literal["new", "accepted", "in_progress", "resolved", "closed", "rejected"]
 

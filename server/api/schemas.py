@@ -1,11 +1,11 @@
-"""Answers only the administration routes give, beside the shared wire models of services/wire.py."""
+"""Answers only the administration routes give, beside the shared wire models of common/wire.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from services.wire import Heartbeat, WireModel
+from common.wire import Heartbeat, WireModel
 
 
 class PendingPairing(WireModel):

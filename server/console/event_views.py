@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from server.models import Checkin
-from services.qr import qr_png
+from common.qr import qr_png
 
 LIVE_ROWS = 200
 CSV_COLUMNS = ("scanned_at", "received_at", "attendee", "ticket_id", "terminal", "mode", "terminal_verdict",

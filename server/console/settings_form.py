@@ -1,4 +1,4 @@
-"""The configuration form, generated from services.settings.KioskSettings: one input per setting by its type,
+"""The configuration form, generated from common.settings.KioskSettings: one input per setting by its type,
 and the submitted form read back into a settings layer (values that cannot even be read become field errors)."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import annotated_types
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from services.catalogue import Text
-from services.settings import KioskSettings
+from common.catalogue import Text
+from common.settings import KioskSettings
 
 # Set from the terminal's own record on every terminal, so not offered in the form.
 _NOT_IN_FORM = {"terminal.name", "terminal.location"}

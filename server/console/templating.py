@@ -16,7 +16,7 @@ from server.console.feedback_alerts import feedback_alerts
 from server.console.i18n import LANGUAGES, language, translator
 from server.console.sessions import CSRF_FIELD
 from server.core.config import current_settings
-from services.catalogue import Text
+from common.catalogue import Text
 
 # Autoescape everywhere: names, screens and messages come from terminals and the public.
 _environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,

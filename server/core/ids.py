@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from services.wire import MAX_ID
+from common.wire import MAX_ID
 
 _DIGITS = re.compile(r"^[0-9]{1,10}$")  # ASCII only: str.isdigit() also takes "²", which int() refuses
 

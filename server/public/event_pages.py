@@ -29,8 +29,8 @@ from server.console.sessions import csrf_matches
 from server.core.clock import utcnow
 from server.models import Event, Registration
 from server.public.templating import environment
-from services import rotating_code
-from services.wire import Id
+from common import rotating_code
+from common.wire import Id
 
 router = APIRouter(include_in_schema=False)
 CSRF_COOKIE = "event_form_csrf"

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services import wire
-from services.checkin_rules import EventWindow, PriorCheckin
+from common import wire
+from common.checkin_rules import EventWindow, PriorCheckin
 from services.store import LocalStore
 
 # The etag of the bundle in the tables (set in the same transaction that fills them).

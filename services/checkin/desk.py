@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from services import tickets, wire
-from services.catalogue import Text
+from common import tickets, wire
+from common.catalogue import Text
 from services.checkin.bundle_store import CheckinStore, RevokedTickets
 from services.checkin.link_health import LinkHealth
 from services.checkin.names import mask_name
-from services.checkin_rules import PriorCheckin, Verdict, decide
+from common.checkin_rules import PriorCheckin, Verdict, decide
 from services.outbox import Outbox
 from services.store import LocalStore
 from services.sync.api import ServerApi, SyncError

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from services.sync.enrolment import redeem_code
 from services.sync.identity import TerminalIdentity, save_identity
-from services.wire import ENROLMENT_CODE_PATTERN
+from common.wire import ENROLMENT_CODE_PATTERN
 
 ENROLMENT_QR_PREFIX = "LKENROL|"
 MAX_URL_CHARS = 200

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from services.settings import LinkSettings
+from common.settings import LinkSettings
 
 LinkState = Literal["online", "offline"]
 

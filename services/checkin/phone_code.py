@@ -1,13 +1,13 @@
 """The phone check-in QR the kiosk shows for an event: the server's mobile page with a code that rotates
-every 30 s (services/rotating_code.py), so a photo of it sent to a friend soon stops working."""
+every 30 s (common/rotating_code.py), so a photo of it sent to a friend soon stops working."""
 
 from __future__ import annotations
 
 import base64
 from datetime import datetime
 
-from services import wire
-from services.rotating_code import current_code
+from common import wire
+from common.rotating_code import current_code
 
 # The server's public phone check-in page (server/public/event_pages.py).
 PHONE_CHECKIN_PATH = "/m/{event_id}"

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from services.wire import (
+from common.wire import (
     API_PREFIX,
     CheckinResult,
     CheckinScan,

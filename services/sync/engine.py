@@ -24,12 +24,12 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from services import wire
-from services.catalogue import Catalogue, CatalogueError, parse_catalogue
+from common import wire
+from common.catalogue import Catalogue, CatalogueError, parse_catalogue
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
 from services.checkin.link_health import LinkHealth
 from services.outbox import Outbox, QueuedRecord
-from services.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
+from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.store import LocalStore
 from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
 from services.sync.backoff import Backoff

@@ -6,7 +6,7 @@ import re
 
 from services.sync.api import PermanentError, ServerApi
 from services.sync.identity import TerminalIdentity
-from services.wire import ENROLMENT_CODE_PATTERN
+from common.wire import ENROLMENT_CODE_PATTERN
 
 
 def redeem_code(server_url: str, code: str, app_version: str) -> TerminalIdentity:

@@ -12,7 +12,7 @@ import secrets
 from services.store import LocalStore
 from services.sync.api import PermanentError, ServerApi
 from services.sync.identity import TerminalIdentity
-from services.wire import PairingState
+from common.wire import PairingState
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.store import LocalStore
-from services.wire import CommandOutcome
+from common.wire import CommandOutcome
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def main(name: str, result_path: Path, size: tuple[int, int] | None) -> int:
 
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
-    from services.settings import load_settings
+    from common.settings import load_settings
 
     sys.path.insert(0, str(Path(__file__).parent))
     scenario = _load_scenario(name)

@@ -66,7 +66,7 @@ def _qr_pixels_match(texture, url) -> bool:
     """The texture on screen holds exactly the QR code of the URL (compared pixel by pixel)."""
     from PIL import Image
 
-    from services.qr import qr_image
+    from common.qr import qr_image
 
     expected = qr_image(url, box_size=4, border=1).convert("RGBA").transpose(Image.Transpose.FLIP_TOP_BOTTOM)
     return list(texture.size) == list(expected.size) and texture.pixels == expected.tobytes()
@@ -219,7 +219,7 @@ def search_waits_for_the_index_of_a_new_catalogue(driver):
     """The search index is built on a worker thread (at start and for a new catalogue): meanwhile a query
     gets no "nothing found", and its results come as soon as the index is there."""
     from kiosk.screen_set import SCREEN_CLASSES
-    from services.catalogue import Catalogue
+    from common.catalogue import Catalogue
 
     app, results = driver.app, driver.results
     yield from driver.until(lambda: len(app.screens) == len(SCREEN_CLASSES), 60)  # the screens built after the first frame

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from services import tickets
+from common import tickets
 from tests.live_server import start_server
 from tests.server.checkin_calls import attendee, checkins_of, published_event, ticket_text
 

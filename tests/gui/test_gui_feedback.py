@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from services.feedback import add_working_days
-from services.wire import FEEDBACK_TRACKING_PATTERN, FeedbackRecord
+from common.feedback_rules import add_working_days
+from common.wire import FEEDBACK_TRACKING_PATTERN, FeedbackRecord
 
 pytestmark = pytest.mark.gui
 

@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from services.wire import FEEDBACK_TRACKING_PATTERN
+from common.wire import FEEDBACK_TRACKING_PATTERN
 from tests.live_server import start_server
 from tests.server.console.console_client import ConsoleClient
 

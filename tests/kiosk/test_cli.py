@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from services.paths import DEFAULT_SETTINGS_FILE, SAMPLE_CATALOGUE_FILE
-from services.pin import verify_pin
+from common.paths import DEFAULT_SETTINGS_FILE, SAMPLE_CATALOGUE_FILE
+from common.pin import verify_pin
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services import tickets
+from common import tickets
 from tests.server.calls import enrolled_terminal, parse_time
 from tests.server.checkin_calls import (
     attendance,

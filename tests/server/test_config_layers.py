@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from server.layers import check_layer, config_version, effective_config, heartbeat_seconds
 from server.models import ConfigLayer, Terminal, TerminalGroup
-from services.paths import DEFAULT_SETTINGS_FILE
-from services.settings import read_settings_document
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.settings import read_settings_document
 
 BUILTIN = read_settings_document(DEFAULT_SETTINGS_FILE)
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from PIL import Image
 
-from services import rotating_code
+from common import rotating_code
 from services.scanner import decode_frame
 from tests.live_server import start_server
 from tests.server.calls import enrolled_terminal

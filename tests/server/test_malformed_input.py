@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import requests
 
-from services import tickets
-from services.wire import MAX_ID
+from common import tickets
+from common.wire import MAX_ID
 from tests.server.calls import enrolled_terminal, heartbeat_body
 from tests.server.checkin_calls import scan_online
 from tests.server.console.console_client import ConsoleClient

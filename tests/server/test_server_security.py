@@ -8,7 +8,7 @@ from server.security import (
     ENROLMENT_CODE_ALPHABET, hash_password, hash_secret, new_admin_token, new_enrolment_code, new_terminal_token,
     secret_matches, verify_password,
 )
-from services.wire import ENROLMENT_CODE_PATTERN
+from common.wire import ENROLMENT_CODE_PATTERN
 
 
 def test_tokens_carry_their_kind_and_256_random_bits():

@@ -10,9 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from services.feedback import (
+from common.feedback_rules import (
     Draft,
-    FeedbackDesk,
     FeedbackError,
     add_working_days,
     clean_text,
@@ -24,10 +23,11 @@ from services.feedback import (
     tracking_number,
     valid_phone,
 )
+from services.feedback import FeedbackDesk
 from services.outbox import Outbox
-from services.settings import FeedbackSettings
+from common.settings import FeedbackSettings
 from services.store import LocalStore
-from services.wire import FEEDBACK_TRACKING_PATTERN, FeedbackRecord, Record
+from common.wire import FEEDBACK_TRACKING_PATTERN, FeedbackRecord, Record
 from tests.factories import catalogue_data
 
 SETTINGS = FeedbackSettings()

@@ -14,9 +14,9 @@ from datetime import datetime
 import pytest
 
 from services.outbox import Outbox, OutboxError
-from services.paths import PROJECT_ROOT
+from common.paths import PROJECT_ROOT
 from services.store import LocalStore
-from services.wire import MAX_RECORD_PAYLOAD_BYTES, Record
+from common.wire import MAX_RECORD_PAYLOAD_BYTES, Record
 from tests.factories import catalogue_data
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from services.catalogue import Service
+from common.catalogue import Service
 from services.printer import (
     DisabledPrinter,
     PrinterError,
@@ -19,7 +19,7 @@ from services.printer import (
     service_slip,
     wrap,
 )
-from services.settings import PrinterSettings
+from common.settings import PrinterSettings
 
 URL = "https://zwfw.example.gov.cn/guide/GA-0012"
 PRINTED_AT = datetime(2025, 3, 4, 9, 30)

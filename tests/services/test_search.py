@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from services.catalogue import Catalogue, load_catalogue
+from common.catalogue import Catalogue, load_catalogue
 from services.search import SearchHit, SearchIndex
 
 SAMPLE = Path(__file__).resolve().parents[2] / "config" / "catalogue" / "sample.json"

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 import pytest
 
-from services.paths import DEFAULT_SETTINGS_FILE
-from services.settings import merge_layers, parse_settings, read_settings_document
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.settings import merge_layers, parse_settings, read_settings_document
 from services.store import LocalStore
 from services.sync.engine import SyncEngine
 from services.sync.enrolment import redeem_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.store import LocalStore
 from services.sync.engine import CatalogueChanged
-from services.wire import API_PREFIX
+from common.wire import API_PREFIX
 from tests.factories import catalogue_data, service_data
 from tests.sync.conftest import admin_json, sqlite_only, wait_for
 

@@ -18,7 +18,7 @@ from services.checkin.online import TerminalApi
 from services.checkin.phone_code import phone_checkin_url
 from services.outbox import Outbox
 from services.scanner import decode_frame
-from services.settings import LinkSettings
+from common.settings import LinkSettings
 from services.sync.api import ServerApi
 from services.sync.engine import CHECKIN_ETAG_KEY, CheckinBundleChanged, SettingsChanged
 from services.sync.identity import load_identity

@@ -8,7 +8,7 @@ from __future__ import annotations
 from services.outbox import Outbox
 from services.sync.api import ServerApi
 from services.sync.engine import SettingsChanged
-from services.wire import API_PREFIX
+from common.wire import API_PREFIX
 from tests.sync.conftest import admin_json, sqlite_only, wait_for
 from tests.sync.relay import Relay
 

@@ -12,7 +12,7 @@ from server.api.deps import DbSession, Settings, unauthorized
 from server.core.clock import utcnow
 from server.models import AdminToken
 from server.security import hash_secret, new_admin_token
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

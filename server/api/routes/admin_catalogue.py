@@ -15,9 +15,9 @@ from server.api.errors import BodyRejected
 from server.api.schemas import CatalogueRejected, CsvRowError
 from server.core.clock import utcnow
 from server.models import CatalogueVersion
-from services import wire
-from services.catalogue import CatalogueError
-from services.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
+from common import wire
+from common.catalogue import CatalogueError
+from common.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
 
 router = APIRouter(prefix="/admin/catalogue", tags=["admin"])
 FileFormat = Annotated[Literal["json", "csv"], Query(alias="format")]

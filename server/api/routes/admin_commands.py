@@ -11,7 +11,7 @@ from server import commands
 from server.api.deps import CurrentStaff, DbSession, PathTerminal
 from server.core.clock import utcnow
 from server.models import Command, Screenshot
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

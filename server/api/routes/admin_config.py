@@ -17,8 +17,8 @@ from server.api.deps import BuiltinSettings, CurrentAdmin, DbSession, PathTermin
 from server.api.errors import BodyRejected
 from server.api.schemas import EffectiveSettings
 from server.models import ConfigLayer
-from services import wire
-from services.settings import merge_layers
+from common import wire
+from common.settings import merge_layers
 
 router = APIRouter(prefix="/admin/config", tags=["admin"], dependencies=[Depends(require_admin_role)])
 _REJECTED = {422: {"model": wire.ConfigRejected, "description": "some terminal's settings would be invalid"}}

@@ -26,7 +26,7 @@ from server.api.event_schemas import (
     TicketKeyInfo,
 )
 from server.models import Event, Registration
-from services.wire import Id
+from common.wire import Id
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 _REFUSED = {409: {"description": "the event's state does not allow this"}}

@@ -21,7 +21,7 @@ from server.feedback_queries import (
     InboxFilter, Tally, apart_counts, is_overdue, items_csv, list_items, stats, unhappy_alerts,
 )
 from server.models import FeedbackItem
-from services.wire import Id
+from common.wire import Id
 
 router = APIRouter(prefix="/admin/feedback", tags=["admin"])
 # An age filter reaches back a century at most: further is before any feedback, and before year 1 for datetime.

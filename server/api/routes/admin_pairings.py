@@ -11,7 +11,7 @@ from server.api.routes.enrolment import PairingCode
 from server.api.schemas import PendingPairing
 from server.core.clock import utcnow
 from server.models import Pairing
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/admin/pairings", tags=["admin"])
 

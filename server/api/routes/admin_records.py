@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.api.deps import CurrentStaff, DbSession
 from server.models import Record
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/admin/records", tags=["admin"])
 

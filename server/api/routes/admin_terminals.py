@@ -12,7 +12,7 @@ from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, PathTerminal,
 from server.api.schemas import StoredHeartbeat
 from server.core.clock import utcnow
 from server.models import HeartbeatLog, Terminal
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/admin/terminals", tags=["admin"])
 Limit = Annotated[int, Query(ge=1, le=1000)]

@@ -15,7 +15,7 @@ from server.audit import audit
 from server.core.clock import utcnow
 from server.models import EnrolmentCode, Pairing, Terminal
 from server.security import hash_secret, new_terminal_token, secret_matches
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/enrolment", tags=["enrolment"])
 PairingCode = Annotated[str, Path(pattern=wire.PAIRING_CODE_PATTERN)]

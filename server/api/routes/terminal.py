@@ -12,8 +12,8 @@ from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedT
 from server.api.etags import not_modified, quoted
 from server.core.clock import utcnow
 from server.models import CatalogueVersion, Command
-from services import wire
-from services.catalogue import Catalogue
+from common import wire
+from common.catalogue import Catalogue
 
 router = APIRouter(prefix="/terminal", tags=["terminal"])
 

@@ -8,7 +8,7 @@ from server import checkin_bundle, checkins
 from server.api.deps import CurrentTerminal, DbSession
 from server.api.etags import not_modified, quoted
 from server.core.clock import utcnow
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/terminal", tags=["terminal"])
 

@@ -11,7 +11,7 @@ from server import commands
 from server.api.deps import CurrentTerminal, DbSession
 from server.core.clock import utcnow
 from server.models import Command, Screenshot
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/terminal/commands", tags=["terminal"])
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -9,7 +9,7 @@ from server import records
 from server.api.deps import CurrentTerminal, DbSession
 from server.core.canonical import canonical_json
 from server.core.clock import as_utc, utcnow
-from services import wire
+from common import wire
 
 router = APIRouter(prefix="/terminal/records", tags=["terminal"])
 

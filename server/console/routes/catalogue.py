@@ -18,8 +18,8 @@ from server.console.service_form import field_errors, keep_order, service_from_f
 from server.console.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.console.templating import render
 from server.core.clock import utcnow
-from services.catalogue import Catalogue, CatalogueError
-from services.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
+from common.catalogue import Catalogue, CatalogueError
+from common.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
 
 router = APIRouter()
 NEW = "new"

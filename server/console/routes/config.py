@@ -18,9 +18,9 @@ from server.console.settings_form import attach_errors, display, flatten, nest, 
 from server.console.templating import render
 from server.core.ids import id_from_text
 from server.models import ConfigLayer, Terminal, TerminalGroup
-from services import wire
-from services.settings import SettingsError, parse_settings
-from services.wire import Id
+from common import wire
+from common.settings import SettingsError, parse_settings
+from common.wire import Id
 
 router = APIRouter()
 _HISTORY_SHOWN = 50

@@ -19,9 +19,9 @@ from server.console.i18n import language, translator
 from server.console.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.console.templating import render
 from server.models import Event, Registration, Terminal, TerminalGroup
-from services.qr import qr_png
-from services.wire import CheckinVerdictKind
-from services.wire import Id
+from common.qr import qr_png
+from common.wire import CheckinVerdictKind
+from common.wire import Id
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}

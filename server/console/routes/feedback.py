@@ -20,7 +20,7 @@ from server.core.ids import id_from_text
 from server.feedback import STATUSES, category_titles, is_negative
 from server.feedback_queries import InboxFilter, apart_counts, is_overdue, items_csv, list_items, stats
 from server.models import Admin, FeedbackItem, Terminal
-from services.wire import Id
+from common.wire import Id
 
 router = APIRouter()
 Age = Literal["", "day", "week", "older"]

@@ -16,8 +16,8 @@ from server.console.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
 from server.console.templating import render
 from server.core.clock import utcnow
 from server.models import Command, HeartbeatLog, Pairing, Screenshot, Terminal
-from services import wire
-from services.wire import Id
+from common import wire
+from common.wire import Id
 
 router = APIRouter()
 COMMAND_KINDS = wire.CommandKind.__args__

@@ -14,7 +14,7 @@ from server.console.sessions import ConsoleAdmin, ConsoleDenied
 from server.console.templating import render
 from server.core.clock import utcnow
 from server.models import Admin, ConsoleSession
-from services.wire import Id
+from common.wire import Id
 
 router = APIRouter()
 

@@ -12,7 +12,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from services.paths import SAMPLE_CATALOGUE_FILE
+from common.paths import SAMPLE_CATALOGUE_FILE
 from services.store import LocalStore
 from services.sync.engine import SettingsChanged, SyncEngine
 from services.sync.enrolment import redeem_code

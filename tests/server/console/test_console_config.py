@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from services.settings import KioskSettings
+from common.settings import KioskSettings
 from tests.server.calls import enrolled_terminal
 from tests.server.console.console_client import ConsoleClient
 

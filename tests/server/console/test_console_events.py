@@ -16,7 +16,7 @@ import requests
 from PIL import Image
 
 from server.core.config import ServerSettings
-from services import tickets
+from common import tickets
 from services.checkin.enrolment_qr import parse_enrolment_qr
 from services.scanner import decode_frame
 from tests.server.calls import enrolled_terminal, redeem

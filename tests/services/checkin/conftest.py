@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services import tickets, wire
+from common import tickets, wire
 from services.checkin.bundle_store import CheckinStore
 from services.outbox import Outbox
 from services.store import LocalStore

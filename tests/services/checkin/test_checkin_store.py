@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, RevokedTickets, parse_bundle
-from services.checkin_rules import PriorCheckin
+from common.checkin_rules import PriorCheckin
 from services.store import LocalStore
 from tests.services.checkin.conftest import KEY, NOW, b64url, bundle, event
 

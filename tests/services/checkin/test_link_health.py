@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.checkin.link_health import LinkHealth
-from services.settings import LinkSettings
+from common.settings import LinkSettings
 
 SETTINGS = LinkSettings(failures_to_offline=2, slow_seconds=0.5, slow_to_offline=3, cooldown_seconds=30,
                         max_cooldown_seconds=100)

@@ -10,7 +10,7 @@ import pytest
 import qrcode
 from PIL import Image
 
-from services import tickets
+from common import tickets
 from services.scanner import ScannerConfig, decode_frame
 
 BASE45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from services.catalogue_csv import catalogue_to_csv
-from services.paths import SAMPLE_CATALOGUE_FILE
+from common.catalogue_csv import catalogue_to_csv
+from common.paths import SAMPLE_CATALOGUE_FILE
 from tests.factories import catalogue_data, service_data
 from tests.server.calls import enrolled_terminal
 

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from services.wire import MAX_SCREENSHOT_BYTES
+from common.wire import MAX_SCREENSHOT_BYTES
 from tests.server.calls import enrolled_terminal, wait_for
 
 

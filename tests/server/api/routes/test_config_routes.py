@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.paths import DEFAULT_SETTINGS_FILE
-from services.settings import read_settings_document
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.settings import read_settings_document
 from tests.server.calls import enrolled_terminal
 
 BUILTIN = read_settings_document(DEFAULT_SETTINGS_FILE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from services.wire import ENROLMENT_CODE_PATTERN
+from common.wire import ENROLMENT_CODE_PATTERN
 from tests.live_server import start_server
 from tests.server.calls import Terminal, parse_time, redeem, sleep_until
 

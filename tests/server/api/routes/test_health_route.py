@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from server.core.config import ServerSettings
 from server.main import create_app
-from services.wire import API_PREFIX
+from common.wire import API_PREFIX
 
 
 def test_healthz_answers_ok(live_server):

@@ -6,7 +6,7 @@ import threading
 
 import requests
 
-from services.wire import MAX_RECORD_PAYLOAD_BYTES
+from common.wire import MAX_RECORD_PAYLOAD_BYTES
 from tests.live_server import start_server
 from tests.server.calls import Terminal, enrolled_terminal, record, redeem, wait_for
 

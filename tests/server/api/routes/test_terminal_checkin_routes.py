@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta
 
-from services import tickets
+from common import tickets
 from tests.server.calls import enrolled_terminal, parse_time
 from tests.server.checkin_calls import attendee, event_body, published_event, scan_online, ticket_text
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.catalogue import Text
+from common.catalogue import Text
 
 API_PREFIX = "/api/v1"
 # Terminal and admin calls carry "Authorization: Bearer <token>".
@@ -209,7 +209,7 @@ class RecordBatchResult(WireModel):
 
 # -- event check-in ------------------------------------------------------------------------------
 
-# The same names as services.checkin_rules.VerdictKind: the one decision, made on the kiosk or the server.
+# The same names as common.checkin_rules.VerdictKind: the one decision, made on the kiosk or the server.
 CheckinVerdictKind = Literal[
     "welcome", "already", "wrong_event", "not_open", "closed", "cancelled", "event_cancelled", "unreadable", "forged"
 ]
@@ -230,7 +230,7 @@ class CheckinEvent(WireModel):
     closes_at: datetime
     capacity: int | None
     status: Literal["published", "cancelled"]
-    # base64url; the seed of services.rotating_code for the phone check-in QR.
+    # base64url; the seed of common.rotating_code for the phone check-in QR.
     phone_secret: str
     checked_in: int
 
@@ -241,7 +241,7 @@ class TicketPublicKey(WireModel):
 
 
 class SealedName(WireModel):
-    """An attendee's name, sealed with their ticket's text (services.tickets.seal_name)."""
+    """An attendee's name, sealed with their ticket's text (common.tickets.seal_name)."""
 
     ticket_id: int
     sealed: str

@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.rotating_code import current_code, verify_code
-from tests.services.doc_vectors import vectors
+from common.rotating_code import current_code, verify_code
+from tests.common.doc_vectors import vectors
 
 SECRET = bytes(range(32))
 NOW = datetime(2026, 3, 1, 9, 0, 10, tzinfo=timezone.utc)

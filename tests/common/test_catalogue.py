@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from services.catalogue import CatalogueError, load_catalogue
-from services.paths import SAMPLE_CATALOGUE_FILE
+from common.catalogue import CatalogueError, load_catalogue
+from common.paths import SAMPLE_CATALOGUE_FILE
 from tests.factories import catalogue_data, make_catalogue, service_data
 
 

@@ -5,7 +5,7 @@ import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
-from services.qr import qr_image, qr_png
+from common.qr import qr_image, qr_png
 
 URL = "https://zwfw.example.gov.cn/guide/GA-0012"
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from services.pin import PIN_HASH_PATTERN, hash_pin, verify_pin
+from common.pin import PIN_HASH_PATTERN, hash_pin, verify_pin
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from services.catalogue import load_catalogue, parse_catalogue
-from services.catalogue_csv import COLUMNS, CatalogueCsvError, RowError, catalogue_from_csv, catalogue_to_csv
-from services.paths import SAMPLE_CATALOGUE_FILE
+from common.catalogue import load_catalogue, parse_catalogue
+from common.catalogue_csv import COLUMNS, CatalogueCsvError, RowError, catalogue_from_csv, catalogue_to_csv
+from common.paths import SAMPLE_CATALOGUE_FILE
 from tests.factories import catalogue_data, service_data
 
 SAMPLE = json.loads(SAMPLE_CATALOGUE_FILE.read_text(encoding="utf-8"))

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from services.catalogue import Text
-from services.pin import PIN_HASH_PATTERN
+from common.catalogue import Text
+from common.pin import PIN_HASH_PATTERN
 
 LANGUAGES = ("zh_CN", "en")
 Language = Literal["zh_CN", "en"]

@@ -8,9 +8,9 @@ from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
 
-from services import base45
+from common import base45
 from services.scanner import decode_frame
-from services.tickets import (
+from common.tickets import (
     MAX_TEXT_CHARS,
     TICKET_PREFIX,
     ForgedTicket,
@@ -28,7 +28,7 @@ from services.tickets import (
     seal_name,
     verify,
 )
-from tests.services.doc_vectors import vectors
+from tests.common.doc_vectors import vectors
 
 SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
 

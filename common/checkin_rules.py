@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from services.tickets import ForgedTicket, Ticket, UnreadableTicket, verify
+from common.tickets import ForgedTicket, Ticket, UnreadableTicket, verify
 
 VerdictKind = Literal[
     "welcome", "already", "wrong_event", "not_open", "closed", "cancelled", "event_cancelled", "unreadable", "forged"

@@ -2,8 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.checkin_rules import EventWindow, PriorCheckin, Verdict, decide
-from services.tickets import SigningKey, issue
+from common.checkin_rules import EventWindow, PriorCheckin, Verdict, decide
+from common.tickets import SigningKey, issue
 
 UTC = timezone.utc
 OPENS = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)

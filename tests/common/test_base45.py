@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from services.base45 import ALPHABET, Base45Error, decode, encode
+from common.base45 import ALPHABET, Base45Error, decode, encode
 
 
 @pytest.mark.parametrize(

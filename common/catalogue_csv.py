@@ -17,7 +17,7 @@ from typing import get_args
 
 from pydantic import ValidationError
 
-from services.catalogue import Service, Text, parse_catalogue
+from common.catalogue import Service, Text, parse_catalogue
 
 HEADER_ROW = 1
 

@@ -8,9 +8,9 @@ import tomllib
 import pytest
 from pydantic import ValidationError
 
-from services.paths import DEFAULT_SETTINGS_FILE
-from services.pin import hash_pin
-from services.settings import SettingsError, load_settings
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.pin import hash_pin
+from common.settings import SettingsError, load_settings
 
 TERMINAL = """
 [terminal]

@@ -33,7 +33,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathFillImage
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
-from services import base45
+from common import base45
 
 TICKET_PREFIX = "LK:"
 FORMAT_VERSION = 1
