@@ -16,7 +16,7 @@ class Base45Error(ValueError):
 
 
 def encode(data: bytes) -> str:
-    chars = []
+    chars: list[str] = []
     for start in range(0, len(data) - 1, 2):
         n = data[start] * 256 + data[start + 1]
         n, c = divmod(n, 45)

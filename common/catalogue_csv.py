@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import get_args
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from common.catalogue import Service, Text, parse_catalogue
 
@@ -102,7 +104,7 @@ def catalogue_from_csv(text: str, base: dict, version: str) -> dict:
     return document
 
 
-def _header_errors(header: list[str]) -> list[RowError]:
+def _header_errors(header: Sequence[str]) -> list[RowError]:
     errors = [RowError(HEADER_ROW, column, "unknown column") for column in header if column not in COLUMNS]
     errors += [RowError(HEADER_ROW, column, "missing column") for column in COLUMNS if column not in header]
     return errors
@@ -150,7 +152,7 @@ def _service_from_row(row: dict[str, str], row_number: int) -> tuple[dict, list[
     return service, errors
 
 
-def _row_error(row_number: int, error: dict) -> RowError:
+def _row_error(row_number: int, error: ErrorDetails) -> RowError:
     loc = [str(part) for part in error["loc"]]
     message = error["msg"].removeprefix("Value error, ")
     if not loc:

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from common.catalogue import Text
 from common.pin import PIN_HASH_PATTERN
 
-LANGUAGES = ("zh_CN", "en")
 Language = Literal["zh_CN", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh_CN", "en")
 
 
 class _Section(BaseModel):
@@ -94,6 +94,9 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 _SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
+_WORKDAYS_OPEN: dict[Weekday, tuple[str, ...]] = {day: ("08:30-17:30",) for day in WEEKDAYS[:5]}
+
+
 class OpeningHours(_Section):
     """When visitors may use the kiosk; outside these hours it shows a closed screen (and still syncs).
 
@@ -101,9 +104,7 @@ class OpeningHours(_Section):
     """
 
     enabled: bool = False
-    weekly: dict[Weekday, tuple[str, ...]] = Field(
-        default_factory=lambda: {day: ("08:30-17:30",) for day in WEEKDAYS[:5]}
-    )
+    weekly: dict[Weekday, tuple[str, ...]] = Field(default_factory=lambda: dict(_WORKDAYS_OPEN))
     closed_dates: tuple[date, ...] = ()
 
     @field_validator("weekly")
