@@ -36,9 +36,9 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server.core.config import ServerSettings  # noqa: E402
-from server.db import make_engine  # noqa: E402
-from server.models import Registration, TicketKey  # noqa: E402
-from server.ticket_key_vault import vault  # noqa: E402
+from server.core.db import make_engine  # noqa: E402
+from server.fleet.models import Registration, TicketKey  # noqa: E402
+from server.events.ticket_key_vault import vault  # noqa: E402
 from common import tickets  # noqa: E402
 from databases import on_each_database  # noqa: E402
 from tests.live_server import LiveServer, start_server  # noqa: E402

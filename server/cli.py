@@ -16,10 +16,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server import accounts, catalogues, demo_events, demo_feedback, layers, terminals
+from server.accounts import users as accounts
+from server.fleet import catalogues, layers, terminals
+from server.events import demo as demo_events
+from server.feedback import demo as demo_feedback
 from server.core.config import ServerSettings
-from server.db import make_engine, make_session_factory
-from server.models import Terminal
+from server.core.db import make_engine, make_session_factory
+from server.fleet.models import Terminal
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
 from common.wire import ConfigRejected

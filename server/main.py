@@ -9,31 +9,18 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from server import errors
 from server.api.deps import current_admin
-from server.api.routes import (
-    admin_audit, admin_auth, admin_catalogue, admin_commands, admin_config, admin_pairings, admin_records,
-    admin_terminals, enrolment, health, terminal, terminal_commands, terminal_records,
-)
-from server.api.routes import admin_events, admin_feedback, terminal_checkin
-from server.console import install as install_console
+from server.api import health
+from server.domains import DOMAINS
+from server.web.console import install as install_console
 from server.core.config import ServerSettings
 from server.core.ratelimit import RateLimiter
-from server.db import make_engine, make_session_factory
-from server.public import event_pages
-from server.public import status as feedback_status
+from server.core.db import make_engine, make_session_factory
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
 from common.wire import API_PREFIX
 
 # The largest body a client sends is a catalogue import; routes may set a lower limit (screenshots do).
 MAX_BODY_BYTES = 32 * 1024 * 1024
-# Terminal routes authenticate in their endpoint's first dependency and look nothing up from the path before.
-_OPEN_ROUTERS = (enrolment.router, admin_auth.router, terminal.router, terminal_commands.router,
-                 terminal_records.router, terminal_checkin.router)
-# Staff routes: the token is checked before any dependency looks up a path's id (a stranger learns nothing, and
-# no id of theirs reaches the database).
-_STAFF_ROUTERS = (admin_terminals.router, admin_pairings.router, admin_config.router, admin_catalogue.router,
-                  admin_commands.router, admin_records.router, admin_audit.router, admin_feedback.router,
-                  admin_events.router)
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
@@ -55,13 +42,20 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.event_form_limiter = RateLimiter(settings.event_form_posts_per_minute)
     app.include_router(health.router)
     api = APIRouter(prefix=API_PREFIX)
-    for router in _OPEN_ROUTERS:
-        api.include_router(router)
-    for router in _STAFF_ROUTERS:
-        api.include_router(router, dependencies=[Depends(current_admin)])
+    # Open routes (enrolment, sign-in, terminals) authenticate in their endpoint's first dependency and look
+    # nothing up from the path before; all of them come before the staff routes.
+    for domain in DOMAINS:
+        for router in domain.open:
+            api.include_router(router)
+    # Staff routes: the token is checked before any dependency looks up a path's id (a stranger learns nothing,
+    # and no id of theirs reaches the database).
+    for domain in DOMAINS:
+        for router in domain.staff:
+            api.include_router(router, dependencies=[Depends(current_admin)])
     app.include_router(api)
-    app.include_router(feedback_status.router)
-    app.include_router(event_pages.router)
+    for domain in DOMAINS:
+        for router in domain.public:
+            app.include_router(router)
     install_console(app)
     errors.install(app)
     return app

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from server.request_ids import request_id
+from server.core.request_ids import request_id
 from common.wire import WireModel
 
 

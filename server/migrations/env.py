@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy import text
 
 from server.core.config import ServerSettings
-from server.db import make_engine
-from server.models import Base, UTCDateTime
+from server.core.db import make_engine
+from server.fleet.models import Base, UTCDateTime
 
 # Two servers starting at once on one PostgreSQL database migrate one after the other.
 _MIGRATION_LOCK_KEY = 0x6B696F736D

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.layers import check_layer, config_version, effective_config, heartbeat_seconds
-from server.models import ConfigLayer, Terminal, TerminalGroup
+from server.fleet.layers import check_layer, config_version, effective_config, heartbeat_seconds
+from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
 

@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from server.db import make_engine
-from server.models import Base
+from server.core.db import make_engine
+from server.fleet.models import Base
 from tests.live_server import ROOT, run_cli, server_env
 
 ALEMBIC = Path(sys.executable).with_name("alembic")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from server.security import (
+from server.core.security import (
     ENROLMENT_CODE_ALPHABET, hash_password, hash_secret, new_admin_token, new_enrolment_code, new_terminal_token,
     secret_matches, verify_password,
 )

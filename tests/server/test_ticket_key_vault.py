@@ -10,7 +10,7 @@ import pytest
 
 from server.core.config import ServerSettings
 from server.core.server_secrets import stored_secret
-from server.ticket_key_vault import SealedKeyError, TicketKeyVault, vault
+from server.events.ticket_key_vault import SealedKeyError, TicketKeyVault, vault
 
 SEED = bytes(range(32))
 

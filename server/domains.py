@@ -1,0 +1,9 @@
+"""The server's domains, in the order their routes are mounted, and every module holding their tables."""
+
+from server.accounts.routers import ROUTERS as ACCOUNTS
+from server.audit.routers import ROUTERS as AUDIT
+from server.events.routers import ROUTERS as EVENTS
+from server.feedback.routers import ROUTERS as FEEDBACK
+from server.fleet.routers import ROUTERS as FLEET
+
+DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS)

@@ -1,0 +1,201 @@
+"""Events: create, edit, publish, cancel; where each is offered; attendance counts.
+
+Every function takes the session and leaves the commit to the caller (a route or the console), so a change
+and its audit entry are committed together.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from server.events.schemas import Attendance, EventFields, EventInfo
+from server.audit.log import audit
+from server.core.clock import utcnow
+from server.fleet.models import (
+    Checkin,
+    Event,
+    EventGroup,
+    EventTerminal,
+    Registration,
+    Terminal,
+    TerminalGroup,
+)
+
+# A terminal keeps an event in its check-in bundle until this long after the event ended.
+BUNDLE_AFTER_END = timedelta(days=1)
+
+
+class EventRefused(ValueError):
+    """A change the event's state does not allow; the message says why (English, for staff)."""
+
+
+def get(db: Session, event_id: int) -> Event | None:
+    return db.get(Event, event_id)
+
+
+def terminal_groups(db: Session) -> list[TerminalGroup]:
+    """The groups an event can be offered at, by name."""
+    return list(db.scalars(select(TerminalGroup).order_by(TerminalGroup.name)))
+
+
+def list_events(db: Session) -> list[Event]:
+    """Every event, the latest start first."""
+    return list(db.scalars(select(Event).order_by(Event.starts_at.desc(), Event.id.desc())))
+
+
+def create(db: Session, fields: EventFields, actor: str) -> Event:
+    """A new draft event (terminals see it once published)."""
+    _check_offers(db, fields)
+    now = utcnow()
+    event = Event(status="draft", created_by=actor, created_at=now, updated_at=now,
+                  phone_secret=base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode())
+    _apply(event, fields)
+    db.add(event)
+    db.flush()
+    _set_offers(db, event, fields)
+    audit(db, actor, "event.create", f"event:{event.id}", title=fields.title_zh)
+    return event
+
+
+def update(db: Session, event: Event, fields: EventFields, actor: str) -> None:
+    if event.status == "cancelled":
+        raise EventRefused("a cancelled event cannot be changed")
+    _check_offers(db, fields)
+    _apply(event, fields)
+    event.updated_at = utcnow()
+    _set_offers(db, event, fields)
+    audit(db, actor, "event.update", f"event:{event.id}", title=fields.title_zh)
+
+
+def publish(db: Session, event: Event, actor: str) -> None:
+    """Terminals offer it from their next bundle on; the public registration page opens."""
+    if event.status != "draft":
+        raise EventRefused(f"only a draft can be published; this event is {event.status}")
+    event.status = "published"
+    event.updated_at = utcnow()
+    audit(db, actor, "event.publish", f"event:{event.id}")
+
+
+def cancel(db: Session, event: Event, actor: str) -> None:
+    """Its tickets are refused from now on ("event cancelled"); scans made before stay valid."""
+    if event.status == "cancelled":
+        return
+    now = utcnow()
+    event.status = "cancelled"
+    event.cancelled_at = now
+    event.updated_at = now
+    audit(db, actor, "event.cancel", f"event:{event.id}")
+
+
+def delete_draft(db: Session, event: Event, actor: str) -> None:
+    """A draft nobody registered for yet may go; anything else is cancelled instead, so its record stays."""
+    if event.status != "draft":
+        raise EventRefused("only a draft can be deleted; cancel a published event instead")
+    if db.scalar(select(func.count()).select_from(Registration).where(Registration.event_id == event.id)):
+        raise EventRefused("this draft has attendees already; cancel it instead")
+    audit(db, actor, "event.delete", f"event:{event.id}", title=event.title_zh)
+    db.delete(event)
+
+
+def offers(db: Session, event: Event) -> tuple[list[int], list[int]]:
+    """The terminal ids and group ids the event is offered at (meaningful when not ``all_terminals``)."""
+    terminal_ids = db.scalars(select(EventTerminal.terminal_id).where(EventTerminal.event_id == event.id)
+                              .order_by(EventTerminal.terminal_id))
+    group_ids = db.scalars(select(EventGroup.group_id).where(EventGroup.event_id == event.id)
+                           .order_by(EventGroup.group_id))
+    return list(terminal_ids), list(group_ids)
+
+
+def offered_at(terminal: Terminal):
+    """A WHERE clause: events offered at ``terminal`` (everywhere, at it, or at its group), whatever their state."""
+    at_terminal = select(EventTerminal.event_id).where(EventTerminal.terminal_id == terminal.id)
+    clauses = [Event.all_terminals.is_(True), Event.id.in_(at_terminal)]
+    if terminal.group_id is not None:
+        clauses.append(Event.id.in_(select(EventGroup.event_id).where(EventGroup.group_id == terminal.group_id)))
+    return or_(*clauses)
+
+
+def offered_to(db: Session, terminal: Terminal, now: datetime) -> list[Event]:
+    """What the terminal's check-in bundle holds: published or cancelled events offered there, not ended more
+    than ``BUNDLE_AFTER_END`` ago; soonest first."""
+    query = (select(Event).where(offered_at(terminal), Event.status.in_(("published", "cancelled")),
+                                 Event.ends_at > now - BUNDLE_AFTER_END)
+             .order_by(Event.starts_at, Event.id))
+    return list(db.scalars(query))
+
+
+def is_offered(db: Session, event_id: int, terminal: Terminal) -> bool:
+    return db.scalar(select(Event.id).where(Event.id == event_id, offered_at(terminal))) is not None
+
+
+def attendance(db: Session, events: list[Event]) -> dict[int, Attendance]:
+    """Counts per event: registrations (not revoked / revoked), check-ins that count, and the flagged scans."""
+    ids = [event.id for event in events]
+    counts = {event.id: Attendance(event_id=event.id, registered=0, revoked=0, checked_in=0, duplicates=0,
+                                   would_refuse=0, capacity=event.capacity) for event in events}
+    if not ids:
+        return counts
+    revoked = Registration.revoked_at.is_not(None)
+    for event_id, is_revoked, count in db.execute(
+            select(Registration.event_id, revoked, func.count()).where(Registration.event_id.in_(ids))
+            .group_by(Registration.event_id, revoked)):
+        if is_revoked:
+            counts[event_id].revoked = count
+        else:
+            counts[event_id].registered = count
+    for event_id, count in db.execute(
+            select(Checkin.event_id, func.count()).where(Checkin.event_id.in_(ids), Checkin.server_verdict == "welcome")
+            .group_by(Checkin.event_id)):
+        counts[event_id].checked_in = count
+    for event_id, flag, count in db.execute(
+            select(Checkin.event_id, Checkin.flag, func.count()).where(Checkin.event_id.in_(ids), Checkin.flag.is_not(None))
+            .group_by(Checkin.event_id, Checkin.flag)):
+        setattr(counts[event_id], "duplicates" if flag == "duplicate" else "would_refuse", count)
+    return counts
+
+
+def info(db: Session, event: Event, counts: Attendance | None = None) -> EventInfo:
+    """The event as the administration API shows it."""
+    counts = counts or attendance(db, [event])[event.id]
+    terminal_ids, group_ids = offers(db, event)
+    return EventInfo(
+        id=event.id, title_zh=event.title_zh, title_en=event.title_en, organiser=event.organiser, place=event.place,
+        starts_at=event.starts_at, ends_at=event.ends_at, opens_at=event.opens_at, closes_at=event.closes_at,
+        capacity=event.capacity, all_terminals=event.all_terminals, terminal_ids=terminal_ids, group_ids=group_ids,
+        self_registration=event.self_registration, status=event.status, created_by=event.created_by,
+        created_at=event.created_at, updated_at=event.updated_at, cancelled_at=event.cancelled_at,
+        registered=counts.registered, checked_in=counts.checked_in,
+    )
+
+
+def phone_secret_bytes(event: Event) -> bytes:
+    """The seed of the event's rotating phone check-in code (common.rotating_code)."""
+    return base64.urlsafe_b64decode(event.phone_secret + "=" * (-len(event.phone_secret) % 4))
+
+
+def _apply(event: Event, fields: EventFields) -> None:
+    for name in ("title_zh", "title_en", "organiser", "place", "starts_at", "ends_at", "opens_at", "closes_at",
+                 "capacity", "all_terminals", "self_registration"):
+        setattr(event, name, getattr(fields, name))
+
+
+def _check_offers(db: Session, fields: EventFields) -> None:
+    """EventRefused naming any terminal or group in ``fields`` that does not exist."""
+    for model, ids, what in ((Terminal, fields.terminal_ids, "terminal"), (TerminalGroup, fields.group_ids, "group")):
+        wanted = set(ids)
+        found = set(db.scalars(select(model.id).where(model.id.in_(wanted)))) if wanted else set()
+        if wanted - found:
+            raise EventRefused(f"no such {what}: {', '.join(str(i) for i in sorted(wanted - found))}")
+
+
+def _set_offers(db: Session, event: Event, fields: EventFields) -> None:
+    db.execute(delete(EventTerminal).where(EventTerminal.event_id == event.id))
+    db.execute(delete(EventGroup).where(EventGroup.event_id == event.id))
+    db.add_all([EventTerminal(event_id=event.id, terminal_id=i) for i in sorted(set(fields.terminal_ids))])
+    db.add_all([EventGroup(event_id=event.id, group_id=i) for i in sorted(set(fields.group_ids))])
+    db.flush()

@@ -1,0 +1,69 @@
+"""A terminal's own calls: heartbeat, its effective configuration and the current catalogue."""
+
+from __future__ import annotations
+
+import random
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from sqlalchemy import func, select
+
+from server.fleet import catalogues, commands, heartbeats, layers
+from server.events import checkin_bundle
+from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedTerminal
+from server.api.etags import not_modified, quoted
+from server.core.clock import utcnow
+from server.fleet.models import CatalogueVersion, Command
+from common import wire
+from common.catalogue import Catalogue
+
+router = APIRouter(prefix="/terminal", tags=["terminal"])
+
+
+@router.post("/heartbeat")
+def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
+              builtin: BuiltinSettings) -> wire.HeartbeatReply:
+    now = utcnow()
+    config = layers.effective_config(builtin, layers.current_layers(db), terminal)
+    interval = layers.heartbeat_seconds(config.settings)
+    if body.last_command is not None:
+        commands.finish(db, terminal.id, body.last_command, now)
+    heartbeats.record(db, terminal, body, interval, now)
+    pending = db.scalar(select(func.count()).select_from(Command).where(
+        Command.terminal_id == terminal.id, Command.status == "pending", Command.expires_at > now))
+    reply = wire.HeartbeatReply(
+        server_time=now,
+        # Jitter spreads a fleet that restarted together over the interval.
+        next_poll_seconds=round(interval * random.uniform(0.9, 1.1), 3),
+        config_version=config.version,
+        config_etag=config.etag,
+        catalogue_etag=catalogues.current_etag(db),
+        checkin_etag=checkin_bundle.etag(db, terminal, now),
+        commands_pending=pending,
+    )
+    db.commit()
+    return reply
+
+
+@router.get("/config", responses={304: {"description": "If-None-Match names the current ETag"}})
+def config(terminal: CurrentTerminal, db: DbSession, builtin: BuiltinSettings, request: Request,
+           response: Response) -> wire.TerminalConfig:
+    effective = layers.effective_config(builtin, layers.current_layers(db), terminal)
+    if not_modified(request, effective.etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": quoted(effective.etag)})
+    response.headers["ETag"] = quoted(effective.etag)
+    return wire.TerminalConfig(version=effective.version, etag=effective.etag, settings=effective.settings)
+
+
+@router.get("/catalogue", response_model=None,
+            responses={200: {"model": Catalogue}, 304: {"description": "If-None-Match names the current ETag"},
+                       404: {"description": "no catalogue imported yet"}})
+def catalogue(terminal: CurrentTerminal, db: DbSession, request: Request) -> Response:
+    latest = db.execute(select(CatalogueVersion.id, CatalogueVersion.etag)
+                        .order_by(CatalogueVersion.id.desc()).limit(1)).first()
+    if latest is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no catalogue yet")
+    headers = {"ETag": quoted(latest.etag)}
+    if not_modified(request, latest.etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    document = db.scalar(select(CatalogueVersion.document).where(CatalogueVersion.id == latest.id))
+    return Response(document.encode(), media_type="application/json", headers=headers)

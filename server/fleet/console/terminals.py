@@ -1,0 +1,161 @@
+"""The fleet: terminal list (with live refresh), detail, remote commands, enrolment, revocation, pairings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from server.fleet import commands, heartbeats, layers, terminals
+from server.api.deps import DbSession, Settings
+from server.events.console import event_views
+from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
+from server.web.templating import render
+from server.core.clock import utcnow
+from server.fleet.models import Command, HeartbeatLog, Pairing, Screenshot, Terminal
+from common import wire
+from common.wire import Id
+
+router = APIRouter()
+COMMAND_KINDS = wire.CommandKind.__args__
+_HEARTBEATS_SHOWN = 50
+_COMMANDS_SHOWN = 50
+_OUTAGES_SHOWN = 20
+
+
+def _statuses(db) -> list[wire.TerminalStatus]:
+    now, current = utcnow(), layers.current_layers(db)
+    return [terminals.status(t, current, now) for t in db.scalars(select(Terminal).order_by(Terminal.id))]
+
+
+def _terminal(db, terminal_id: Id) -> Terminal:
+    terminal = db.get(Terminal, terminal_id)
+    if terminal is None:
+        raise ConsoleDenied("Not found", 404)
+    return terminal
+
+
+@router.get("/terminals")
+def terminal_list(request: Request, user: ConsoleStaff, db: DbSession) -> Response:
+    pairings = db.scalars(select(Pairing).where(Pairing.status == "pending", Pairing.expires_at > utcnow())
+                          .order_by(Pairing.created_at))
+    return render(request, "terminals.html", {"terminals": _statuses(db), "pairings": list(pairings)})
+
+
+@router.get("/terminals/rows")
+def terminal_rows(request: Request, user: ConsoleStaff, db: DbSession) -> Response:
+    """The list's table body alone, for the page's ten-second refresh."""
+    return render(request, "terminal_rows.html", {"terminals": _statuses(db)})
+
+
+@router.get("/terminals/{terminal_id}")
+def terminal_detail(request: Request, terminal_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
+    return _detail_page(request, db, terminal_id, error=None)
+
+
+def _detail_page(request: Request, db, terminal_id: Id, error: str | None, status_code: int = 200) -> Response:
+    terminal = _terminal(db, terminal_id)
+    now = utcnow()
+    beats = db.scalars(select(HeartbeatLog).where(HeartbeatLog.terminal_id == terminal.id)
+                       .order_by(HeartbeatLog.id.desc()).limit(_HEARTBEATS_SHOWN))
+    history = db.execute(
+        select(Command, Screenshot.command_id.is_not(None)).outerjoin(Screenshot, Screenshot.command_id == Command.id)
+        .where(Command.terminal_id == terminal.id).order_by(Command.id.desc()).limit(_COMMANDS_SHOWN)
+    ).all()
+    command_statuses = [commands.to_status(command, shot, now) for command, shot in history]
+    screenshot = next((c for c in command_statuses if c.has_screenshot), None)
+    return render(request, "terminal.html", {
+        "t": terminals.status(terminal, layers.current_layers(db), now),
+        "heartbeats": list(beats), "outages": heartbeats.outages(db, terminal, now, _OUTAGES_SHOWN),
+        "commands": command_statuses, "screenshot": screenshot, "kinds": COMMAND_KINDS, "error": error,
+    }, status_code)
+
+
+@router.post("/terminals/{terminal_id}/commands")
+def send_command(request: Request, terminal_id: Id, user: ConsoleStaff, db: DbSession,
+                 kind: Annotated[str, Form()], text_zh: Annotated[str, Form()] = "",
+                 text_en: Annotated[str, Form()] = "", seconds: Annotated[int, Form()] = 30) -> Response:
+    terminal = _terminal(db, terminal_id)
+    if terminal.revoked_at is not None:
+        raise ConsoleDenied("Revoked", 409)
+    if kind not in COMMAND_KINDS:
+        raise ConsoleDenied("Not found", 404)
+    text = {"zh": text_zh, "en": text_en}
+    args = {"show_message": {"text": text, "seconds": seconds},
+            "out_of_service": {"message": text if text_zh or text_en else None}}.get(kind, {})
+    try:
+        commands.queue(db, terminal, kind, args, wire.CommandRequest(kind=kind).ttl_seconds, user.username, utcnow())
+    except (ValueError, ValidationError) as exc:
+        db.rollback()
+        return _detail_page(request, db, terminal_id, str(exc), 422)
+    db.commit()
+    return RedirectResponse(f"/console/terminals/{terminal_id}#commands", status_code=303)
+
+
+@router.get("/screenshots/{command_id}.png")
+def screenshot(command_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
+    png = db.scalar(select(Screenshot.png).where(Screenshot.command_id == command_id))
+    if png is None:
+        raise ConsoleDenied("Not found", 404)
+    return Response(png, media_type="image/png")
+
+
+@router.post("/terminals")
+def enrol(request: Request, user: ConsoleAdmin, db: DbSession, settings: Settings, name: Annotated[str, Form()],
+          location: Annotated[str, Form()], group: Annotated[str, Form()] = "") -> Response:
+    try:
+        body = wire.TerminalCreate(name=name, location=location, group=group.strip() or None)
+    except ValidationError as exc:
+        raise ConsoleDenied(str(exc), 422) from None
+    terminal = terminals.create_terminal(db, body.name, body.location, body.group, user.username)
+    code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, user.username)
+    db.commit()
+    return _show_code(request, terminal, code)
+
+
+@router.post("/terminals/{terminal_id}/enrolment-code")
+def new_code(request: Request, terminal_id: Id, user: ConsoleAdmin, db: DbSession, settings: Settings) -> Response:
+    terminal = _terminal(db, terminal_id)
+    code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, user.username)
+    db.commit()
+    return _show_code(request, terminal, code)
+
+
+def _show_code(request: Request, terminal: Terminal, code: wire.EnrolmentCode) -> Response:
+    # The QR carries the server's address too, so a kiosk enrols by scanning it with its own scanner.
+    qr = event_views.qr_data_uri(event_views.enrolment_qr_text(code.code, request))
+    return render(request, "enrolled.html", {"terminal": terminal, "code": code, "qr": qr})
+
+
+@router.get("/terminals/{terminal_id}/revoke")
+def confirm_revoke(request: Request, terminal_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
+    return render(request, "revoke.html", {"terminal": _terminal(db, terminal_id)})
+
+
+@router.post("/terminals/{terminal_id}/revoke")
+def revoke(terminal_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
+    terminals.revoke(db, _terminal(db, terminal_id), user.username)
+    db.commit()
+    return RedirectResponse(f"/console/terminals/{terminal_id}", status_code=303)
+
+
+@router.post("/pairings/{code}/approve")
+def approve_pairing(code: str, user: ConsoleAdmin, db: DbSession, settings: Settings,
+                    name: Annotated[str, Form()], location: Annotated[str, Form()],
+                    group: Annotated[str, Form()] = "") -> Response:
+    now = utcnow()
+    pairing = db.scalar(select(Pairing).where(Pairing.code == code, Pairing.status == "pending",
+                                              Pairing.expires_at > now).with_for_update())
+    if pairing is None:
+        raise ConsoleDenied("Not found", 404)
+    try:
+        body = wire.PairingApprove(name=name, location=location, group=group.strip() or None)
+    except ValidationError as exc:
+        raise ConsoleDenied(str(exc), 422) from None
+    terminal = terminals.approve_pairing(db, pairing, body.name, body.location, body.group, user.username,
+                                         settings.pairing_ttl_seconds, now)
+    db.commit()
+    return RedirectResponse(f"/console/terminals/{terminal.id}", status_code=303)

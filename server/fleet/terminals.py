@@ -1,0 +1,96 @@
+"""Terminals: creation (with their group), one-time enrolment codes, and the status shown to administrators."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.fleet import heartbeats, layers
+from server.audit.log import audit
+from server.core.clock import utcnow
+from server.fleet.models import EnrolmentCode, Pairing, Terminal, TerminalGroup
+from server.core.security import hash_secret, new_enrolment_code
+from common import wire
+
+
+def find_group(db: Session, name: str) -> TerminalGroup | None:
+    return db.scalar(select(TerminalGroup).where(TerminalGroup.name == name))
+
+
+def _group(db: Session, name: str) -> TerminalGroup:
+    group = find_group(db, name)
+    if group is not None:
+        return group
+    try:
+        with db.begin_nested():
+            group = TerminalGroup(name=name)
+            db.add(group)
+        return group
+    except IntegrityError:  # another process created it a moment ago
+        return find_group(db, name)
+
+
+def create_terminal(db: Session, name: str, location: str, group: str | None, actor: str) -> Terminal:
+    terminal = Terminal(name=name, location=location, group=_group(db, group) if group else None)
+    db.add(terminal)
+    db.flush()
+    audit(db, actor, "terminal.create", f"terminal:{terminal.id}", name=name, location=location, group=group)
+    return terminal
+
+
+def issue_enrolment_code(db: Session, terminal: Terminal, ttl_seconds: int, actor: str) -> wire.EnrolmentCode:
+    """A fresh one-time code; redeeming it gives the terminal a new credential (the old one stays until then)."""
+    code = new_enrolment_code()
+    expires_at = utcnow() + timedelta(seconds=ttl_seconds)
+    db.add(EnrolmentCode(code_hash=hash_secret(code), terminal_id=terminal.id, created_by=actor, expires_at=expires_at))
+    audit(db, actor, "terminal.enrolment_code", f"terminal:{terminal.id}", expires_at=expires_at.isoformat())
+    return wire.EnrolmentCode(terminal_id=terminal.id, code=code, expires_at=expires_at)
+
+
+def revoke(db: Session, terminal: Terminal, actor: str) -> None:
+    """The terminal's credential stops working at once, and its unused enrolment codes with it."""
+    if terminal.revoked_at is None:
+        terminal.revoked_at = utcnow()
+        db.execute(delete(EnrolmentCode).where(EnrolmentCode.terminal_id == terminal.id, EnrolmentCode.used_at.is_(None)))
+        audit(db, actor, "terminal.revoke", f"terminal:{terminal.id}")
+
+
+def approve_pairing(db: Session, pairing: Pairing, name: str, location: str, group: str | None, actor: str,
+                    ttl_seconds: int, now: datetime) -> Terminal:
+    """Creates the terminal; its kiosk collects the credential on its next poll (the clock restarts for that)."""
+    terminal = create_terminal(db, name, location, group, actor)
+    pairing.status = "approved"
+    pairing.terminal_id = terminal.id
+    pairing.approved_by = actor
+    pairing.expires_at = now + timedelta(seconds=ttl_seconds)
+    audit(db, actor, "pairing.approve", f"terminal:{terminal.id}", code=pairing.code)
+    return terminal
+
+
+def status(terminal: Terminal, current_layers: layers.Layers, now: datetime) -> wire.TerminalStatus:
+    online = heartbeats.is_online(terminal, now)
+    return wire.TerminalStatus(
+        id=terminal.id,
+        name=terminal.name,
+        location=terminal.location,
+        group=terminal.group.name if terminal.group else None,
+        online=online,
+        revoked=terminal.revoked_at is not None,
+        enrolled=terminal.token_hash is not None,
+        last_seen_at=terminal.last_seen_at,
+        offline_since=None if online else heartbeats.offline_at(terminal),
+        app_version=terminal.app_version,
+        last_sync_at=terminal.last_sync_at,
+        outbox_depth=terminal.outbox_depth,
+        parked_count=terminal.parked_count,
+        free_disk_bytes=terminal.free_disk_bytes,
+        peripherals=terminal.peripherals or {},
+        current_screen=terminal.current_screen,
+        config_version_applied=terminal.config_version_applied,
+        config_version_current=layers.config_version(current_layers, terminal),
+        config_error=terminal.config_error,
+        in_service=terminal.in_service,
+    )

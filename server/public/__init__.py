@@ -1,1 +1,0 @@
-"""Public pages (no login) that visitors open on their phones."""
