@@ -1,4 +1,4 @@
-"""The server's domains, in the order their routes are mounted, and every module holding their tables."""
+"""The server's domains, in the order their routes are mounted."""
 
 from server.accounts.routers import ROUTERS as ACCOUNTS
 from server.audit.routers import ROUTERS as AUDIT

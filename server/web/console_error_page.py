@@ -10,7 +10,7 @@ from server.web.templating import render
 from server.core.request_ids import request_id
 
 PREFIX = "/console"
-# Status -> (title, explanation), both translated in server/console/i18n.py.
+# Status -> (title, explanation), both translated in server/web/i18n.py.
 _TEXTS = {
     status.HTTP_404_NOT_FOUND: ("Not found", "There is nothing at this address."),
     status.HTTP_405_METHOD_NOT_ALLOWED: ("Not valid", "This page cannot be used that way."),

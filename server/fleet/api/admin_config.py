@@ -3,7 +3,7 @@ plus a terminal's effective settings with the layer each key came from.
 
 All of it needs the admin role, reading too: the layers hold the maintenance PIN's hash (four digits are
 guessed offline in moments), and configuring terminals is the admin's job; operators see a terminal's applied
-and current configuration version in its status. The console agrees (server/console/routes/config.py)."""
+and current configuration version in its status. The console agrees (server/fleet/console/config.py)."""
 
 from collections.abc import Callable
 from typing import Annotated

@@ -1,6 +1,6 @@
 """Configuration layers: the generated form per layer (defaults, a group, a terminal) with effective values
 and their source, a diff to confirm before saving, version history with rollback. For the admin role only,
-reading too, as in the API (server/api/routes/admin_config.py says why)."""
+reading too, as in the API (server/fleet/api/admin_config.py says why)."""
 
 from __future__ import annotations
 
