@@ -1,5 +1,7 @@
-"""Test setup shared by every suite: the project root on sys.path, and a private data directory."""
+"""Test setup shared by every suite: the project root on sys.path, a private data directory, and a terminal's
+local store in it."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# database_url (SQLite and PostgreSQL) and live_server, for every suite that talks to the central server.
+# database_url and live_server (SQLite; PostgreSQL too where marked), for every suite that talks to the server.
 pytest_plugins = ["tests.server_fixtures"]
 
 
@@ -20,3 +22,23 @@ def data_dir(tmp_path, monkeypatch):
     path.mkdir()
     monkeypatch.setenv("KIOSK_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture
+def seed(tmp_path):
+    """The catalogue a terminal's store starts from (version seed-1), as a file like the bundled one."""
+    from tests.factories import catalogue_data
+
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(catalogue_data(version="seed-1"), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def store(data_dir, seed):
+    """The terminal's local store (a real SQLite file in the data directory), closed after the test."""
+    from services.store import LocalStore
+
+    store = LocalStore.open(data_dir / "store.sqlite", seed)
+    yield store
+    store.close()

@@ -1,19 +1,22 @@
-"""A real central server for tests: ``kiosk-server`` in a subprocess on a free loopback port.
+"""A real central server for tests on a free loopback port: the calls every test makes (``LiveServer``), and
+``kiosk-server serve`` in a subprocess (``ServerProcess``) for tests that kill or restart the process.
 
 ``start_server(database_url, data_dir)`` runs ``kiosk-server init``, creates an administrator, starts
-``kiosk-server serve`` and waits until /healthz answers. Every suite that needs the server (this one, the
-kiosk's sync engine) imports it from here; tests/server_fixtures.py wraps it in pytest fixtures.
+``kiosk-server serve`` and waits until /healthz answers. Most tests use the in-process server of
+tests/in_process_server.py instead (no process to start); tests/server_fixtures.py wraps both in fixtures.
 """
 
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -33,8 +36,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class LiveServer:
-    """A running ``kiosk-server serve``; ``admin(...)`` calls the API with the administrator's token."""
+class LiveServer(ABC):
+    """A running server; ``admin(...)`` calls the API with the administrator's token.
+
+    Subclasses say how it runs: ``start``, ``stop``, ``kill``, ``running`` and ``log_text``."""
 
     def __init__(self, database_url: str, data_dir: Path, env: dict[str, str], admin_username: str = ADMIN_USERNAME):
         self.database_url = database_url
@@ -45,10 +50,6 @@ class LiveServer:
         self.admin_password = secrets.token_urlsafe(12)
         self.admin_token = ""
         self.env = env
-        self._process: subprocess.Popen | None = None
-        self._log = data_dir / "server.log"
-
-    # -- lifecycle ---------------------------------------------------------------------------
 
     def run_cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
         """``kiosk-server ARGS`` against this server's database; raises with its output if it fails."""
@@ -57,57 +58,44 @@ class LiveServer:
             raise RuntimeError(f"kiosk-server {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
         return done
 
-    def start(self) -> None:
-        """Start serving (again, after stop or kill) on the same port and database."""
-        with self._log.open("ab") as log:
-            self._process = subprocess.Popen(
-                [str(KIOSK_SERVER), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"kiosk-server serve exited with {self._process.returncode}:\n{self.log_text()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        self.kill()
-        raise RuntimeError(f"kiosk-server serve did not answer /healthz within {START_TIMEOUT_SECONDS} s:\n{self.log_text()}")
+    def add_account(self, username: str, password: str, role: str = "admin") -> None:
+        """A staff account, as ``kiosk-server create-admin`` makes one."""
+        self.run_cli("create-admin", username, "--role", role, stdin=password + "\n")
 
-    def stop(self) -> None:
-        """SIGTERM, as a service manager would stop it; SIGKILL if it does not go."""
-        if self._process is None or self._process.poll() is not None:
-            return
-        self._process.send_signal(signal.SIGTERM)
-        try:
-            self._process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.kill()
+    @abstractmethod
+    def start(self) -> None: ...
 
-    def kill(self) -> None:
-        """SIGKILL: the server dies mid-whatever, like a power cut (for fault tests)."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    @abstractmethod
+    def kill(self) -> None: ...
 
     def restart(self) -> None:
         self.stop()
         self.start()
 
     @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
+    @abstractmethod
+    def running(self) -> bool: ...
 
-    @property
-    def pid(self) -> int | None:
-        """The serving process (e.g. for a benchmark reading its CPU time); None before start."""
-        return self._process.pid if self._process is not None else None
+    @abstractmethod
+    def log_text(self) -> str: ...
 
-    def log_text(self) -> str:
-        return self._log.read_text(errors="replace") if self._log.exists() else ""
+    def wait_until_healthy(self, alive: Callable[[], bool]) -> None:
+        """Poll /healthz until it answers 200; fail if ``alive()`` turns false or the start takes too long."""
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if not alive():
+                raise RuntimeError(f"the server stopped while starting:\n{self.log_text()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the server did not answer /healthz within {START_TIMEOUT_SECONDS} s:\n{self.log_text()}")
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -133,6 +121,52 @@ class LiveServer:
         return reply.json()["code"]
 
 
+class ServerProcess(LiveServer):
+    """``kiosk-server serve`` in a subprocess, for tests that kill it like a power cut or run several."""
+
+    def __init__(self, database_url: str, data_dir: Path, env: dict[str, str], admin_username: str = ADMIN_USERNAME):
+        super().__init__(database_url, data_dir, env, admin_username)
+        self._process: subprocess.Popen | None = None
+        self._log = data_dir / "server.log"
+
+    def start(self) -> None:
+        """Start serving (again, after stop or kill) on the same port and database."""
+        with self._log.open("ab") as log:
+            self._process = subprocess.Popen(
+                [str(KIOSK_SERVER), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            )
+        self.wait_until_healthy(lambda: self.running)
+
+    def stop(self) -> None:
+        """SIGTERM, as a service manager would stop it; SIGKILL if it does not go."""
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.send_signal(signal.SIGTERM)
+        try:
+            self._process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: the server dies mid-whatever, like a power cut (for fault tests)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """The serving process (e.g. for a benchmark reading its CPU time); None before start."""
+        return self._process.pid if self._process is not None else None
+
+    def log_text(self) -> str:
+        return self._log.read_text(errors="replace") if self._log.exists() else ""
+
+
 def server_env(database_url: str, data_dir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment ``kiosk-server`` runs in: this database and data directory, plus ``env``."""
     return {**os.environ, "DATABASE_URL": database_url, "KIOSK_SERVER_DATA_DIR": str(data_dir),
@@ -147,13 +181,13 @@ def run_cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Comp
 
 def start_server(
     database_url: str, data_dir: Path, env: dict[str, str] | None = None, admin_username: str = ADMIN_USERNAME
-) -> LiveServer:
+) -> ServerProcess:
     """Initialise the database, create the administrator and serve; ``env`` adds settings (e.g. TTLs).
 
     A second server on the same database needs its own ``admin_username``: setting an existing
     administrator's password again signs that administrator out everywhere, the first server's token too."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = LiveServer(database_url, data_dir, server_env(database_url, data_dir, env), admin_username)
+    server = ServerProcess(database_url, data_dir, server_env(database_url, data_dir, env), admin_username)
     server.run_cli("init")
     server.run_cli("create-admin", admin_username, "--role", "admin", stdin=server.admin_password + "\n")
     server.start()

@@ -1,8 +1,14 @@
-"""Pytest fixtures for the central server: ``database_url`` (SQLite and PostgreSQL) and ``live_server``.
+"""Pytest fixtures for the central server: ``database_url`` and ``live_server``, on SQLite, and on PostgreSQL too
+for tests marked ``postgresql`` (where the dialect matters: locks, conflicts, migrations, statistics SQL).
 
-PostgreSQL is $TEST_DATABASE_URL when set (its public schema is emptied before each test), else a private
-throw-away cluster this session starts itself: initdb into a temporary directory (as the ``postgres``
-system user when running as root), listening on 127.0.0.1 on a free port, one database per test.
+``live_server`` is the real app under uvicorn on a loopback socket, in this process: one per database and
+session, its data put back before each test (tests/in_process_server.py). Marks change it for one test:
+``server_settings(name=value, ...)`` serves with those settings, ``server_process`` gives a ``kiosk-server
+serve`` subprocess of its own instead (for tests that kill it).
+
+PostgreSQL databases are made in the server at $TEST_DATABASE_URL (a role that may create databases) when set,
+else in a private throw-away cluster this session starts itself: initdb into a temporary directory (as the
+``postgres`` system user when running as root), listening on 127.0.0.1 on a free port.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from server.core.config import current_settings
+from tests.in_process_server import InProcessServer
 from tests.live_server import LiveServer, free_port, start_server
 
 POSTGRES_MISSING = (
@@ -77,10 +85,10 @@ class PostgresCluster:
 
 
 @pytest.fixture(scope="session")
-def postgres_admin_url() -> Iterator[str | None]:
-    """A PostgreSQL URL with the right to create databases; None when $TEST_DATABASE_URL is used instead."""
+def postgres_admin_url() -> Iterator[str]:
+    """A PostgreSQL URL with the right to create databases: $TEST_DATABASE_URL, or a private cluster's."""
     if os.environ.get("TEST_DATABASE_URL"):
-        yield None
+        yield os.environ["TEST_DATABASE_URL"].replace("+psycopg", "")
         return
     cluster = PostgresCluster()
     try:
@@ -90,42 +98,105 @@ def postgres_admin_url() -> Iterator[str | None]:
 
 
 _database_numbers = itertools.count(1)
+DATABASE_KINDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "postgresql: runs on PostgreSQL as well as SQLite (the dialect matters)")
+    config.addinivalue_line("markers", "server_settings(**settings): live_server serves with these settings")
+    config.addinivalue_line("markers", "server_process: live_server is a kiosk-server subprocess of the test's own")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """``database_kind`` is SQLite, and PostgreSQL too where the test is marked ``postgresql``."""
+    if "database_kind" not in metafunc.fixturenames:
+        return
+    explicit = any("database_kind" in _argnames(mark) for mark in metafunc.definition.iter_markers("parametrize"))
+    if not explicit:
+        kinds = DATABASE_KINDS if metafunc.definition.get_closest_marker("postgresql") else DATABASE_KINDS[:1]
+        metafunc.parametrize("database_kind", kinds)
+
+
+def _argnames(mark) -> list[str]:
+    names = mark.args[0]
+    return [name.strip() for name in names.split(",")] if isinstance(names, str) else list(names)
 
 
 def _sqlalchemy_url(url: str) -> str:
     return "postgresql+psycopg://" + url.split("://", 1)[1]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    """An empty database for one test: a SQLite file, or a PostgreSQL database of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
-        return
-    shared = os.environ.get("TEST_DATABASE_URL")
-    if shared:
-        with psycopg.connect(shared.replace("+psycopg", ""), autocommit=True) as connection:
-            connection.execute("DROP SCHEMA public CASCADE")
-            connection.execute("CREATE SCHEMA public")
-        yield _sqlalchemy_url(shared)
-        return
-    admin_url = request.getfixturevalue("postgres_admin_url")
+def _new_database(admin_url: str) -> str:
     name = f"kiosk_test_{os.getpid()}_{next(_database_numbers)}"
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _sqlalchemy_url(admin_url.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return _sqlalchemy_url(admin_url.rsplit("/", 1)[0] + f"/{name}")
+
+
+def _drop_database(admin_url: str, url: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 @pytest.fixture
-def live_server(database_url, tmp_path) -> Iterator[LiveServer]:
-    """The real server in a subprocess on its own empty database, stopped after the test."""
-    server = start_server(database_url, tmp_path / "server")
+def database_url(database_kind, request, tmp_path) -> Iterator[str]:
+    """An empty database for one test: a SQLite file, or a PostgreSQL database of its own."""
+    if database_kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'server.sqlite'}"
+        return
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    url = _new_database(admin_url)
     try:
-        yield server
+        yield url
     finally:
-        server.stop()
-        print(f"--- server log ({database_url.split(':')[0]}) ---\n{server.log_text()[-20_000:]}")  # shown if the test failed
+        _drop_database(admin_url, url)
+
+
+@pytest.fixture(scope="session")
+def in_process_servers(request, tmp_path_factory) -> Iterator[dict[str, InProcessServer]]:
+    """The session's in-process servers by database kind, each made when a test first needs it.
+
+    They share one data directory (its secrets): code that reads the settings from the environment
+    (``current_settings``) finds it there, as the ``kiosk-server`` commands run against them do."""
+    data_dir = tmp_path_factory.mktemp("server-data")
+    os.environ["KIOSK_SERVER_DATA_DIR"] = str(data_dir)
+    current_settings.cache_clear()
+
+    def start(kind: str) -> InProcessServer:
+        if kind == "sqlite":
+            return InProcessServer(f"sqlite:///{data_dir / 'server.sqlite'}", data_dir)
+        return InProcessServer(_new_database(request.getfixturevalue("postgres_admin_url")), data_dir)
+
+    servers = _MadeOnFirstUse(start)
+    yield servers
+    for server in servers.values():
+        server.close()
+
+
+class _MadeOnFirstUse(dict):
+    def __init__(self, make) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key):
+        self[key] = value = self._make(key)
+        return value
+
+
+@pytest.fixture
+def live_server(database_kind, request) -> Iterator[LiveServer]:
+    """The real server on a database holding only the seeded catalogue and the administrator."""
+    if request.node.get_closest_marker("server_process"):
+        database_url, tmp_path = request.getfixturevalue("database_url"), request.getfixturevalue("tmp_path")
+        server = start_server(database_url, tmp_path / "server")
+        try:
+            yield server
+        finally:
+            server.stop()
+            print(f"--- server log ({database_kind}) ---\n{server.log_text()[-20_000:]}")  # shown if the test failed
+        return
+    marker = request.node.get_closest_marker("server_settings")
+    server = request.getfixturevalue("in_process_servers")[database_kind]
+    server.reset(marker.kwargs if marker else {})
+    yield server
+    print(f"--- server log ({database_kind}) ---\n{server.log_text()[-20_000:]}")  # shown if the test failed

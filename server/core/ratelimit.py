@@ -22,6 +22,11 @@ class RateLimiter:
         """Would an attempt for ``key`` be allowed now (None), or in how many seconds? Counts nothing."""
         return self._attempt(key, count=False)
 
+    def clear(self) -> None:
+        """Forget every attempt (a test server starting each test afresh)."""
+        with self._lock:
+            self._hits.clear()
+
     def _attempt(self, key: str, count: bool) -> float | None:
         now = time.monotonic()
         with self._lock:

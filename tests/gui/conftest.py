@@ -1,4 +1,6 @@
-"""GUI tests: a real Xvfb display, and each scenario in its own kiosk process with a timeout."""
+"""GUI tests: a real Xvfb display, and each scenario in its own kiosk process with a timeout; for the end-to-end
+tests, the real server (tests/server_fixtures.py), a kiosk enrolled with it, and a way for a scenario to have
+the server stopped and started."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,8 +28,11 @@ def display():
 
 @pytest.fixture(scope="session", autouse=True)
 def ime_cache(tmp_path_factory):
-    """One input method dictionary file for the whole run: the first kiosk that needs it builds it."""
-    path = tmp_path_factory.mktemp("ime")
+    """One input method dictionary file for the whole run, shared by pytest-xdist's workers (their temporary
+    directories have one parent): the first kiosk that needs it builds it, atomically."""
+    base = tmp_path_factory.getbasetemp()
+    path = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "ime"
+    path.mkdir(exist_ok=True)
     os.environ["KIOSK_IME_CACHE"] = str(path)
     yield path
     os.environ.pop("KIOSK_IME_CACHE", None)
@@ -64,3 +71,48 @@ def run_scenario(display, tmp_path):
         return outcome["results"]
 
     return run
+
+
+@pytest.fixture
+def gui_server(live_server):
+    """The server, telling terminals to call in every 5 s so a test sees changes within seconds."""
+    configure_defaults(live_server, {})
+    return live_server
+
+
+def configure_defaults(server, settings: dict) -> None:
+    """The fleet's default configuration layer: short polls plus ``settings``."""
+    server.admin("PUT", "/api/v1/admin/config/defaults", json={"settings": {
+        "sync": {"heartbeat_seconds": 5}, **settings}}).raise_for_status()
+
+
+def enrol_kiosk(server, name: str, data_dir: Path) -> None:
+    """``kiosk enrol`` with a new terminal's code, as an installer would: the kiosk run later is that terminal."""
+    code = server.enrol(name, "T1 一层大堂")
+    enrol = subprocess.run([sys.executable, "-m", "kiosk", "enrol", "--server", server.url, "--code", code],
+                           env=dict(os.environ, KIOSK_DATA_DIR=str(data_dir)), capture_output=True, text=True,
+                           timeout=60)
+    assert enrol.returncode == 0, enrol.stderr
+
+
+@pytest.fixture
+def server_control(gui_server, tmp_path):
+    """A control directory through which a scenario has the server stopped and started: it writes ``stop`` or
+    ``start`` there, a thread here carries it out and answers with ``stop-done`` / ``start-done``."""
+    control = tmp_path / "control"
+    control.mkdir()
+    done = threading.Event()
+
+    def serve():
+        while not done.is_set():
+            for action, carry_out in (("stop", gui_server.stop), ("start", gui_server.start)):
+                if (control / action).exists() and not (control / f"{action}-done").exists():
+                    carry_out()
+                    (control / f"{action}-done").touch()
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield {"KIOSK_TEST_CONTROL_DIR": str(control)}
+    done.set()
+    thread.join(10)

@@ -5,17 +5,12 @@ and as check-ins on the server, exactly once, also when the server was down at t
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from common import tickets
-from tests.live_server import start_server
+from tests.gui.conftest import configure_defaults, enrol_kiosk
 from tests.server.checkin_calls import attendee, checkins_of, published_event, ticket_text
 
 pytestmark = pytest.mark.gui
@@ -25,13 +20,10 @@ KIOSK_NAME = "GUI 签到机"
 
 
 @pytest.fixture
-def server(tmp_path):
-    live = start_server(f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path / "server-data")
-    # Short polls, and the simulated scanner: the kiosk takes its settings from here once enrolled.
-    live.admin("PUT", "/api/v1/admin/config/defaults", json={"settings": {
-        "sync": {"heartbeat_seconds": 5}, "checkin": {"scanner": {"kind": "simulator"}}}}).raise_for_status()
-    yield live
-    live.stop()
+def server(gui_server):
+    # The simulated scanner: the kiosk takes its settings from here once enrolled.
+    configure_defaults(gui_server, {"checkin": {"scanner": {"kind": "simulator"}}})
+    return gui_server
 
 
 @pytest.fixture
@@ -52,35 +44,8 @@ def event(server):
 @pytest.fixture
 def kiosk_env(server, event, tmp_path):
     """The kiosk enrolled with the server; the environment a scenario needs."""
-    code = server.enrol(KIOSK_NAME, "T1 一层大堂")
-    enrol = subprocess.run([sys.executable, "-m", "kiosk", "enrol", "--server", server.url, "--code", code],
-                           env=dict(os.environ, KIOSK_DATA_DIR=str(tmp_path / "data")), capture_output=True,
-                           text=True, timeout=60)
-    assert enrol.returncode == 0, enrol.stderr
-    control = tmp_path / "control"
-    control.mkdir()
-    return {"KIOSK_TEST_TICKETS": json.dumps(event[1]), "KIOSK_TEST_CONTROL_DIR": str(control)}
-
-
-@pytest.fixture
-def server_control(server, kiosk_env):
-    """Stops or starts the server when the scenario asks (a file in the control directory)."""
-    control = Path(kiosk_env["KIOSK_TEST_CONTROL_DIR"])
-    done = threading.Event()
-
-    def serve():
-        while not done.is_set():
-            for action, carry_out in (("stop", server.stop), ("start", server.start)):
-                if (control / action).exists() and not (control / f"{action}-done").exists():
-                    carry_out()
-                    (control / f"{action}-done").touch()
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield
-    done.set()
-    thread.join(10)
+    enrol_kiosk(server, KIOSK_NAME, tmp_path / "data")
+    return {"KIOSK_TEST_TICKETS": json.dumps(event[1])}
 
 
 def _simulator_settings() -> str:
@@ -127,7 +92,8 @@ def test_tickets_scanned_on_any_screen_get_their_verdict_and_are_checked_in_once
 def test_a_ticket_scanned_while_the_server_is_down_is_welcomed_and_synced_once(
         run_scenario, server, event, kiosk_env, server_control):
     published, texts = event
-    seen = run_scenario("checkin_offline_then_synced_once", env=kiosk_env, settings_text=_simulator_settings())
+    seen = run_scenario("checkin_offline_then_synced_once", env={**kiosk_env, **server_control},
+                        settings_text=_simulator_settings())
     assert seen["screen"] == "checkin"
     assert "请出示票券二维码" in seen["waiting_texts"]
     assert "政务服务宣讲会" in seen["waiting_texts"], "the event open now is listed"

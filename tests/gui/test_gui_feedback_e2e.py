@@ -4,18 +4,13 @@ operator's public reply and status then show on the public status page, and only
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import threading
-import time
 
 import pytest
 import requests
 
 from common.wire import FEEDBACK_TRACKING_PATTERN
-from tests.live_server import start_server
+from tests.gui.conftest import enrol_kiosk
 from tests.server.console.console_client import ConsoleClient
 
 pytestmark = pytest.mark.gui
@@ -24,40 +19,15 @@ REPLY = "维修师傅已到场，今日 17:00 前恢复供水。"
 
 
 @pytest.fixture
-def server(tmp_path):
-    live = start_server(f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path / "server-data")
-    live.admin("PUT", "/api/v1/admin/config/defaults",
-               json={"settings": {"sync": {"heartbeat_seconds": 5}}}).raise_for_status()
-    yield live
-    live.stop()
+def server(gui_server):
+    return gui_server
 
 
 @pytest.fixture
-def kiosk_env(server, tmp_path):
-    """The kiosk enrolled with the server, and a control directory through which its scenario has the
-    server stopped and started (by a thread here, as test_gui_checkin.py does)."""
-    code = server.enrol("GUI 反馈机", "T1 一层大堂")
-    enrol = subprocess.run([sys.executable, "-m", "kiosk", "enrol", "--server", server.url, "--code", code],
-                           env=dict(os.environ, KIOSK_DATA_DIR=str(tmp_path / "data")), capture_output=True,
-                           text=True, timeout=60, check=False)
-    assert enrol.returncode == 0, enrol.stderr
-    control = tmp_path / "control"
-    control.mkdir()
-    done = threading.Event()
-
-    def serve():
-        while not done.is_set():
-            for action, carry_out in (("stop", server.stop), ("start", server.start)):
-                if (control / action).exists() and not (control / f"{action}-done").exists():
-                    carry_out()
-                    (control / f"{action}-done").touch()
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield {"KIOSK_TEST_CONTROL_DIR": str(control)}
-    done.set()
-    thread.join(10)
+def kiosk_env(server, server_control, tmp_path):
+    """The kiosk enrolled with the server; its scenario has the server stopped and started."""
+    enrol_kiosk(server, "GUI 反馈机", tmp_path / "data")
+    return server_control
 
 
 def _status_page(server, tracking: str, code: str) -> requests.Response:

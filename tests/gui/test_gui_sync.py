@@ -3,15 +3,12 @@ configuration and remote commands arriving live, and the closed screen outside o
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.live_server import start_server
+from tests.gui.conftest import enrol_kiosk
 
 pytestmark = pytest.mark.gui
 
@@ -19,12 +16,8 @@ SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings.toml"
 
 
 @pytest.fixture
-def server(tmp_path):
-    live = start_server(f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path / "server-data")
-    # Short polls so the test sees changes within seconds.
-    live.admin("PUT", "/api/v1/admin/config/defaults", json={"settings": {"sync": {"heartbeat_seconds": 5}}}).raise_for_status()
-    yield live
-    live.stop()
+def server(gui_server):
+    return gui_server
 
 
 def _server_env(server) -> dict:
@@ -32,12 +25,7 @@ def _server_env(server) -> dict:
 
 
 def test_an_enrolled_kiosk_applies_config_and_commands_live(run_scenario, server, tmp_path):
-    code = server.enrol("GUI 测试机", "T1 一层大堂")
-    enrol = subprocess.run(
-        [sys.executable, "-m", "kiosk", "enrol", "--server", server.url, "--code", code],
-        env=dict(os.environ, KIOSK_DATA_DIR=str(tmp_path / "data")), capture_output=True, text=True, timeout=60,
-    )
-    assert enrol.returncode == 0, enrol.stderr
+    enrol_kiosk(server, "GUI 测试机", tmp_path / "data")
 
     seen = run_scenario("config_and_commands_from_the_server", env=_server_env(server))
     assert seen["state"] == "online"

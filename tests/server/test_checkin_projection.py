@@ -21,6 +21,8 @@ from tests.server.checkin_calls import (
     ticket_text,
 )
 
+pytestmark = pytest.mark.postgresql  # the dialect matters: row locks and conflicting check-ins
+
 
 @pytest.mark.parametrize("earlier_arrives", ["first", "last"])
 def test_two_terminals_offline_the_first_scan_counts_whatever_arrives_first(live_server, earlier_arrives):

@@ -14,21 +14,14 @@ from PIL import Image
 
 from common import rotating_code
 from services.scanner import decode_frame
-from tests.live_server import start_server
 from tests.server.calls import enrolled_terminal
 from tests.server.checkin_calls import attendee, checkins_of, published_event, scan_online
 
 HOSTILE_NAME = '<script>alert("x")</script>'
 
 
-@pytest.fixture
-def event_server(database_url, tmp_path):
-    server = start_server(database_url, tmp_path / "server", env={"EVENT_FORM_POSTS_PER_MINUTE": "1000"})
-    try:
-        yield server
-    finally:
-        server.stop()
-        print(server.log_text()[-20_000:])
+# Every test posts many forms; the one about the limit sets its own.
+pytestmark = pytest.mark.server_settings(event_form_posts_per_minute=1000)
 
 
 def _form(browser: requests.Session, url: str) -> tuple[requests.Response, str]:
@@ -42,8 +35,8 @@ def _reason(page: requests.Response) -> str | None:
     return found.group(1) if found else None
 
 
-def test_a_visitor_registers_on_the_phone_page_and_gets_an_escaped_ticket_page_with_a_working_qr(event_server):
-    server = event_server
+def test_a_visitor_registers_on_the_phone_page_and_gets_an_escaped_ticket_page_with_a_working_qr(live_server):
+    server = live_server
     terminal = enrolled_terminal(server)
     event = published_event(server, title_zh="讲座 <b>粗体</b>", capacity=2)
     browser = requests.Session()
@@ -95,8 +88,8 @@ def _fields(event: dict) -> dict:
     return {key: event[key] for key in ("title_zh", "title_en", "starts_at", "ends_at", "opens_at", "closes_at")}
 
 
-def test_phone_checkin_with_the_rotating_code_and_a_stale_code_refused(event_server):
-    server = event_server
+def test_phone_checkin_with_the_rotating_code_and_a_stale_code_refused(live_server):
+    server = live_server
     terminal = enrolled_terminal(server, "T1 大堂 1 号机")
     event = published_event(server)
     attendee(server, event["id"], "张三丰", "13800138000")
@@ -133,12 +126,9 @@ def test_phone_checkin_with_the_rotating_code_and_a_stale_code_refused(event_ser
     assert terminal.call("GET", "/terminal/checkin").json()["recent"][0]["terminal_name"] == "手机签到"
 
 
-def test_public_form_posts_are_rate_limited_per_address(database_url, tmp_path):
-    server = start_server(database_url, tmp_path / "server", env={"EVENT_FORM_POSTS_PER_MINUTE": "3"})
-    try:
-        event = published_event(server)
-        answers = [requests.post(f"{server.url}/e/{event['id']}", data={"name": "x"}, timeout=30) for _ in range(4)]
-        assert [a.status_code for a in answers] == [403, 403, 403, 429]
-        assert _reason(answers[-1]) == "rate_limited" and int(answers[-1].headers["Retry-After"]) >= 1
-    finally:
-        server.stop()
+@pytest.mark.server_settings(event_form_posts_per_minute=3)
+def test_public_form_posts_are_rate_limited_per_address(live_server):
+    event = published_event(live_server)
+    answers = [requests.post(f"{live_server.url}/e/{event['id']}", data={"name": "x"}, timeout=30) for _ in range(4)]
+    assert [a.status_code for a in answers] == [403, 403, 403, 429]
+    assert _reason(answers[-1]) == "rate_limited" and int(answers[-1].headers["Retry-After"]) >= 1

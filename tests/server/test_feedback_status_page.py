@@ -3,9 +3,9 @@ code, one and the same answer for every wrong guess, and a limit on guesses per 
 
 from __future__ import annotations
 
+import pytest
 import requests
 
-from tests.live_server import start_server
 from tests.server.calls import enrolled_terminal
 from tests.server.feedback_data import feedback_record, item_of, send
 
@@ -56,21 +56,18 @@ def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(live_server):
     assert _status(live_server, tracking, code).status_code == 200
 
 
-def test_status_lookups_are_rate_limited_per_client(database_url, tmp_path):
-    server = start_server(database_url, tmp_path / "server", env={"FEEDBACK_STATUS_LOOKUPS_PER_MINUTE": "5"})
-    try:
-        terminal = enrolled_terminal(server)
-        send(terminal, sent := feedback_record())
-        tracking, code = sent["payload"]["tracking_number"], sent["payload"]["check_code"]
-        assert [_status(server, tracking, f"{n:06d}").status_code for n in range(4)] == [404] * 4
-        assert _status(server, tracking, code).status_code == 200  # the fifth lookup in the minute
-        limited = _status(server, tracking, code)  # right code, but over the limit: guessing must not go on
-        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
-        assert 'id="limited"' in limited.text and tracking not in limited.text
-        # The administrators' API is not limited by the public page's counter.
-        assert server.admin("GET", "/admin/feedback").status_code == 200
-    finally:
-        server.stop()
+@pytest.mark.server_settings(feedback_status_lookups_per_minute=5)
+def test_status_lookups_are_rate_limited_per_client(live_server):
+    terminal = enrolled_terminal(live_server)
+    send(terminal, sent := feedback_record())
+    tracking, code = sent["payload"]["tracking_number"], sent["payload"]["check_code"]
+    assert [_status(live_server, tracking, f"{n:06d}").status_code for n in range(4)] == [404] * 4
+    assert _status(live_server, tracking, code).status_code == 200  # the fifth lookup in the minute
+    limited = _status(live_server, tracking, code)  # right code, but over the limit: guessing must not go on
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert 'id="limited"' in limited.text and tracking not in limited.text
+    # The administrators' API is not limited by the public page's counter.
+    assert live_server.admin("GET", "/admin/feedback").status_code == 200
 
 
 def test_hostile_reply_text_is_shown_as_text(live_server):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from sqlalchemy import inspect
 from server.core.db import make_engine
 from server.fleet.models import Base
 from tests.live_server import ROOT, run_cli, server_env
+
+pytestmark = pytest.mark.postgresql  # the dialect matters: the migrations
 
 ALEMBIC = Path(sys.executable).with_name("alembic")
 

@@ -28,7 +28,6 @@ from services.outbox import Outbox
 from common.settings import FeedbackSettings
 from services.store import LocalStore
 from common.wire import FEEDBACK_TRACKING_PATTERN, FeedbackRecord, Record
-from tests.factories import catalogue_data
 
 SETTINGS = FeedbackSettings()
 
@@ -44,20 +43,6 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def seed(tmp_path):
-    path = tmp_path / "seed.json"
-    path.write_text(json.dumps(catalogue_data(), ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def store(data_dir, seed):
-    store = LocalStore.open(data_dir / "store.sqlite", seed)
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -17,21 +16,6 @@ from services.outbox import Outbox, OutboxError
 from common.paths import PROJECT_ROOT
 from services.store import LocalStore
 from common.wire import MAX_RECORD_PAYLOAD_BYTES, Record
-from tests.factories import catalogue_data
-
-
-@pytest.fixture
-def seed(tmp_path):
-    path = tmp_path / "seed.json"
-    path.write_text(json.dumps(catalogue_data(), ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def store(data_dir, seed):
-    store = LocalStore.open(data_dir / "store.sqlite", seed)
-    yield store
-    store.close()
 
 
 def test_added_records_come_out_oldest_first_as_valid_wire_records(store):

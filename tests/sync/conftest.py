@@ -3,7 +3,6 @@ engines that are always stopped, and polling with generous deadlines."""
 
 from __future__ import annotations
 
-import json
 import queue
 import random
 import time
@@ -14,20 +13,14 @@ import pytest
 
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import merge_layers, parse_settings, read_settings_document
-from services.store import LocalStore
 from services.sync.engine import SyncEngine
 from services.sync.enrolment import redeem_code
 from services.sync.identity import TerminalIdentity, save_identity
-from tests.factories import catalogue_data
 from tests.sync.relay import Relay
 
 APP_VERSION = "0.1.0-test"
 # Generous: the machine is shared and slow; these are deadlines, never expected durations.
 DEADLINE = 90.0
-
-
-# Tests where the database makes no difference to the kiosk run on SQLite only.
-sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def wait_for(condition: Callable[[], object], what: str, deadline: float = DEADLINE,
@@ -89,20 +82,6 @@ class Watcher:
             return status if predicate(status) else None
 
         return wait_for(reached, f"{what} (now {self.engine.status()})", deadline, nudge=self.engine.sync_now)
-
-
-@pytest.fixture
-def seed(tmp_path):
-    path = tmp_path / "seed.json"
-    path.write_text(json.dumps(catalogue_data(version="seed-1"), ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def store(data_dir, seed):
-    store = LocalStore.open(data_dir / "store.sqlite", seed)
-    yield store
-    store.close()
 
 
 def local_settings(**layer):

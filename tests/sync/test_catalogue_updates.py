@@ -6,9 +6,8 @@ from services.store import LocalStore
 from services.sync.engine import CatalogueChanged
 from common.wire import API_PREFIX
 from tests.factories import catalogue_data, service_data
-from tests.sync.conftest import admin_json, sqlite_only, wait_for
+from tests.sync.conftest import admin_json, wait_for
 
-pytestmark = sqlite_only
 
 CATALOGUE = "/terminal/catalogue"
 

@@ -22,9 +22,8 @@ from common.settings import LinkSettings
 from services.sync.api import ServerApi
 from services.sync.engine import CHECKIN_ETAG_KEY, CheckinBundleChanged, SettingsChanged
 from services.sync.identity import load_identity
-from tests.sync.conftest import admin_json, sqlite_only, wait_for
+from tests.sync.conftest import admin_json, wait_for
 
-pytestmark = sqlite_only
 
 BUNDLE = "/terminal/checkin"
 ONLINE = "/terminal/checkins"

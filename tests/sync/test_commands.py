@@ -7,9 +7,7 @@ import io
 from PIL import Image
 
 from services.sync.engine import CommandReceived
-from tests.sync.conftest import admin_json, sqlite_only, wait_for
-
-pytestmark = sqlite_only
+from tests.sync.conftest import admin_json, wait_for
 
 
 def _queue(server, terminal_id: int, kind: str, **args) -> int:

@@ -9,10 +9,9 @@ from services.outbox import Outbox
 from services.sync.api import ServerApi
 from services.sync.engine import SettingsChanged
 from common.wire import API_PREFIX
-from tests.sync.conftest import admin_json, sqlite_only, wait_for
+from tests.sync.conftest import admin_json, wait_for
 from tests.sync.relay import Relay
 
-pytestmark = sqlite_only
 
 CONFIG = "/terminal/config"
 HEARTBEAT = "/terminal/heartbeat"

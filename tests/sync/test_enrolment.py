@@ -10,11 +10,10 @@ from services.sync.api import PermanentError
 from services.sync.engine import StatusChanged
 from services.sync.enrolment import redeem_code
 from services.sync.identity import IDENTITY_FILE, load_identity, save_identity
-from tests.live_server import start_server
-from tests.sync.conftest import APP_VERSION, admin_json, sqlite_only, wait_for
+from tests.sync.conftest import APP_VERSION, admin_json, wait_for
 from tests.sync.relay import Relay
 
-@sqlite_only
+
 def test_a_code_is_redeemed_once_for_a_working_credential(live_server, make_engine, data_dir):
     code = live_server.enrol("T3 东门", "T3 东门入口", group="tower-3")
     identity = redeem_code(live_server.url + "/", f"  {code.lower()} ", APP_VERSION)
@@ -39,7 +38,6 @@ def test_a_malformed_code_is_refused_before_any_request():
         redeem_code("http://127.0.0.1:9", "ABCD-EFG1", APP_VERSION)
 
 
-@sqlite_only
 def test_pairing_approved_by_an_administrator_enrols_the_kiosk(live_server, make_engine, data_dir):
     engine, watcher = make_engine(live_server.url)
     status = engine.status()
@@ -62,7 +60,6 @@ def test_pairing_approved_by_an_administrator_enrols_the_kiosk(live_server, make
              "the server to see the paired terminal online")
 
 
-@sqlite_only
 def test_a_restarted_kiosk_shows_the_same_pairing_code(live_server, make_engine):
     with Relay(live_server.url) as relay:
         first, _ = make_engine(relay.url)
@@ -79,15 +76,11 @@ def test_a_restarted_kiosk_shows_the_same_pairing_code(live_server, make_engine)
         assert [p["code"] for p in admin_json(live_server, "GET", "/admin/pairings")] == [code]
 
 
-@sqlite_only
-def test_an_expired_pairing_gives_way_to_a_new_code(database_url, tmp_path, make_engine):
-    server = start_server(database_url, tmp_path / "short-pairings", env={"PAIRING_TTL_SECONDS": "2"})
-    try:
-        engine, watcher = make_engine(server.url)
-        first_code = engine.status().pairing_code
-        status = watcher.wait_status(lambda s: s.pairing_code not in (None, first_code), "a new pairing code")
-        assert status.state == "pairing"
-        wait_for(lambda: status.pairing_code in [p["code"] for p in admin_json(server, "GET", "/admin/pairings")],
-                 "the new code to be pending on the server")
-    finally:
-        server.stop()
+@pytest.mark.server_settings(pairing_ttl_seconds=2)
+def test_an_expired_pairing_gives_way_to_a_new_code(live_server, make_engine):
+    engine, watcher = make_engine(live_server.url)
+    first_code = engine.status().pairing_code
+    status = watcher.wait_status(lambda s: s.pairing_code not in (None, first_code), "a new pairing code")
+    assert status.state == "pairing"
+    wait_for(lambda: status.pairing_code in [p["code"] for p in admin_json(live_server, "GET", "/admin/pairings")],
+             "the new code to be pending on the server")

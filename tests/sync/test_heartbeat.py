@@ -6,9 +6,7 @@ import shutil
 
 from services.outbox import Outbox
 from services.sync.engine import SettingsChanged
-from tests.sync.conftest import APP_VERSION, admin_json, sqlite_only, wait_for
-
-pytestmark = sqlite_only
+from tests.sync.conftest import APP_VERSION, admin_json, wait_for
 
 
 def _latest(server, terminal_id: int, engine, condition=lambda h: True) -> dict:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from services.outbox import Outbox
 from services.sync.api import ServerApi
-from tests.sync.conftest import admin_json, sqlite_only, stored_records, wait_for
+from tests.sync.conftest import admin_json, stored_records, wait_for
 
 RECORDS = "/api/v1/terminal/records"
 
@@ -42,6 +44,7 @@ def test_records_are_stored_exactly_once_with_their_content(live_server, enrolle
     assert stored[ids[4]]["kind"] == "feedback" and stored[ids[4]]["payload"] == {"n": 4, "text": "访客留言 " * 5}
 
 
+@pytest.mark.server_process
 def test_a_server_killed_after_storing_a_batch_gets_it_again_and_stores_it_once(live_server, enrolled, relay,
                                                                                 make_engine, store):
     _batch_size(live_server, enrolled.terminal_id, 20)
@@ -67,6 +70,7 @@ def test_a_server_killed_after_storing_a_batch_gets_it_again_and_stores_it_once(
     _assert_stored_once(live_server, enrolled.terminal_id, ids)
 
 
+@pytest.mark.server_process
 def test_a_server_killed_at_any_moment_of_a_drain_loses_and_doubles_nothing(live_server, enrolled, make_engine, store):
     _batch_size(live_server, enrolled.terminal_id, 25)
     engine, watcher = make_engine(None)
@@ -82,7 +86,6 @@ def test_a_server_killed_at_any_moment_of_a_drain_loses_and_doubles_nothing(live
     _assert_stored_once(live_server, enrolled.terminal_id, ids)
 
 
-@sqlite_only
 def test_a_server_stopped_for_a_while_finds_the_queue_grown_then_drained(live_server, enrolled, make_engine, store):
     engine, watcher = make_engine(None)
     ids = _queue(store, 10)
@@ -114,7 +117,6 @@ def test_a_batch_delivered_twice_is_stored_once(live_server, enrolled, make_engi
     _assert_stored_once(live_server, enrolled.terminal_id, ids)
 
 
-@sqlite_only
 def test_a_record_the_server_rejects_is_parked_and_the_rest_go_on(live_server, enrolled, make_engine, store):
     ids = _queue(store, 5)
     with store.transaction() as db:  # written by a newer kiosk version, with a kind this server does not know
@@ -132,7 +134,6 @@ def test_a_record_the_server_rejects_is_parked_and_the_rest_go_on(live_server, e
              "the heartbeat to report the parked record", nudge=engine.sync_now)
 
 
-@sqlite_only
 def test_a_batch_too_large_for_the_way_in_is_split_until_it_passes(live_server, enrolled, relay, make_engine, store):
     relay.max_body_bytes = 12_000  # a reverse proxy's body limit in front of the server
     ids = _queue(store, 60)  # about 250 bytes each: a batch of 100 is far over the limit

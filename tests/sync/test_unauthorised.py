@@ -8,9 +8,7 @@ from services.outbox import Outbox
 from services.sync.api import ServerApi, UnauthorisedError
 from services.sync.enrolment import redeem_code
 from services.sync.identity import load_identity, save_identity
-from tests.sync.conftest import APP_VERSION, admin_json, sqlite_only, stored_records
-
-pytestmark = sqlite_only
+from tests.sync.conftest import APP_VERSION, admin_json, stored_records
 
 
 def test_a_revoked_terminal_is_unauthorised_and_keeps_its_data(live_server, enrolled, make_engine, store, data_dir):

@@ -10,7 +10,7 @@ import socket
 from services.outbox import Outbox
 from services.sync.engine import StatusChanged
 from services.sync.identity import TerminalIdentity, save_identity
-from tests.sync.conftest import local_settings, sqlite_only, stored_records, wait_for
+from tests.sync.conftest import local_settings, stored_records, wait_for
 from tests.sync.relay import Relay
 
 # Short timeouts so a hanging server is noticed quickly; as the server would configure them.
@@ -108,7 +108,6 @@ def test_stop_ends_a_waiting_worker_at_once(make_engine, store, data_dir):
     assert not engine._thread.is_alive()
 
 
-@sqlite_only
 def test_after_a_spell_of_500s_the_queue_drains_once(live_server, enrolled, relay, make_engine, store):
     relay.mode = "fail"
     ids = [Outbox(store).add("feedback", {"n": n}) for n in range(40)]

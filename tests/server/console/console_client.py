@@ -46,5 +46,5 @@ class ConsoleClient(requests.Session):
 def create_operator(server: LiveServer, username: str = "operator") -> str:
     """A staff account with the operator role; its password."""
     password = secrets.token_urlsafe(12)
-    server.run_cli("create-admin", username, "--role", "operator", stdin=password + "\n")
+    server.add_account(username, password, role="operator")
     return password

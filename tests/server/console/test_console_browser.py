@@ -22,7 +22,6 @@ from tests.server.calls import enrolled_terminal
 from tests.server.console.browser import chromium
 from tests.sync.conftest import APP_VERSION, DEADLINE, Watcher
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the browser is the point here
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 

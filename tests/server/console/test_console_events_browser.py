@@ -20,8 +20,6 @@ from tests.server.checkin_calls import (
 from tests.server.console.browser import chromium
 from tests.server.console.test_console_browser import SCREENSHOTS, _sign_in, _wait
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the browser is the point here
-
 
 @pytest.fixture
 def browser():

@@ -3,7 +3,6 @@ the public reply; the visitor's phone page (status page, phone-sized window) the
 
 from __future__ import annotations
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -13,7 +12,6 @@ from tests.server.console.test_console_browser import SCREENSHOTS
 from tests.server.console.console_client import create_operator
 from tests.server.feedback_data import feedback_record, send
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the browser is the point here
 REPLY = "已安排物业维修，今天 15:00 前恢复供水。"
 # More items, so that the inbox and the statistics in the README's screenshots show something.
 OTHERS = (("service_rating", "窗口等候时间太长", 2), ("service_rating", "", 5), ("service_rating", "", 4),

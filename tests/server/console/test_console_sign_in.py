@@ -99,7 +99,6 @@ def test_the_language_switch_shows_the_console_in_chinese_and_back(live_server):
     assert ">Terminals<" in client.page("/terminals").text
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_over_https_the_session_cookie_is_secure(database_url, tmp_path):
     # In process: a TLS-terminating proxy is not part of this repository, so the request's scheme is set
     # by the test client instead; the database and the app are the real ones.

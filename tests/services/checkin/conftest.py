@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,8 +10,6 @@ import pytest
 from common import tickets, wire
 from services.checkin.bundle_store import CheckinStore
 from services.outbox import Outbox
-from services.store import LocalStore
-from tests.factories import catalogue_data
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 KEY = tickets.SigningKey.from_private_bytes(1, bytes(range(32)))
@@ -45,20 +42,6 @@ def bundle(*events: wire.CheckinEvent, etag: str = "b1", keys=(KEY,), revoked=()
 
 def ticket(ticket_id: int, event_id: int = 7, key: tickets.SigningKey = KEY) -> str:
     return tickets.issue(key, event_id, ticket_id)
-
-
-@pytest.fixture
-def seed(tmp_path):
-    path = tmp_path / "seed.json"
-    path.write_text(json.dumps(catalogue_data(version="seed-1"), ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def store(data_dir, seed):
-    store = LocalStore.open(data_dir / "store.sqlite", seed)
-    yield store
-    store.close()
 
 
 @pytest.fixture

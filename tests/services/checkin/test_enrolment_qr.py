@@ -46,7 +46,6 @@ def test_anything_else_is_not_an_enrolment_qr(text):
     assert parse_enrolment_qr(text) is None
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_scanning_the_consoles_qr_enrols_this_terminal(live_server, data_dir):
     code = live_server.enrol("T2 大堂 2 号机", "T2 一层")
     identity = enrol_by_qr(f"LKENROL|{code}|{live_server.url}/", data_dir, "0.1.0-test")

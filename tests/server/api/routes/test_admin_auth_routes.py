@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
-from tests.live_server import start_server
 from tests.server.calls import enrolled_terminal, parse_time, sleep_until, wait_for
 
 OPERATOR_PASSWORD = "operator-password"
@@ -38,39 +38,33 @@ def test_five_failures_lock_the_account_even_against_the_right_password(live_ser
     assert locked.status_code == 429
     assert int(locked.headers["Retry-After"]) > 0
     # Another account is not affected, and the lockout is in the audit log.
-    live_server.run_cli("create-admin", "second", stdin="second-password\n")
+    live_server.add_account("second", "second-password")
     assert _login(live_server, username="second", password="second-password").status_code == 200
     actions = [entry["action"] for entry in live_server.admin("GET", "/admin/audit").json()]
     assert "admin.locked_out" in actions
 
 
-def test_the_lockout_lapses(database_url, tmp_path):
-    server = start_server(database_url, tmp_path / "server", env={"LOGIN_LOCKOUT_SECONDS": "2"})
-    try:
-        for _ in range(5):
-            _login(server, password="wrong-password")
-        assert _login(server).status_code == 429
-        wait_for(lambda: _login(server).status_code == 200, "the lockout to lapse")
-    finally:
-        server.stop()
+@pytest.mark.server_settings(login_lockout_seconds=2)
+def test_the_lockout_lapses(live_server):
+    for _ in range(5):
+        _login(live_server, password="wrong-password")
+    assert _login(live_server).status_code == 429
+    wait_for(lambda: _login(live_server).status_code == 200, "the lockout to lapse")
 
 
-def test_an_admin_token_expires(database_url, tmp_path):
-    server = start_server(database_url, tmp_path / "server", env={"ADMIN_TOKEN_TTL_SECONDS": "2"})
-    try:
-        token = _login(server).json()
-        assert server.admin("GET", "/admin/terminals", token=token["token"]).status_code == 200
-        sleep_until(parse_time(token["expires_at"]))
-        reply = server.admin("GET", "/admin/terminals", token=token["token"])
-        assert reply.status_code == 401
-        assert reply.headers["WWW-Authenticate"] == "Bearer"
-    finally:
-        server.stop()
+@pytest.mark.server_settings(admin_token_ttl_seconds=2)
+def test_an_admin_token_expires(live_server):
+    token = _login(live_server).json()
+    assert live_server.admin("GET", "/admin/terminals", token=token["token"]).status_code == 200
+    sleep_until(parse_time(token["expires_at"]))
+    reply = live_server.admin("GET", "/admin/terminals", token=token["token"])
+    assert reply.status_code == 401
+    assert reply.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_operators_watch_and_command_but_cannot_enrol_revoke_or_configure(live_server):
     terminal = enrolled_terminal(live_server)
-    live_server.run_cli("create-admin", "operator", "--role", "operator", stdin=OPERATOR_PASSWORD + "\n")
+    live_server.add_account("operator", OPERATOR_PASSWORD, role="operator")
     login = _login(live_server, username="operator", password=OPERATOR_PASSWORD).json()
     assert login["role"] == "operator"
     token = login["token"]

@@ -17,7 +17,7 @@ from tests.server.checkin_calls import attendee, event_body, published_event, sc
 
 def _operator_token(server) -> str:
     password = secrets.token_urlsafe(12)
-    server.run_cli("create-admin", "operator1", "--role", "operator", stdin=password + "\n")
+    server.add_account("operator1", password, role="operator")
     return server.login("operator1", password)
 
 

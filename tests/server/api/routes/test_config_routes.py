@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
 from tests.server.calls import enrolled_terminal
+
+pytestmark = pytest.mark.postgresql  # the dialect matters: config layers take a dialect-specific lock
 
 BUILTIN = read_settings_document(DEFAULT_SETTINGS_FILE)
 

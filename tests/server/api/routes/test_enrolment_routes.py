@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from common.wire import ENROLMENT_CODE_PATTERN
-from tests.live_server import start_server
 from tests.server.calls import Terminal, parse_time, redeem, sleep_until
 
 
@@ -67,14 +68,11 @@ def test_revocation_refuses_the_credential_and_kills_unused_codes(live_server):
     assert terminal.heartbeat().status_code == 401
 
 
-def test_an_expired_code_is_410(database_url, tmp_path):
-    server = start_server(database_url, tmp_path / "server", env={"ENROLMENT_CODE_TTL_SECONDS": "1"})
-    try:
-        code = server.admin("POST", "/admin/terminals", json={"name": "T1", "location": "Lobby"}).json()
-        sleep_until(parse_time(code["expires_at"]))
-        assert redeem(server, code["code"]).status_code == 410
-    finally:
-        server.stop()
+@pytest.mark.server_settings(enrolment_code_ttl_seconds=1)
+def test_an_expired_code_is_410(live_server):
+    code = live_server.admin("POST", "/admin/terminals", json={"name": "T1", "location": "Lobby"}).json()
+    sleep_until(parse_time(code["expires_at"]))
+    assert redeem(live_server, code["code"]).status_code == 410
 
 
 def test_attempts_are_rate_limited_per_client_address(live_server):

@@ -3,6 +3,7 @@ alerts, statistics and the CSV export — over HTTP against the real server on S
 
 from __future__ import annotations
 
+import pytest
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
@@ -10,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from tests.server.calls import enrolled_terminal, record
 from tests.server.console.console_client import create_operator
 from tests.server.feedback_data import feedback_record, inbox, item_of, send
+
+pytestmark = pytest.mark.postgresql  # the dialect matters: ON CONFLICT projection and the statistics SQL
 
 
 def test_a_feedback_record_sent_twice_is_one_inbox_item(live_server):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 import secrets
 
 import requests
 
-from tests.live_server import start_server
 from tests.server.calls import APP_VERSION, Terminal, wait_for
 
 
@@ -65,14 +66,11 @@ def test_unknown_codes_and_bad_bodies_are_refused(live_server):
     assert _start(live_server, "123456", "short").status_code == 422  # a guessable secret
 
 
-def test_a_pairing_expires_and_its_code_is_free_again(database_url, tmp_path):
-    server = start_server(database_url, tmp_path / "server", env={"PAIRING_TTL_SECONDS": "1"})
-    try:
-        code, secret = "777111", secrets.token_urlsafe(32)
-        assert _start(server, code, secret).status_code == 201
-        wait_for(lambda: _poll(server, code, secret).json()["status"] == "expired", "the pairing to expire")
-        assert _approve(server, code).status_code == 410
-        assert server.admin("GET", "/admin/pairings").json() == []
-        assert _start(server, code, secrets.token_urlsafe(32)).status_code == 201
-    finally:
-        server.stop()
+@pytest.mark.server_settings(pairing_ttl_seconds=1)
+def test_a_pairing_expires_and_its_code_is_free_again(live_server):
+    code, secret = "777111", secrets.token_urlsafe(32)
+    assert _start(live_server, code, secret).status_code == 201
+    wait_for(lambda: _poll(live_server, code, secret).json()["status"] == "expired", "the pairing to expire")
+    assert _approve(live_server, code).status_code == 410
+    assert live_server.admin("GET", "/admin/pairings").json() == []
+    assert _start(live_server, code, secrets.token_urlsafe(32)).status_code == 201

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import threading
 
 import requests
@@ -9,6 +10,8 @@ import requests
 from common.wire import MAX_RECORD_PAYLOAD_BYTES
 from tests.live_server import start_server
 from tests.server.calls import Terminal, enrolled_terminal, record, redeem, wait_for
+
+pytestmark = pytest.mark.postgresql  # the dialect matters: idempotent inserts (ON CONFLICT) and concurrent batches
 
 ROUNDS = 5
 
@@ -112,8 +115,8 @@ def test_two_identical_batches_at_once_are_stored_once(live_server):
     assert sorted(r["id"] for r in _stored(live_server, limit=5000)) == sorted(all_ids)
 
 
-def test_two_server_processes_on_one_database_store_a_batch_once(live_server, database_url, tmp_path):
-    second = start_server(database_url, tmp_path / "second", admin_username="second-admin")
+def test_two_server_processes_on_one_database_store_a_batch_once(live_server, tmp_path):
+    second = start_server(live_server.database_url, tmp_path / "second", admin_username="second-admin")
     try:
         terminal = enrolled_terminal(live_server)
         via_second = Terminal(second, {"terminal_id": terminal.id, "token": terminal.token, "name": terminal.name})
@@ -132,6 +135,7 @@ def test_two_server_processes_on_one_database_store_a_batch_once(live_server, da
         second.stop()
 
 
+@pytest.mark.server_process
 def test_acknowledged_records_survive_a_killed_server(live_server):
     terminal = enrolled_terminal(live_server)
     batches = [[record(n=n) for n in range(20)] for _ in range(60)]

@@ -3,12 +3,15 @@ sealed names) and every verdict of the online check."""
 
 from __future__ import annotations
 
+import pytest
 import base64
 from datetime import UTC, datetime, timedelta
 
 from common import tickets
 from tests.server.calls import enrolled_terminal, parse_time
 from tests.server.checkin_calls import attendee, event_body, published_event, scan_online, ticket_text
+
+pytestmark = pytest.mark.postgresql  # the dialect matters: row locks on tickets and the check-in projection
 
 
 def _bundle(terminal, etag: str | None = None):
