@@ -90,9 +90,9 @@ def receive(db: Session, sender: Terminal, *sent: dict, now: datetime | None = N
     return inserted
 
 
-def feedback(**fields) -> dict:
+def feedback(category: str = "repair", **fields) -> dict:
     """A feedback record as a kiosk sends it (tests/server/feedback_data.py)."""
-    return feedback_record(**fields)
+    return feedback_record(category, **fields)
 
 
 def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
