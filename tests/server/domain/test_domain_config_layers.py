@@ -97,8 +97,10 @@ def test_a_layer_is_checked_against_every_terminal_it_reaches_and_revoked_ones_n
     refused = _write(db, DEFAULTS, chinese_only)
     assert refused.detail == f"the settings would be invalid for terminal {english.id} (English first)"
     assert [e.field for e in refused.errors] == ["display"]
+    assert _history(db, DEFAULTS) == []
     assert isinstance(_write(db, layers.LayerKey("group", "east"), chinese_only), ConfigRejected)
     assert isinstance(_write(db, layers.LayerKey("group", "west"), chinese_only), ConfigLayer)  # not in west
+    assert isinstance(_write(db, DEFAULTS, {"display": {"languages": ["en", "zh_CN"]}}), ConfigLayer)
     # ... and once that terminal is revoked, nothing it reaches is broken.
     terminals.revoke(db, english, ACTOR)
     db.commit()
