@@ -358,3 +358,21 @@ def test_terminals_uploading_the_same_tickets_at_once_count_each_ticket_once(db,
     for row in counted:
         assert row.scanned_at == min(r.scanned_at for r in rows if r.ticket_id == row.ticket_id)
     assert same_scan.id in {r.record_id for r in counted}
+
+
+def test_a_phone_check_in_counts_like_a_scan_and_a_later_terminal_welcome_is_a_duplicate(db):
+    east = terminal(db, "东门", group="east")
+    event = published_event(db, all_terminals=False, terminal_ids=[east.id])
+    person = registration(db, event)
+    now = utcnow()
+    phone, verdict = checkins.check_in_by_phone(db, event, person, now - timedelta(minutes=1))
+    db.commit()
+    assert verdict.kind == "welcome"
+    assert (phone.terminal_id, phone.terminal_name, phone.mode, phone.flag) == (None, "手机签到", "phone", None)
+    again, verdict = checkins.check_in_by_phone(db, event, person, now)
+    db.commit()
+    assert (verdict.kind, verdict.prior.terminal_name, again.flag) == ("already", "手机签到", None)
+    late = checkin_record(ticket(db, person), now)
+    receive(db, east, late)
+    assert _verdicts(_facts(db, event)[late["id"]]) == ("welcome", "already", "duplicate")
+    assert _counts(db, event) == (1, 1, 0)
