@@ -6,8 +6,8 @@ own copy: a file copy for SQLite, ``CREATE DATABASE … TEMPLATE`` in the privat
 
 Fixtures: ``db`` (a Session), ``sessions`` (its sessionmaker, for tests that need several sessions at once),
 ``settings`` (the ServerSettings the domain code reads through ``current_settings()`` too, with a data directory
-of the test's own). SQLite unless the test asks for PostgreSQL through ``dialect`` (see ``dialects`` in
-tests/server/domain/builders.py): PostgreSQL is for the rules whose SQL differs by dialect.
+of the test's own). SQLite unless the test is marked for PostgreSQL (``database_kind``, tests/server_fixtures.py;
+BOTH_DIALECTS and POSTGRESQL in tests/server/domain/builders.py): PostgreSQL is for the rules whose SQL differs.
 """
 
 from __future__ import annotations
@@ -78,9 +78,6 @@ def _database_at(admin_url: str, name: str) -> str:
 def _postgres_template(request) -> str:
     """The admin URL of the private cluster holding the migrated template database."""
     admin_url = request.getfixturevalue("postgres_admin_url")
-    if admin_url is None:
-        pytest.skip("TEST_DATABASE_URL is set: the PostgreSQL domain tests copy a template database, which needs "
-                    "the private cluster (unset TEST_DATABASE_URL to run them)")
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE_DATABASE}"')
         connection.execute(f'CREATE DATABASE "{_TEMPLATE_DATABASE}"')
@@ -89,20 +86,14 @@ def _postgres_template(request) -> str:
 
 
 @pytest.fixture
-def dialect(request) -> str:
-    """sqlite unless a test parametrizes it (indirectly) with "postgresql"."""
-    return getattr(request, "param", "sqlite")
-
-
-@pytest.fixture
-def domain_url(dialect, request, tmp_path) -> Iterator[str]:
+def domain_url(database_kind, request, tmp_path) -> Iterator[str]:
     """The URL of this test's own copy of the migrated template."""
-    if dialect == "sqlite":
+    if database_kind == "sqlite":
         path = tmp_path / "server.sqlite"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    assert dialect == "postgresql", dialect
+    assert database_kind == "postgresql", database_kind
     admin_url = request.getfixturevalue("_postgres_template")
     name = f"kiosk_domain_{os.getpid()}_{next(_copies)}"
     with psycopg.connect(admin_url, autocommit=True) as connection:

@@ -26,10 +26,10 @@ def test_the_database_is_at_the_newest_migration_with_the_catalogue_seeded(db, s
 
 
 @BOTH_DIALECTS
-def test_what_a_test_writes_stays_in_its_own_copy(db, request, dialect):
+def test_what_a_test_writes_stays_in_its_own_copy(db, request, database_kind):
     terminal(db, "mine")
     assert db.scalar(select(func.count()).select_from(Terminal)) == 1
-    if dialect == "sqlite":
+    if database_kind == "sqlite":
         template_url = f"sqlite:///{request.getfixturevalue('_sqlite_template')}"
     else:
         template_url = request.getfixturevalue("_postgres_template").rsplit("/", 1)[0] + "/kiosk_domain_template"
