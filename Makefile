@@ -15,7 +15,7 @@ DEMO_ADMIN_PASSWORD := demo-admin-2468
 # `make demo WINDOWED=1080x1920` opens a window of that size instead of full screen.
 WINDOWED ?=
 
-.PHONY: all deps system-packages i18n demo test lint test-services test-gui screenshots bench check clean
+.PHONY: all deps system-packages i18n i18n-extract demo test lint test-services test-gui screenshots bench check clean
 
 all: deps
 
@@ -36,9 +36,29 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Compiled gettext catalogues (.mo) are built from the .po sources, not kept in git.
+# Translations: gettext catalogues, msgids in English, per domain <folder>/locale/{zh_CN,en}/LC_MESSAGES/<domain>.po:
+# "kiosk" (kiosk/locale: the touchscreen and the printed slips) and "server" (server/locale: the console and the
+# phone pages). The compiled .mo are built from the .po sources, not kept in git.
+# tests/test_translations.py reads BABEL_EXTRACT and the *_SOURCES below and extracts the same way.
+BABEL_EXTRACT := extract -F babel.cfg -k N_ --no-location --sort-by-file --project "Lobby Kiosk" --version 0.1.0
+KIOSK_SOURCES := kiosk screens services common
+SERVER_SOURCES := server
+I18N_DOMAINS := kiosk server
+
 i18n: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d kiosk/locale -D kiosk --statistics
+	@for domain in $(I18N_DOMAINS); do \
+	  $(BIN)/pybabel compile --use-fuzzy -d $$domain/locale -D $$domain --statistics || exit 1; \
+	done
+
+# After changing a user-visible string: extract the msgids again into build/i18n/<domain>.pot and update every
+# .po; then fill in the new (empty) entries, in zh_CN and en, and run `make i18n`.
+i18n-extract: $(VENV)/.installed
+	mkdir -p build/i18n
+	$(BIN)/pybabel $(BABEL_EXTRACT) -o build/i18n/kiosk.pot $(KIOSK_SOURCES)
+	$(BIN)/pybabel $(BABEL_EXTRACT) -o build/i18n/server.pot $(SERVER_SOURCES)
+	@for domain in $(I18N_DOMAINS); do \
+	  $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i build/i18n/$$domain.pot -d $$domain/locale -D $$domain || exit 1; \
+	done
 
 # The demo: a central server with sample data on $(DEMO_PORT), and the kiosk enrolled with it.
 demo: deps
@@ -93,4 +113,4 @@ check: deps
 	$(BIN)/kiosk check
 
 clean:
-	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache kiosk/locale/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) $(DEMO_DATA) .pytest_cache build/i18n kiosk/locale/*/LC_MESSAGES/*.mo server/locale/*/LC_MESSAGES/*.mo

@@ -9,3 +9,5 @@ ASSETS_DIR = PROJECT_ROOT / "assets"
 CONFIG_DIR = PROJECT_ROOT / "config"
 DEFAULT_SETTINGS_FILE = CONFIG_DIR / "settings.toml"
 SAMPLE_CATALOGUE_FILE = CONFIG_DIR / "catalogue" / "sample.json"
+# The kiosk's gettext catalogues (domain "kiosk": screens and printed slips), compiled by `make i18n`.
+KIOSK_LOCALE_DIR = PROJECT_ROOT / "kiosk" / "locale"

@@ -19,6 +19,7 @@ import serial
 
 from common.catalogue import Material, Service
 from common.settings import PrinterSettings
+from common.translations import kiosk_translations
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,6 @@ class Slip:
         return self.lang.startswith("zh")
 
 
-_AUDIENCE = {"individual": ("个人", "individuals"), "company": ("企业", "companies")}
-
-
 def service_slip(
     service: Service,
     department_name: str,
@@ -95,48 +93,44 @@ def service_slip(
 
     ``centre_name`` (the terminal's service centre) heads the slip when given.
     """
-    zh = lang.startswith("zh")
-
-    def say(chinese: str, english: str) -> str:
-        return chinese if zh else english
-
-    audience = [_AUDIENCE[a][0 if zh else 1] for a in service.audience]
+    tr = kiosk_translations(lang)
+    audience = [tr.gettext("Individuals") if a == "individual" else tr.gettext("Companies") for a in service.audience]
     lines: list[Line] = []
     if centre_name:
         lines.append(Title(centre_name))
     lines += [
-        Title(say("办事指南", "SERVICE GUIDE")),
+        Title(tr.gettext("SERVICE GUIDE")),
         Title(service.name.get(lang), large=True),
         Rule(),
-        KeyValue(say("事项编码", "Code"), service.code),
-        KeyValue(say("办理部门", "Department"), department_name),
-        KeyValue(say("办理对象", "For"), say("、".join(audience), ", ".join(audience).capitalize())),
+        KeyValue(tr.gettext("Code"), service.code),
+        KeyValue(tr.gettext("Department"), department_name),
+        # "Individuals, companies" (capitalize() leaves Chinese as it is).
+        KeyValue(tr.gettext("For"), tr.pgettext("list", ", ").join(audience).capitalize()),
         Rule(),
-        Paragraph(say("所需材料", "Materials"), bold=True),
+        Paragraph(tr.gettext("Materials"), bold=True),
     ]
     # "[ ] " leaves a box to tick while gathering the papers.
     lines += [Paragraph(f"[ ] {_material(m, lang)}", indent=4) for m in service.materials]
-    lines.append(Paragraph(say("办理流程", "Steps"), bold=True))
+    lines.append(Paragraph(tr.gettext("Steps"), bold=True))
     for number, step in enumerate(service.steps, start=1):
         label = f"{number}. "
         lines.append(Paragraph(label + step.title.get(lang), indent=len(label)))
     lines += [
         Rule(),
-        KeyValue(say("办理时限", "Time limit"), _time_limit(service.promised_time_limit_days, lang)),
-        KeyValue(say("收费标准", "Fee"), _fee(service, lang)),
+        KeyValue(tr.gettext("Time limit"), _time_limit(service.promised_time_limit_days, lang)),
+        KeyValue(tr.gettext("Fee"), _fee(service, lang)),
         KeyValue(
-            say("办理地点", "Office"),
-            say(
-                f"{service.office.window.get(lang)}，楼层{service.office.floor}，房间{service.office.room}",
-                f"{service.office.window.get(lang)}, floor {service.office.floor}, room {service.office.room}",
+            tr.gettext("Office"),
+            tr.gettext("{window}, floor {floor}, room {room}").format(
+                window=service.office.window.get(lang), floor=service.office.floor, room=service.office.room
             ),
         ),
-        KeyValue(say("办公时间", "Hours"), service.hours.get(lang)),
-        KeyValue(say("咨询电话", "Enquiries"), service.phone),
+        KeyValue(tr.gettext("Hours"), service.hours.get(lang)),
+        KeyValue(tr.gettext("Enquiries"), service.phone),
         Rule(),
-        QR(qr_url, say("扫码查看完整指南", "Scan for the full guide")),
-        KeyValue(say("打印时间", "Printed"), printed_at.strftime("%Y-%m-%d %H:%M")),
-        KeyValue(say("终端", "Terminal"), terminal_name),
+        QR(qr_url, tr.gettext("Scan for the full guide")),
+        KeyValue(tr.gettext("Printed"), printed_at.strftime("%Y-%m-%d %H:%M")),
+        KeyValue(tr.pgettext("slip", "Terminal"), terminal_name),
         Cut(),
     ]
     return Slip(lang=lang, lines=tuple(lines))
@@ -159,54 +153,52 @@ def feedback_slip(
 
     Nothing the visitor wrote or their phone number is printed: a slip left at the printer tells no one anything.
     """
-    zh = lang.startswith("zh")
-
-    def say(chinese: str, english: str) -> str:
-        return chinese if zh else english
-
+    tr = kiosk_translations(lang)
     lines: list[Line] = [Title(centre_name)] if centre_name else []
     lines += [
-        Title(say("意见反馈回执", "FEEDBACK RECEIPT")),
+        Title(tr.gettext("FEEDBACK RECEIPT")),
         Rule(),
-        KeyValue(say("受理编号", "Tracking number"), tracking_number),
-        KeyValue(say("查询码", "Check code"), check_code),
-        KeyValue(say("类别", "Category"), category_title),
+        KeyValue(tr.gettext("Tracking number"), tracking_number),
+        KeyValue(tr.gettext("Check code"), check_code),
+        KeyValue(tr.gettext("Category"), category_title),
     ]
     if rating_label:
-        lines.append(KeyValue(say("评价", "Rating"), rating_label))
+        lines.append(KeyValue(tr.gettext("Rating"), rating_label))
     if followup_due:
-        due = f"{followup_due.year}年{followup_due.month}月{followup_due.day}日" if zh else followup_due.isoformat()
-        lines.append(KeyValue(say("回复期限", "Reply by"), due))
+        due = tr.gettext("{year}-{month:02d}-{day:02d}").format(
+            year=followup_due.year, month=followup_due.month, day=followup_due.day
+        )
+        lines.append(KeyValue(tr.gettext("Reply by"), due))
     lines.append(Rule())
     if status_url:
-        lines.append(QR(status_url, say("扫码查看办理进度", "Scan to follow it up")))
+        lines.append(QR(status_url, tr.gettext("Scan to follow it up")))
     lines += [
-        KeyValue(say("提交时间", "Submitted"), printed_at.strftime("%Y-%m-%d %H:%M")),
-        KeyValue(say("终端", "Terminal"), terminal_name),
+        KeyValue(tr.gettext("Submitted"), printed_at.strftime("%Y-%m-%d %H:%M")),
+        KeyValue(tr.pgettext("slip", "Terminal"), terminal_name),
         Cut(),
     ]
     return Slip(lang=lang, lines=tuple(lines))
 
 
 def _material(material: Material, lang: str) -> str:
-    name = material.name.get(lang)
-    if lang.startswith("zh"):
-        counts = [f"{label}{n}份" for label, n in (("原件", material.originals), ("复印件", material.copies)) if n]
-        return f"{name} {' '.join(counts)}" + ("" if material.required else "（非必需）")
-    counts = [
-        f"{n} {word if n == 1 else plural}"
-        for n, word, plural in ((material.originals, "original", "originals"), (material.copies, "copy", "copies"))
-        if n
-    ]
-    return f"{name}: {', '.join(counts)}" + ("" if material.required else " (optional)")
+    tr = kiosk_translations(lang)
+    counts = []
+    if material.originals:
+        counts.append(tr.ngettext("%(count)d original", "%(count)d originals", material.originals)
+                      % {"count": material.originals})
+    if material.copies:
+        counts.append(tr.ngettext("%(count)d copy", "%(count)d copies", material.copies) % {"count": material.copies})
+    line = tr.gettext("{name}: {counts}").format(
+        name=material.name.get(lang), counts=tr.pgettext("material counts", ", ").join(counts)
+    )
+    return line if material.required else tr.gettext("{material} (optional)").format(material=line)
 
 
 def _time_limit(days: int, lang: str) -> str:
-    if lang.startswith("zh"):
-        return "当场办结" if days == 0 else f"{days}个工作日"
+    tr = kiosk_translations(lang)
     if days == 0:
-        return "On the spot"
-    return f"{days} working day" if days == 1 else f"{days} working days"
+        return tr.gettext("On the spot")
+    return tr.npgettext("slip", "%d working day", "%d working days", days) % days
 
 
 def _fee(service: Service, lang: str) -> str:
@@ -214,7 +206,7 @@ def _fee(service: Service, lang: str) -> str:
     if service.fee.amount_yuan == 0:
         return description
     amount = f"{service.fee.amount_yuan:.2f}".rstrip("0").rstrip(".")
-    return f"{amount}元（{description}）" if lang.startswith("zh") else f"{amount} yuan ({description})"
+    return kiosk_translations(lang).gettext("{amount} yuan ({description})").format(amount=amount, description=description)
 
 
 # --- Layout: slip lines to rows of at most line_width columns, shared by both renderings.

@@ -28,7 +28,7 @@ from server.events.schemas import AttendeeFields
 from server.web.sessions import csrf_matches
 from server.core.clock import utcnow
 from server.fleet.models import Event, Registration
-from server.web.phone_templating import environment
+from server.web.phone_templating import render_page
 from common import rotating_code
 from common.wire import Id
 
@@ -211,5 +211,5 @@ def _page(request: Request, settings: Settings, template: str, context: dict, st
     def local(moment: datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    page = environment.get_template(template).render(local=local, **context)
+    page = render_page(template, local=local, **context)
     return HTMLResponse(page, status_code=status_code, headers=_HEADERS)

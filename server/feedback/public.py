@@ -1,4 +1,4 @@
-"""The public feedback status page ``/s/<tracking number>?c=<check code>``: no login, phone-sized, zh/en.
+"""The public feedback status page ``/s/<tracking number>?c=<check code>``: no login, phone-sized, zh_CN/en.
 
 A wrong code and an unknown number get the same answer (no way to learn which numbers exist), lookups are
 rate limited per client address, and the page shows only the item's category, status, dates and public
@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from server.api.deps import DbSession, Settings
 from server.feedback.items import category_titles, find_for_status
-from server.web.phone_templating import environment
+from server.web.phone_templating import render_page
 
 router = APIRouter(include_in_schema=False)
 # Longer input is no tracking number or code: cut before it is hashed or looked up.
@@ -26,26 +26,19 @@ _HEADERS = {
     "X-Robots-Tag": "noindex",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
 }
-STATUS_TITLES = {
-    "new": ("已受理登记", "Received"),
-    "accepted": ("已受理", "Accepted"),
-    "in_progress": ("处理中", "In progress"),
-    "resolved": ("已办结", "Resolved"),
-    "closed": ("已关闭", "Closed"),
-    "rejected": ("不予受理", "Not accepted"),
-}
 
 
 def _language(request: Request) -> str:
+    """"zh_CN" or "en": the link's choice (``lang=zh`` too, as links made before said), else the browser's."""
     chosen = request.query_params.get("lang", "")
-    if chosen in ("zh", "en"):
-        return chosen
+    if chosen in ("zh_CN", "zh", "en"):
+        return "en" if chosen == "en" else "zh_CN"
     accepted = request.headers.get("accept-language", "").lower()
-    return "en" if accepted.startswith("en") else "zh"
+    return "en" if accepted.startswith("en") else "zh_CN"
 
 
 def _page(request: Request, lang: str, context: dict, status_code: int) -> HTMLResponse:
-    page = environment.get_template("feedback_status.html").render(lang=lang, zh=lang == "zh", **context)
+    page = render_page("feedback_status.html", lang, **context)
     return HTMLResponse(page, status_code=status_code, headers=_HEADERS)
 
 
@@ -67,12 +60,11 @@ def status_page(request: Request, tracking_number: str, db: DbSession, settings:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
     title = category_titles(request.app.state.builtin_settings).get(item.category)
-    zh_status, en_status = STATUS_TITLES[item.status]
     return _page(request, lang, {
         "state": "found", "tracking_number": item.tracking_number,
         "category": title.get(lang) if title else item.category,
-        "status": item.status, "status_title": zh_status if lang == "zh" else en_status,
+        "status": item.status,
         "submitted": local(item.submitted_at), "updated": local(item.updated_at), "replied": local(item.replied_at),
         "reply": item.public_reply,
-        "other_lang_url": f"/s/{item.tracking_number}?c={c}&lang={'en' if lang == 'zh' else 'zh'}",
+        "other_lang_url": f"/s/{item.tracking_number}?c={c}&lang={'zh_CN' if lang == 'en' else 'en'}",
     }, 200)

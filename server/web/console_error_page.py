@@ -8,17 +8,18 @@ from fastapi.responses import HTMLResponse
 
 from server.web.templating import render
 from server.core.request_ids import request_id
+from server.web.i18n import N_
 
 PREFIX = "/console"
-# Status -> (title, explanation), both translated in server/web/i18n.py.
+# Status -> (title, explanation), msgids of the server's catalogue, translated when the page is rendered.
 _TEXTS = {
-    status.HTTP_404_NOT_FOUND: ("Not found", "There is nothing at this address."),
-    status.HTTP_405_METHOD_NOT_ALLOWED: ("Not valid", "This page cannot be used that way."),
-    status.HTTP_429_TOO_MANY_REQUESTS: ("Too many requests", "Please wait a minute and try again."),
+    status.HTTP_404_NOT_FOUND: (N_("Not found"), N_("There is nothing at this address.")),
+    status.HTTP_405_METHOD_NOT_ALLOWED: (N_("Not valid"), N_("This page cannot be used that way.")),
+    status.HTTP_429_TOO_MANY_REQUESTS: (N_("Too many requests"), N_("Please wait a minute and try again.")),
 }
-_BAD_REQUEST = ("Not valid", "The address or the form is not valid; go back and try again.")
-_SERVER = ("Something went wrong", "The server could not complete this request. Try again; if it keeps failing, "
-                                   "give the administrator this reference:")
+_BAD_REQUEST = (N_("Not valid"), N_("The address or the form is not valid; go back and try again."))
+_SERVER = (N_("Something went wrong"), N_("The server could not complete this request. Try again; if it keeps failing, "
+                                         "give the administrator this reference:"))
 
 
 def is_console(path: str) -> bool:

@@ -1,413 +1,96 @@
-"""The console's two languages: English source strings and their Chinese, chosen by a cookie (gettext-style ``_``)."""
+"""The server's two languages through gettext: domain ``server``, catalogues server/locale/<code>/LC_MESSAGES/
+server.po (msgids are English), compiled by ``make i18n``.
+
+The console's language comes from a cookie; the phone pages choose their own. A page is rendered inside
+``use_language(code)``, which sets the language for the current request only (a context variable: each request
+runs in its own context, so simultaneous requests never see each other's language). The module-level
+``gettext``/``ngettext``/``pgettext`` below, installed in the Jinja environments through ``jinja2.ext.i18n``,
+translate into that language; Python code that needs a language outside a render uses ``translations(code)``.
+"""
 
 from __future__ import annotations
 
+import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
 from fastapi import Request
 
+DOMAIN = "server"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGE_COOKIE = "console_lang"
 LANGUAGES = {"en": "English", "zh_CN": "中文"}
 DEFAULT_LANGUAGE = "en"
 
-ZH_CN = {
-    "Administration console": "管理控制台",
-    "Terminals": "终端",
-    "Configuration": "配置",
-    "Catalogue": "办事指南目录",
-    "Audit log": "审计日志",
-    "Sign in": "登录",
-    "Sign out": "退出",
-    "Username": "用户名",
-    "Password": "密码",
-    "Bad username or password.": "用户名或密码错误。",
-    "Too many failed sign-ins: this account is locked for a while.": "登录失败次数过多，账户已暂时锁定。",
-    "Online": "在线",
-    "Offline": "离线",
-    "Revoked": "已吊销",
-    "Not enrolled": "未注册",
-    "Name": "名称",
-    "Location": "位置",
-    "Group": "分组",
-    "Status": "状态",
-    "Version": "版本",
-    "Last sync": "上次同步",
-    "Outbox": "待发送",
-    "Peripherals": "外设",
-    "Config applied / current": "配置（已应用 / 最新）",
-    "Screen": "当前界面",
-    "Enrol a terminal": "注册新终端",
-    "Enrol": "注册",
-    "Pending pairings": "待配对",
-    "Code": "配对码",
-    "Requested": "请求时间",
-    "Approve": "批准",
-    "No pending pairings.": "没有待配对的请求。",
-    "No terminals yet.": "还没有终端。",
-    "One-time enrolment code": "一次性注册码",
-    "Type this code on the kiosk, or scan the QR code. It expires at": "在终端上输入此码或扫描二维码。过期时间：",
-    "Back to the terminal": "返回终端",
-    "Remote commands": "远程命令",
-    "Send": "发送",
-    "Message (Chinese)": "消息（中文）",
-    "Message (English)": "消息（英文）",
-    "Seconds": "秒数",
-    "Command history": "命令历史",
-    "Kind": "类型",
-    "Created": "创建时间",
-    "Result": "结果",
-    "Heartbeats (latest 50)": "心跳（最近 50 条）",
-    "Received": "接收时间",
-    "Outages": "离线记录",
-    "Went down": "离线时间",
-    "Came back": "恢复时间",
-    "still down": "仍离线",
-    "Latest screenshot": "最新截图",
-    "No screenshot yet.": "还没有截图。",
-    "Revoke": "吊销",
-    "Revoke this terminal": "吊销此终端",
-    "The terminal's credential stops working at once. This cannot be undone.": "终端凭据将立即失效，且无法撤销。",
-    "Yes, revoke": "确认吊销",
-    "Cancel": "取消",
-    "New enrolment code": "新注册码",
-    "Settings": "设置",
-    "Defaults": "默认",
-    "Defaults (all terminals)": "默认（所有终端）",
-    "Set here": "在此层设置",
-    "Effective value": "生效值",
-    "from": "来自",
-    "Preview changes": "预览更改",
-    "Changes to save": "待保存的更改",
-    "Key": "键",
-    "Old": "原值",
-    "New": "新值",
-    "Save": "保存",
-    "No changes.": "没有更改。",
-    "Version history": "版本历史",
-    "Author": "作者",
-    "Comment": "备注",
-    "Roll back": "回滚",
-    "Saved as version": "已保存为版本",
-    "The settings were refused:": "设置被拒绝：",
-    "Time": "时间",
-    "Actor": "操作人",
-    "Action": "操作",
-    "Target": "对象",
-    "Detail": "详情",
-    "Search": "搜索",
-    "Department": "部门",
-    "Edit": "编辑",
-    "Delete": "删除",
-    "New service": "新建服务",
-    "The catalogue was refused: correct the marked fields.": "目录被拒绝：请更正标出的字段。",
-    "Service": "服务",
-    "Service code": "事项编码",
-    "Category": "类别",
-    "Audience": "服务对象",
-    "Individuals": "个人",
-    "Companies": "企业",
-    "Life events": "人生事件",
-    "Conditions": "办理条件",
-    "Two to four capital letters, a hyphen, three or four digits.": "2 至 4 个大写字母、连字符、3 或 4 位数字。",
-    "Materials": "申请材料",
-    "Leave a row empty to delete it.": "清空一行即删除该行。",
-    "Originals": "原件",
-    "Copies": "复印件",
-    "Required": "必需",
-    "Note": "备注",
-    "Remove": "移除",
-    "Add a material": "添加材料",
-    "Steps": "办理流程",
-    "Title": "标题",
-    "Add a step": "添加步骤",
-    "Time limits and fee": "时限与收费",
-    "Legal time limit (working days)": "法定办结时限（工作日）",
-    "Promised time limit (working days)": "承诺办结时限（工作日）",
-    "0 means done on the spot; at most the legal limit.": "0 表示当场办结；不得超过法定时限。",
-    "Fee (yuan)": "收费（元）",
-    "0 means free of charge.": "0 表示不收费。",
-    "Visits required": "跑动次数",
-    "Fee description": "收费说明",
-    "Fee basis": "收费依据",
-    "Optional: the regulation that sets the fee.": "可选：规定收费的文件。",
-    "Where and when": "地点与时间",
-    "Window": "窗口",
-    "Floor": "楼层",
-    "Room": "房间",
-    "Address": "地址",
-    "Hours": "办公时间",
-    "Phone": "咨询电话",
-    "Digits and hyphens, 7 to 20.": "数字和连字符，7 至 20 位。",
-    "Complaint phone": "投诉电话",
-    "Digits and hyphens, 5 to 20.": "数字和连字符，5 至 20 位。",
-    "Online service address": "网上办理地址",
-    "Starts with https://": "以 https:// 开头",
-    "Search and notes": "搜索与备注",
-    "Notes": "备注",
-    "Optional.": "可选。",
-    "Keywords": "关键词",
-    "One per line: other names people search for.": "每行一个：群众搜索时用的其他叫法。",
-    "Popularity": "热度",
-    "Ranks equal search matches; higher comes first.": "搜索匹配相同时，热度高的排在前面。",
-    "Sync now": "同步",
-    "This is required.": "此项必填。",
-    "Give at least one.": "至少选择或填写一项。",
-    "This is not in the expected form; see the hint.": "格式不正确，请参照提示。",
-    "Enter a whole number.": "请输入整数。",
-    "Enter a number.": "请输入数字。",
-    "The smallest allowed is {ge}.": "最小允许值为 {ge}。",
-    "The largest allowed is {le}.": "最大允许值为 {le}。",
-    "At most {max_length} characters.": "最多 {max_length} 个字符。",
-    "The promised time limit cannot be longer than the legal one.": "承诺时限不能长于法定时限。",
-    "A material needs at least one original or one copy.": "每项材料至少需要一份原件或复印件。",
-    "Code {code} is already in use by another service.": "编码 {code} 已被其他服务使用。",
-    "Reload configuration": "重新加载配置",
-    "Restart": "重启",
-    "Screenshot": "截屏",
-    "Back in service": "恢复服务",
-    "Show a message": "显示消息",
-    "Save and publish": "保存并发布",
-    "Import": "导入",
-    "Export JSON": "导出 JSON",
-    "Export CSV": "导出 CSV",
-    "File": "文件",
-    "Format": "格式",
-    "Published catalogue version": "已发布目录版本",
-    "The catalogue was refused:": "目录被拒绝：",
-    "Row": "行",
-    "Column": "列",
-    "Problem": "问题",
-    "Delete this service": "删除此服务",
-    "Yes, delete": "确认删除",
-    "Not allowed": "无权访问",
-    "This needs the admin role.": "此操作需要管理员角色。",
-    "The form expired or did not come from this console; reload the page and try again.":
-        "表单已过期或并非来自本控制台，请刷新页面后重试。",
-    "Not found": "未找到",
-    "There is nothing at this address.": "此地址没有内容。",
-    "Not valid": "请求无效",
-    "This page cannot be used that way.": "此页面不支持这种操作。",
-    "Too many requests": "请求过于频繁",
-    "Please wait a minute and try again.": "请稍等一分钟后再试。",
-    "The address or the form is not valid; go back and try again.": "地址或表单无效，请返回后重试。",
-    "Something went wrong": "出错了",
-    "The server could not complete this request. Try again; if it keeps failing, give the administrator this reference:":
-        "服务器未能完成此请求。请重试；如仍然失败，请把以下编号告知管理员：",
-    "Current catalogue": "当前目录",
-    "services": "项服务",
-    "In service": "服务中",
-    "Out of service": "暂停服务",
-    "Config error": "配置错误",
-    "Signed in as": "当前用户",
-    "Free disk": "剩余磁盘",
-    "App version": "软件版本",
-    "Refreshes every 10 s": "每 10 秒刷新",
-    "Layer": "配置层",
-    "Users": "用户",
-    "Role": "角色",
-    "Failed sign-ins": "登录失败次数",
-    "Console sessions": "控制台会话",
-    "you": "本人",
-    "Locked until": "锁定至",
-    "Active": "正常",
-    "Add a user": "添加用户",
-    "Add user": "添加",
-    "At least 8 characters.": "至少 8 个字符。",
-    "Password again": "再次输入密码",
-    "New password": "新密码",
-    "Change role": "更改角色",
-    "Reset the password": "重置密码",
-    "The user is signed out everywhere.": "该用户将在所有地方退出登录。",
-    "Unlock": "解除锁定",
-    "Delete this user": "删除此用户",
-    "Back to the users": "返回用户列表",
-    "The password needs 8 to 200 characters.": "密码需要 8 到 200 个字符。",
-    "The two passwords differ.": "两次输入的密码不一致。",
-    "A username needs 1 to 80 printable characters, without spaces at either end.": "用户名需要 1 到 80 个可打印字符，首尾不能有空格。",
-    "The role is admin or operator.": "角色只能是 admin 或 operator。",
-    "That username is taken.": "该用户名已被使用。",
-    "You cannot demote your own account.": "不能降低自己账户的角色。",
-    "The last admin cannot be demoted.": "不能降低最后一个管理员的角色。",
-    "You cannot delete your own account.": "不能删除自己的账户。",
-    "The last admin cannot be deleted.": "不能删除最后一个管理员。",
-    "Times are shown in": "时间均为",
-    # -- feedback (inbox, item, statistics, alerts) --
-    "Feedback": "意见反馈",
-    "Suppressed": "已拦截",
-    "Statistics": "统计",
-    "Back to the inbox": "返回收件箱",
-    "Suppressed by the terminals": "终端拦截的重复/超限提交",
-    "Unreadable records": "无法解读的记录",
-    "All": "全部",
-    "Rating": "评价",
-    "Unhappy (2 or less)": "差评（2 分及以下）",
-    "Terminal": "终端",
-    "Age": "时间",
-    "Any": "不限",
-    "Last 24 hours": "最近 24 小时",
-    "Last 7 days": "最近 7 天",
-    "Older than 7 days": "7 天以前",
-    "Overdue only": "仅看超期",
-    "Filter": "筛选",
-    "Tracking number": "受理编号",
-    "Text": "内容",
-    "Assignee": "处理人",
-    "Newly received": "待受理",
-    "Accepted": "已受理",
-    "In progress": "处理中",
-    "Resolved": "已办结",
-    "Closed": "已关闭",
-    "Rejected": "不予受理",
-    "Very satisfied": "非常满意",
-    "Satisfied": "满意",
-    "Fairly satisfied": "基本满意",
-    "Dissatisfied": "不满意",
-    "Very dissatisfied": "非常不满意",
-    "Overdue": "已超期",
-    "Unhappy": "差评",
-    "Unhappy ratings": "差评集中",
-    "Submitted": "提交时间",
-    "Due": "办理期限",
-    "(no consent to call back)": "（未同意回访）",
-    "Language": "语言",
-    "Reason for rejection": "不予受理理由",
-    "Reason given": "差评原因",
-    "Reject": "不予受理",
-    "This item is finished.": "此件已办结。",
-    "Assign": "指派",
-    "Public reply": "公开答复",
-    "Shown to the visitor on the status page.": "访客可在进度查询页面看到。",
-    "Reply": "答复",
-    "Save the reply": "保存答复",
-    "Internal notes": "内部备注",
-    "New note": "新备注",
-    "Add the note": "添加备注",
-    "Feedback statistics": "意见反馈统计",
-    "Items": "件数",
-    "Average": "平均分",
-    "Ratings": "评价分布",
-    "By category": "按类别",
-    "By terminal": "按终端",
-    "By month": "按月份",
-    "Month": "月份",
-    "A rejection needs a reason.": "不予受理需要填写理由。",
-    "The note is empty.": "备注为空。",
-    "The reply is empty.": "答复为空。",
-    "No such staff account.": "没有这个工作人员账户。",
-    # -- event check-in (console) --
-    "Events": "活动",
-    "New event": "新建活动",
-    "Edit event": "编辑活动",
-    "Times in": "时间按时区",
-    "Attendance: checked in / registered / capacity": "出席：已签到 / 已报名 / 容量",
-    "Event": "活动",
-    "When": "时间",
-    "Check-in window": "签到时段",
-    "Attendance": "出席",
-    "Live": "实时",
-    "All terminals": "所有终端",
-    "No events yet.": "还没有活动。",
-    "draft": "草稿",
-    "published": "已发布",
-    "cancelled": "已取消",
-    "new": "新建",
-    "Attendees": "参加者",
-    "The event was not saved; see the marked fields.": "活动未保存，请查看标出的字段。",
-    "This event is cancelled and can no longer be changed.": "此活动已取消，不能再修改。",
-    "Title (Chinese)": "标题（中文）",
-    "Title (English)": "标题（英文）",
-    "Organiser": "主办方",
-    "Place": "地点",
-    "Times": "时间",
-    "Starts": "开始",
-    "Ends": "结束",
-    "Check-in opens": "签到开始",
-    "Check-in closes": "签到截止",
-    "Capacity": "容量",
-    "Empty: no limit.": "留空：不限人数。",
-    "Where and who": "地点与报名",
-    "Terminals that offer check-in": "提供签到的终端",
-    "Only these:": "仅以下终端：",
-    "Visitors may register themselves": "允许访客自行报名",
-    "Terminals offer published events only. Publishing and cancelling cannot be undone.":
-        "终端只提供已发布的活动。发布和取消都不能撤回。",
-    "Choose at least one terminal or group, or offer it at all terminals.": "请至少选择一个终端或分组，或在所有终端提供。",
-    "Enter a date and time (YYYY-MM-DD HH:MM).": "请输入日期和时间（YYYY-MM-DD HH:MM）。",
-    "Enter a whole number, or leave it empty for no limit.": "请输入整数，或留空表示不限。",
-    "From {current} the status can become: {allowed}.": "当前状态 {current} 只能改为：{allowed}。",
-    "The end must be after the start.": "结束时间必须晚于开始时间。",
-    "Check-in must close after it opens.": "签到截止时间必须晚于签到开始时间。",
-    "Live attendance": "实时出席",
-    "Export check-ins (CSV)": "导出签到记录（CSV）",
-    "The event is saved.": "活动已保存。",
-    "Imported": "已导入",
-    "already registered, left as they are": "已报名（保持不变）",
-    "Self-registration": "自助报名",
-    "QR for a poster (SVG)": "海报二维码（SVG）",
-    "The page takes registrations once the event is published.": "活动发布后报名页面才接受报名。",
-    "Self-registration is off for this event.": "此活动未开放自助报名。",
-    "Import attendees": "导入参加者",
-    "CSV, UTF-8, a header row: name, phone, organisation (or 姓名, 手机, 单位). A file with any error imports nothing; rows already registered under the same name are left as they are, so a corrected file can be imported again.":
-        "CSV 文件，UTF-8 编码，首行为表头：姓名、手机、单位（或 name, phone, organisation）。文件中有任何错误则全部不导入；同名且已报名的行保持不变，因此改正后的文件可以再次导入。",
-    "The file is not UTF-8 text; save it as CSV UTF-8.": "文件不是 UTF-8 文本，请另存为 CSV UTF-8 格式。",
-    "Nothing was imported: fix these rows and import the whole file again.": "未导入任何数据：请改正以下各行后重新导入整个文件。",
-    "Organisation": "单位",
-    "Source": "来源",
-    "import": "导入",
-    "self": "自助报名",
-    "Registered": "报名时间",
-    "Checked in": "签到时间",
-    "Ticket": "票券",
-    "Cancel registration": "取消报名",
-    "No attendees yet.": "还没有参加者。",
-    "Cancel this registration": "取消此报名",
-    "The ticket is refused at every terminal from its next sync on. This cannot be undone.":
-        "各终端下次同步后将拒绝此票。此操作无法撤销。",
-    "Yes, cancel the registration": "确认取消报名",
-    "This ticket is revoked.": "此票已作废。",
-    "Check-ins": "签到记录",
-    "Audit: every scan": "审计：全部扫码记录",
-    "checked in": "已签到",
-    "registered": "已报名",
-    "capacity": "容量",
-    "duplicate": "重复签到",
-    "would_refuse": "在线会拒绝",
-    "Refreshes every 3 s": "每 3 秒刷新",
-    "Latest 200 scans, newest first.": "最近 200 条扫码，最新在前。",
-    "Every scan, refused ones included.": "全部扫码，包括被拒绝的。",
-    "Scans that let someone in; refused scans are in the audit view.": "放行的扫码；被拒绝的扫码见审计视图。",
-    "Scanned": "扫码时间",
-    "Attendee": "参加者",
-    "Mode": "方式",
-    "Terminal verdict": "终端判定",
-    "Server verdict": "服务器判定",
-    "Flag": "标记",
-    "online": "在线",
-    "offline": "离线",
-    "phone": "手机",
-    "welcome": "签到成功",
-    "already": "已签到过",
-    "wrong_event": "非本活动",
-    "not_open": "未到签到时间",
-    "closed": "签到已截止",
-    "event_cancelled": "活动已取消",
-    "unreadable": "无法识别",
-    "forged": "伪造",
-    "Updated": "已更新",
-    "Not updated: the server did not answer; trying again.": "未更新：服务器无响应，正在重试。",
-    "Back": "返回",
-}
+_current: ContextVar[str] = ContextVar("server_language", default=DEFAULT_LANGUAGE)
 
-_CATALOGUES = {"en": {}, "zh_CN": ZH_CN}
+
+class MissingCatalogueError(RuntimeError):
+    pass
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction where it is translated later (a template or ``gettext(variable)``)."""
+    return message
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` ("zh_CN" or "en"); English may be absent (msgids are English)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}")
+    try:
+        return _gettext.translation(DOMAIN, LOCALE_DIR, [lang], fallback=lang == "en")
+    except FileNotFoundError:
+        raise MissingCatalogueError(f"no compiled translations for {lang} in {LOCALE_DIR}; run `make i18n`") from None
 
 
 def language(request: Request) -> str:
+    """The console's language: the cookie's when it names one, else the default."""
     chosen = request.cookies.get(LANGUAGE_COOKIE, DEFAULT_LANGUAGE)
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translator(lang: str):
-    catalogue = _CATALOGUES[lang]
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Translate into ``lang`` within the block, for this request (context) only."""
+    token = _current.set(lang)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
-    def gettext(message: str) -> str:
-        return catalogue.get(message, message)
 
-    return gettext
+def gettext(message: str) -> str:
+    return translations(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(_current.get()).ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    return translations(_current.get()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    return translations(_current.get()).npgettext(context, singular, plural, count)
+
+
+def english(message: str, context: str | None = None) -> str:
+    """The English of a msgid (in ``context`` if given), whatever the request's language: the phone pages show
+    Chinese with English under it."""
+    if context is None:
+        return translations("en").gettext(message)
+    return translations("en").pgettext(context, message)
+
+
+def install(environment) -> None:
+    """``jinja2.ext.i18n`` in ``environment``, translating into the language of the request being rendered."""
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=False,
+                                          pgettext=pgettext, npgettext=npgettext)
+    environment.globals.update(N_=N_, english=english)

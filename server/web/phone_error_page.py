@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse
 
-from server.web.phone_templating import environment
+from server.web.phone_templating import render_page
 from server.core.request_ids import request_id
 
 # Where the phone pages live: any failure under these paths answers with this page.
@@ -33,5 +33,5 @@ def error_page(request: Request, status_code: int, headers: dict[str, str] | Non
         reason = "rate_limited"
     else:
         reason = "bad_request"
-    page = environment.get_template("error.html").render(reason=reason, request_id=request_id(request))
+    page = render_page("error.html", reason=reason, request_id=request_id(request))
     return HTMLResponse(page, status_code=status_code, headers={**_HEADERS, **(headers or {})})

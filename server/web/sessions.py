@@ -18,6 +18,7 @@ from server.api.deps import DbSession
 from server.core.clock import utcnow
 from server.fleet.models import Admin, ConsoleSession
 from server.core.security import hash_secret
+from server.web.i18n import N_
 
 SESSION_COOKIE = "console_session"
 # Before sign-in there is no session: the login form's CSRF token is a cookie of its own (double submit).
@@ -74,7 +75,7 @@ async def console_session(request: Request, session: Annotated[ConsoleSession, D
     if request.method == "POST":
         form = await request.form()
         if not csrf_matches(form.get(CSRF_FIELD), session.csrf_token):
-            raise ConsoleDenied("The form expired or did not come from this console; reload the page and try again.")
+            raise ConsoleDenied(N_("The form expired or did not come from this console; reload the page and try again."))
     request.state.console_session = session
     return session
 
@@ -85,7 +86,7 @@ def staff(session: Annotated[ConsoleSession, Depends(console_session)]) -> Admin
 
 def admin_role(user: Annotated[Admin, Depends(staff)]) -> Admin:
     if not has_admin_role(user):
-        raise ConsoleDenied("This needs the admin role.")
+        raise ConsoleDenied(N_("This needs the admin role."))
     return user
 
 

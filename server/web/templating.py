@@ -12,7 +12,9 @@ from jinja2 import Environment
 
 from server.accounts.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, has_admin_role
 from server.feedback.console.alerts import feedback_alerts
-from server.web.i18n import LANGUAGES, language, translator
+from server.feedback.status_names import status_name
+from server.web import i18n
+from server.web.i18n import LANGUAGES, language, use_language
 from server.web.sessions import CSRF_FIELD
 from server.web.template_folders import loader
 from server.core.config import current_settings
@@ -26,6 +28,9 @@ _environment.globals.update(min_password_length=MIN_PASSWORD_LENGTH, max_passwor
 # The unhappy-terminal banner base.html shows on every signed-in page.
 _environment.globals["feedback_alerts"] = feedback_alerts
 _environment.globals["fleet_timezone"] = lambda: current_settings().timezone
+# gettext for {% trans %} and _(), in the language of the request being rendered (see render()).
+i18n.install(_environment)
+_environment.globals["status_name"] = status_name
 
 
 def _when(value: datetime | None) -> str:
@@ -59,10 +64,11 @@ def render(request: Request, template: str, context: dict, status_code: int = 20
     lang = language(request)
     session = getattr(request.state, "console_session", None)
     user = session.admin if session is not None else None
-    page = _environment.get_template(template).render(
-        request=request, _=translator(lang), lang=lang, languages=LANGUAGES, user=user,
-        is_admin=user is not None and has_admin_role(user), csrf_field=CSRF_FIELD,
-        csrf_token=session.csrf_token if session is not None else context.get("login_csrf", ""),
-        fleet_name=fleet_name(request, lang), **context,
-    )
+    with use_language(lang):
+        page = _environment.get_template(template).render(
+            request=request, lang=lang, languages=LANGUAGES, user=user,
+            is_admin=user is not None and has_admin_role(user), csrf_field=CSRF_FIELD,
+            csrf_token=session.csrf_token if session is not None else context.get("login_csrf", ""),
+            fleet_name=fleet_name(request, lang), **context,
+        )
     return HTMLResponse(page, status_code=status_code)

@@ -304,6 +304,9 @@ def test_categories_come_from_the_settings_and_keys_are_unique():
 
 def test_receipt_slip_carries_tracking_code_and_qr_but_not_what_was_written():
     from services.printer import encode_escpos, feedback_slip, render_text
+    from tests.i18n_catalogues import compile_catalogues
+
+    compile_catalogues("kiosk")  # the slip's words
 
     slip = feedback_slip(
         "zh_CN", category_title="政务服务评价", rating_label="不满意", tracking_number="F261125-04HMASW9",

@@ -20,10 +20,16 @@ from services.printer import (
     wrap,
 )
 from common.settings import PrinterSettings
+from tests.i18n_catalogues import compile_catalogues
 
 URL = "https://zwfw.example.gov.cn/guide/GA-0012"
 PRINTED_AT = datetime(2025, 3, 4, 9, 30)
 CUT = b"\x1dV\x42\x00"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _slip_catalogues():
+    compile_catalogues("kiosk")  # the slips' words
 
 
 def make_service(name_zh="居民身份证换领（有效期满换证）", name_en="Renewing a resident identity card", promised_days=15):

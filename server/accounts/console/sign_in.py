@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from server.accounts.users import LockedOut, sign_in
 from server.api.deps import DbSession, Settings
-from server.web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from server.web.i18n import N_, LANGUAGES, LANGUAGE_COOKIE
 from server.web.sessions import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -42,12 +42,12 @@ def login_page(request: Request) -> Response:
 def login(request: Request, db: DbSession, settings: Settings, username: Annotated[str, Form()],
           password: Annotated[str, Form()], csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
     if not csrf_matches(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
-        raise ConsoleDenied("The form expired or did not come from this console; reload the page and try again.")
+        raise ConsoleDenied(N_("The form expired or did not come from this console; reload the page and try again."))
     admin = sign_in(db, username, password, settings, utcnow())
     if isinstance(admin, LockedOut):
-        return _login_form(request, "Too many failed sign-ins: this account is locked for a while.", 429)
+        return _login_form(request, N_("Too many failed sign-ins: this account is locked for a while."), 429)
     if admin is None:
-        return _login_form(request, "Bad username or password.", 401)
+        return _login_form(request, N_("Bad username or password."), 401)
     response = RedirectResponse("/console/terminals", status_code=303)
     start_session(db, request, response, admin, settings.admin_token_ttl_seconds)
     db.commit()

@@ -14,6 +14,7 @@ from server.web.sessions import ConsoleAdmin, ConsoleDenied
 from server.web.templating import render
 from server.core.clock import utcnow
 from server.fleet.models import Admin, ConsoleSession
+from server.web.i18n import N_
 from common.wire import Id
 
 router = APIRouter()
@@ -22,7 +23,7 @@ router = APIRouter()
 def _account(db, user_id: Id) -> Admin:
     admin = db.get(Admin, user_id)
     if admin is None:
-        raise ConsoleDenied("Not found", 404)
+        raise ConsoleDenied(N_("Not found"), 404)
     return admin
 
 
@@ -57,7 +58,7 @@ def create_user(request: Request, user: ConsoleAdmin, db: DbSession, username: A
     form = {"username": username, "role": role}
     try:
         if password != confirm:
-            raise accounts.AccountRefused("confirm", "The two passwords differ.")
+            raise accounts.AccountRefused("confirm", N_("The two passwords differ."))
         created = accounts.create_account(db, username, role, password, user.username)
     except accounts.AccountRefused as exc:
         db.rollback()
@@ -89,7 +90,7 @@ def reset_password(request: Request, user_id: Id, user: ConsoleAdmin, db: DbSess
     admin = _account(db, user_id)
     try:
         if password != confirm:
-            raise accounts.AccountRefused("confirm", "The two passwords differ.")
+            raise accounts.AccountRefused("confirm", N_("The two passwords differ."))
         accounts.reset_password(db, admin, password, user.username)
     except accounts.AccountRefused as exc:
         return _refused(request, db, admin, exc)

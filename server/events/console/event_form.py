@@ -11,22 +11,23 @@ from pydantic import ValidationError
 
 from server.events.schemas import EventFields
 from server.fleet.models import Event
+from server.web.i18n import N_
 
 TIMES = ("starts_at", "ends_at", "opens_at", "closes_at")
 TEXTS = ("title_zh", "title_en", "organiser", "place")
-STATUSES = ("draft", "published", "cancelled")
+STATUSES = (N_("draft"), N_("published"), N_("cancelled"))
 # The status a saved event may move to from each status (publish and cancel are one way).
 ALLOWED_STATUS = {None: ("draft", "published"), "draft": STATUSES, "published": ("published", "cancelled"),
                   "cancelled": ("cancelled",)}
 _PLAIN = {
-    "missing": "This is required.",
-    "string_too_short": "This is required.",
-    "string_too_long": "At most {max_length} characters.",
-    "greater_than_equal": "The smallest allowed is {ge}.",
-    "less_than_equal": "The largest allowed is {le}.",
+    "missing": N_("This is required."),
+    "string_too_short": N_("This is required."),
+    "string_too_long": N_("At most {max_length} characters."),
+    "greater_than_equal": N_("The smallest allowed is {ge}."),
+    "less_than_equal": N_("The largest allowed is {le}."),
 }
-_ORDER = {"ends_at must be after": ("ends_at", "The end must be after the start."),
-          "closes_at must be after": ("closes_at", "Check-in must close after it opens.")}
+_ORDER = {"ends_at must be after": ("ends_at", N_("The end must be after the start.")),
+          "closes_at must be after": ("closes_at", N_("Check-in must close after it opens."))}
 
 
 @dataclass

@@ -15,7 +15,7 @@ from server.events import attendees, checkins, events, tickets_issue
 from server.api.deps import DbSession, Settings
 from server.events.console import event_views
 from server.events.console.event_form import ALLOWED_STATUS, blank_form, form_of, read_form
-from server.web.i18n import language, translator
+from server.web.i18n import N_, language, translations
 from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.web.templating import render
 from server.fleet.models import Event, Registration, Terminal, TerminalGroup
@@ -26,8 +26,8 @@ from common.wire import Id
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
 # Words the live page's script shows, in the page's language.
-LIVE_LABELS = (*CheckinVerdictKind.__args__, "online", "offline", "phone", "duplicate", "would_refuse", "Updated",
-               "Not updated: the server did not answer; trying again.")
+LIVE_LABELS = (*CheckinVerdictKind.__args__, "online", "offline", "phone", N_("duplicate"), N_("would_refuse"), N_("Updated"),
+               N_("Not updated: the server did not answer; trying again."))
 
 
 def _zone(settings) -> ZoneInfo:
@@ -37,14 +37,14 @@ def _zone(settings) -> ZoneInfo:
 def _event(db, event_id: Id) -> Event:
     event = events.get(db, event_id)
     if event is None:
-        raise ConsoleDenied("Not found", 404)
+        raise ConsoleDenied(N_("Not found"), 404)
     return event
 
 
 def _registration(db, event: Event, registration_id: Id) -> Registration:
     registration = db.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
-        raise ConsoleDenied("Not found", 404)
+        raise ConsoleDenied(N_("Not found"), 404)
     return registration
 
 
@@ -92,7 +92,7 @@ def save_event(request: Request, event_id: Id, user: ConsoleStaff, db: DbSession
 
 
 def _save(request: Request, db, settings, event: Event | None, form, actor: str) -> Response:
-    gettext = translator(language(request))
+    gettext = translations(language(request)).gettext
     typed, fields = read_form(form, _zone(settings), event.status if event else None, gettext)
     if fields is None:
         return _editor(request, db, settings, event, typed, status_code=422)
@@ -150,14 +150,14 @@ def import_attendees(request: Request, event_id: Id, user: ConsoleStaff, db: DbS
     try:
         text = file.file.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _event_page(request, db, settings, event, "The file is not UTF-8 text; save it as CSV UTF-8.",
+        return _event_page(request, db, settings, event, N_("The file is not UTF-8 text; save it as CSV UTF-8."),
                            status_code=422)
     try:
         outcome = attendees.import_csv(db, event, text, user.username)
     except attendees.ImportRejected as exc:
         db.rollback()
-        return _event_page(request, db, settings, event, "Nothing was imported: fix these rows and import the "
-                           "whole file again.", exc.errors, 422)
+        return _event_page(request, db, settings, event, N_("Nothing was imported: fix these rows and import the "
+                              "whole file again."), exc.errors, 422)
     db.commit()
     return RedirectResponse(f"/console/events/{event.id}?imported={outcome.created}&unchanged={outcome.unchanged}",
                             status_code=303)
@@ -168,7 +168,7 @@ def ticket_image(event_id: Id, registration_id: Id, image_format: Literal["png",
                  db: DbSession) -> Response:
     registration = _registration(db, _event(db, event_id), registration_id)
     if registration.revoked_at is not None:
-        raise ConsoleDenied("This ticket is revoked.", 410)
+        raise ConsoleDenied(N_("This ticket is revoked."), 410)
     data, media_type = tickets_issue.ticket_image(tickets_issue.ticket_text(db, registration), image_format)
     filename = f"ticket-{registration.event_id}-{registration.ticket_id}.{image_format}"
     return Response(data, media_type=media_type,
@@ -206,7 +206,7 @@ def poster_qr(request: Request, event_id: Id, image_format: Literal["png", "svg"
 def live_page(request: Request, event_id: Id, user: ConsoleStaff, db: DbSession, settings: Settings,
               audit: bool = False) -> Response:
     event = _event(db, event_id)
-    gettext = translator(language(request))
+    gettext = translations(language(request)).gettext
     labels = {key: gettext(key) for key in LIVE_LABELS}
     return render(request, "event_live.html", {"event": event, "audit": audit, "labels": labels,
                                                "zone": settings.timezone, **_live(db, settings, event, audit)})

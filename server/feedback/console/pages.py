@@ -12,7 +12,7 @@ from sqlalchemy import select
 from server.feedback import workflow
 from server.api.deps import DbSession, Settings
 from server.feedback.console.chart import bar_chart
-from server.web.i18n import language
+from server.web.i18n import N_, language
 from server.web.sessions import ConsoleDenied, ConsoleStaff
 from server.web.templating import render
 from server.core.clock import utcnow
@@ -89,7 +89,7 @@ def stats_page(request: Request, user: ConsoleStaff, db: DbSession, settings: Se
 def _item(db, item_id: Id, lock: bool = False) -> FeedbackItem:
     item = workflow.locked_item(db, item_id) if lock else db.get(FeedbackItem, item_id)
     if item is None:
-        raise ConsoleDenied("Not found", 404)
+        raise ConsoleDenied(N_("Not found"), 404)
     return item
 
 

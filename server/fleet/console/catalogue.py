@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from server.fleet import catalogues
 from server.api.deps import DbSession
-from server.web.i18n import language, translator
+from server.web.i18n import language, translations
 from server.fleet.console.service_form import field_errors, keep_order, service_from_form
 from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.web.templating import render
@@ -76,7 +76,7 @@ def save_service(request: Request, code: str, user: ConsoleStaff, db: DbSession,
     edited = keep_order(service_from_form(form), next((s for s in document["services"] if s["code"] == code), None))
     others = [s for s in document["services"] if s["code"] != code]
     if code != edited["code"] and any(s["code"] == edited["code"] for s in others):
-        in_use = translator(language(request))("Code {code} is already in use by another service.")
+        in_use = translations(language(request)).gettext("Code {code} is already in use by another service.")
         return _editor(request, db, code, edited, {"code": in_use.format(code=edited["code"])}, [], 422)
     position = next((i for i, s in enumerate(document["services"]) if s["code"] == code), len(others))
     others.insert(position, edited)
@@ -84,7 +84,7 @@ def save_service(request: Request, code: str, user: ConsoleStaff, db: DbSession,
     try:
         Catalogue.model_validate(changed)
     except ValidationError as exc:
-        errors, problems = field_errors(exc, position, edited["code"], translator(language(request)))
+        errors, problems = field_errors(exc, position, edited["code"], translations(language(request)).gettext)
         return _editor(request, db, code, edited, errors, problems, 422)
     return _publish(request, db, changed, user.username, "console edit",
                     lambda error: _editor(request, db, code, edited, {}, [error], 422))

@@ -18,6 +18,7 @@ from server.fleet.console.settings_form import attach_errors, display, flatten, 
 from server.web.templating import render
 from server.core.ids import id_from_text
 from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
+from server.web.i18n import N_
 from common import wire
 from common.settings import SettingsError, parse_settings
 from common.wire import Id
@@ -33,7 +34,7 @@ def _layer_key(db, scope: str, target: str) -> layers.LayerKey:
         return layers.LayerKey("group", target)
     if scope == "terminal" and (terminal_id := id_from_text(target)) and db.get(Terminal, terminal_id) is not None:
         return layers.LayerKey("terminal", target)
-    raise ConsoleDenied("Not found", 404)
+    raise ConsoleDenied(N_("Not found"), 404)
 
 
 def _url(key: layers.LayerKey) -> str:
@@ -147,7 +148,7 @@ def rollback(request: Request, scope: str, version: Id, user: ConsoleAdmin, db: 
     layers.lock_config(db)
     old = db.get(ConfigLayer, version)
     if old is None or (old.scope, old.target) != (key.scope, key.target):
-        raise ConsoleDenied("Not found", 404)
+        raise ConsoleDenied(N_("Not found"), 404)
     written = layers.write_layer(db, builtin, key, old.settings, user.username, f"rollback to version {version}",
                                  "config.rollback", restored_version=version)
     return _written(request, db, builtin, key, written)

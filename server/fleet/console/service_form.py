@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from pydantic import ValidationError
+from server.web.i18n import N_
 
 TEXTS = ("name", "category", "conditions", "hours", "notes", "fee.description", "fee.basis", "office.window",
          "office.address")
@@ -19,20 +20,20 @@ LISTS = ("audience", "life_events", "keywords")
 _REFERENCE = re.compile(r"^service (\S+): field (\w+): (.*)$")
 # Pydantic's wording names regular expressions and types; administrators get these instead.
 PLAIN_MESSAGES = {
-    "missing": "This is required.",
-    "string_too_short": "This is required.",
-    "too_short": "Give at least one.",
-    "string_pattern_mismatch": "This is not in the expected form; see the hint.",
-    "int_parsing": "Enter a whole number.",
-    "int_from_float": "Enter a whole number.",
-    "float_parsing": "Enter a number.",
-    "greater_than_equal": "The smallest allowed is {ge}.",
-    "less_than_equal": "The largest allowed is {le}.",
-    "string_too_long": "At most {max_length} characters.",
+    "missing": N_("This is required."),
+    "string_too_short": N_("This is required."),
+    "too_short": N_("Give at least one."),
+    "string_pattern_mismatch": N_("This is not in the expected form; see the hint."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
+    "float_parsing": N_("Enter a number."),
+    "greater_than_equal": N_("The smallest allowed is {ge}."),
+    "less_than_equal": N_("The largest allowed is {le}."),
+    "string_too_long": N_("At most {max_length} characters."),
 }
 CHECK_MESSAGES = {
-    "promised_time_limit_days exceeds": "The promised time limit cannot be longer than the legal one.",
-    "at least one original or one copy": "A material needs at least one original or one copy.",
+    "promised_time_limit_days exceeds": N_("The promised time limit cannot be longer than the legal one."),
+    "at least one original or one copy": N_("A material needs at least one original or one copy."),
 }
 
 
