@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server.fleet import heartbeats, layers
 from server.audit.log import audit
 from server.core.clock import utcnow
-from server.fleet.models import EnrolmentCode, Pairing, Terminal, TerminalGroup
+from server.fleet.models import EnrolmentCode, Terminal, TerminalGroup
 from server.core.security import hash_secret, new_enrolment_code
 from common import wire
 
@@ -56,18 +56,6 @@ def revoke(db: Session, terminal: Terminal, actor: str) -> None:
         terminal.revoked_at = utcnow()
         db.execute(delete(EnrolmentCode).where(EnrolmentCode.terminal_id == terminal.id, EnrolmentCode.used_at.is_(None)))
         audit(db, actor, "terminal.revoke", f"terminal:{terminal.id}")
-
-
-def approve_pairing(db: Session, pairing: Pairing, name: str, location: str, group: str | None, actor: str,
-                    ttl_seconds: int, now: datetime) -> Terminal:
-    """Creates the terminal; its kiosk collects the credential on its next poll (the clock restarts for that)."""
-    terminal = create_terminal(db, name, location, group, actor)
-    pairing.status = "approved"
-    pairing.terminal_id = terminal.id
-    pairing.approved_by = actor
-    pairing.expires_at = now + timedelta(seconds=ttl_seconds)
-    audit(db, actor, "pairing.approve", f"terminal:{terminal.id}", code=pairing.code)
-    return terminal
 
 
 def status(terminal: Terminal, current_layers: layers.Layers, now: datetime) -> wire.TerminalStatus:

@@ -9,13 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from server.fleet import commands, heartbeats, layers, terminals
+from server.fleet import commands, heartbeats, layers, pairing, terminals
+from server.fleet.enrolment import EnrolmentRefused
 from server.api.deps import DbSession, Settings
 from server.events.console import event_views
 from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
 from server.web.templating import render
 from server.core.clock import utcnow
-from server.fleet.models import Command, HeartbeatLog, Pairing, Screenshot, Terminal
+from server.fleet.models import Command, HeartbeatLog, Screenshot, Terminal
 from common import wire
 from common.wire import Id
 
@@ -40,9 +41,8 @@ def _terminal(db, terminal_id: Id) -> Terminal:
 
 @router.get("/terminals")
 def terminal_list(request: Request, user: ConsoleStaff, db: DbSession) -> Response:
-    pairings = db.scalars(select(Pairing).where(Pairing.status == "pending", Pairing.expires_at > utcnow())
-                          .order_by(Pairing.created_at))
-    return render(request, "terminals.html", {"terminals": _statuses(db), "pairings": list(pairings)})
+    pairings = pairing.pending_list(db, utcnow())
+    return render(request, "terminals.html", {"terminals": _statuses(db), "pairings": pairings})
 
 
 @router.get("/terminals/rows")
@@ -147,15 +147,16 @@ def approve_pairing(code: str, user: ConsoleAdmin, db: DbSession, settings: Sett
                     name: Annotated[str, Form()], location: Annotated[str, Form()],
                     group: Annotated[str, Form()] = "") -> Response:
     now = utcnow()
-    pairing = db.scalar(select(Pairing).where(Pairing.code == code, Pairing.status == "pending",
-                                              Pairing.expires_at > now).with_for_update())
-    if pairing is None:
-        raise ConsoleDenied("Not found", 404)
+    try:
+        found = pairing.pending(db, code, now)
+    except EnrolmentRefused:
+        # Unknown, approved already or lapsed: none of them is in the page's list of pending pairings any more.
+        raise ConsoleDenied("Not found", 404) from None
     try:
         body = wire.PairingApprove(name=name, location=location, group=group.strip() or None)
     except ValidationError as exc:
         raise ConsoleDenied(str(exc), 422) from None
-    terminal = terminals.approve_pairing(db, pairing, body.name, body.location, body.group, user.username,
-                                         settings.pairing_ttl_seconds, now)
+    terminal = pairing.approve(db, found, body.name, body.location, body.group, user.username,
+                               settings.pairing_ttl_seconds, now)
     db.commit()
     return RedirectResponse(f"/console/terminals/{terminal.id}", status_code=303)
