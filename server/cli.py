@@ -23,9 +23,10 @@ from server.feedback import demo as demo_feedback
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
 from server.fleet.models import Terminal
+from server.fleet.schemas import ConfigRejected
+from server.projections import register_projections
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
-from common.wire import ConfigRejected
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 CLI_ACTOR = "cli"
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     settings = ServerSettings()
+    register_projections()  # demo-data stores records the way terminals send them
     try:
         if args.command == "init":
             return init(settings)

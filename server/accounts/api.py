@@ -12,13 +12,13 @@ from server.api.deps import DbSession, Settings, unauthorized
 from server.core.clock import utcnow
 from server.fleet.models import AdminToken
 from server.core.security import hash_secret, new_admin_token
-from common import wire
+from server.accounts import schemas
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.post("/login", responses={401: {"description": "bad credentials"}, 429: {"description": "locked out"}})
-def login(body: wire.AdminLogin, db: DbSession, settings: Settings) -> wire.AdminToken:
+def login(body: schemas.AdminLogin, db: DbSession, settings: Settings) -> schemas.AdminToken:
     now = utcnow()
     admin = sign_in(db, body.username, body.password, settings, now)
     if isinstance(admin, LockedOut):
@@ -31,4 +31,4 @@ def login(body: wire.AdminLogin, db: DbSession, settings: Settings) -> wire.Admi
     db.execute(delete(AdminToken).where(AdminToken.expires_at <= now))
     db.add(AdminToken(token_hash=hash_secret(token), admin_id=admin.id, created_at=now, expires_at=expires_at))
     db.commit()
-    return wire.AdminToken(token=token, expires_at=expires_at, role=admin.role)
+    return schemas.AdminToken(token=token, expires_at=expires_at, role=admin.role)

@@ -24,6 +24,7 @@ from server.events import events as events_domain
 from server.events import tickets_issue
 from server.events.schemas import CheckinInfo
 from server.core.clock import as_utc, utcnow
+from server.fleet import records
 from server.fleet.models import Checkin, Event, Record, Registration, Terminal
 from common import checkin_rules, tickets, wire
 
@@ -85,8 +86,13 @@ class _Knowledge:
         return self._offered[key]
 
 
+def register_projections() -> None:
+    """At start-up: the record store hands this domain its check-in records."""
+    records.register_projection("checkin", project)
+
+
 def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
-    """records.PROJECTIONS["checkin"]: a check-in row for each newly stored record of kind checkin."""
+    """The projection of records of kind checkin: a check-in row for each newly stored one."""
     scans: list[Scan] = []
     for row in rows:
         try:
@@ -107,8 +113,6 @@ def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
 def check_online(db: Session, terminal: Terminal, scan: wire.CheckinScan) -> wire.CheckinResult:
     """POST /terminal/checkins: decide now, and store the scan as the record the kiosk's outbox will send again
     (same id), so the later copy is a duplicate. Asked again with the same id, the first answer is given."""
-    from server.fleet import records  # records imports this module for its PROJECTIONS
-
     stored = _stored(db, terminal.id, scan.id)
     if stored is not None:
         return _result(db, stored)

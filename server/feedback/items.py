@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from server.core.clock import as_utc
 from server.core.config import ServerSettings, current_settings
 from server.core.server_secrets import stored_secret
+from server.fleet import records
 from server.fleet.models import FeedbackItem, Terminal
 from common import wire
 from common.catalogue import Text
@@ -71,8 +72,13 @@ def due_at(settings: ServerSettings, feedback: wire.FeedbackRecord) -> datetime 
     return min(deadlines, default=None)
 
 
+def register_projections() -> None:
+    """At start-up: the record store hands this domain its feedback records."""
+    records.register_projection("feedback", project)
+
+
 def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
-    """Make a feedback item of each newly stored feedback record (records.PROJECTIONS["feedback"]).
+    """Make a feedback item of each newly stored feedback record (the projection of records of kind feedback).
 
     A payload that is not a valid ``FeedbackRecord``, or whose tracking number is taken, stays a stored
     record only (nothing is lost); the inbox counts such records apart as unreadable."""

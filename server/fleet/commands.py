@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from server.audit.log import audit
 from server.fleet.models import Command, Terminal
+from server.fleet import schemas
 from common import wire
 
 # Kinds that take arguments, and their model; every other kind takes none.
@@ -50,8 +51,8 @@ def to_wire(command: Command) -> wire.Command:
                         expires_at=command.expires_at)
 
 
-def to_status(command: Command, has_screenshot: bool, now: datetime) -> wire.CommandStatus:
-    return wire.CommandStatus(
+def to_status(command: Command, has_screenshot: bool, now: datetime) -> schemas.CommandStatus:
+    return schemas.CommandStatus(
         **to_wire(command).model_dump(), status=status_of(command, now), delivered_at=command.delivered_at,
         finished_at=command.finished_at, result=command.result, has_screenshot=has_screenshot,
     )

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.fleet import layers, pairing, terminals
+from server.fleet import layers, pairing, schemas, terminals
 from server.fleet.enrolment import EnrolmentRefused
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, Settings
 from server.fleet.api.enrolment import PairingCode, refusal
-from server.fleet.schemas import PendingPairing
 from server.core.clock import utcnow
-from common import wire
 
 router = APIRouter(prefix="/admin/pairings", tags=["admin"])
 
 
 @router.get("")
-def pending_pairings(staff: CurrentStaff, db: DbSession) -> list[PendingPairing]:
-    return [PendingPairing(code=p.code, created_at=p.created_at, expires_at=p.expires_at, app_version=p.app_version)
-            for p in pairing.pending_list(db, utcnow())]
+def pending_pairings(staff: CurrentStaff, db: DbSession) -> list[schemas.PendingPairing]:
+    return [schemas.PendingPairing(code=p.code, created_at=p.created_at, expires_at=p.expires_at,
+                                   app_version=p.app_version) for p in pairing.pending_list(db, utcnow())]
 
 
 @router.post("/{code}/approve", responses={404: {"description": "no pending pairing with this code"},
                                             410: {"description": "the pairing expired"}})
-def approve(code: PairingCode, body: wire.PairingApprove, admin: CurrentAdmin, db: DbSession,
-            settings: Settings) -> wire.TerminalStatus:
+def approve(code: PairingCode, body: schemas.PairingApprove, admin: CurrentAdmin, db: DbSession,
+            settings: Settings) -> schemas.TerminalStatus:
     """Creates the terminal; its kiosk collects the credential on its next poll (the clock restarts for that)."""
     now = utcnow()
     try:

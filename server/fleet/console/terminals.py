@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from server.fleet import commands, heartbeats, layers, pairing, terminals
+from server.fleet import commands, heartbeats, layers, pairing, schemas, terminals
 from server.fleet.enrolment import EnrolmentRefused
 from server.api.deps import DbSession, Settings
 from server.events.console import event_views
@@ -27,7 +27,7 @@ _COMMANDS_SHOWN = 50
 _OUTAGES_SHOWN = 20
 
 
-def _statuses(db) -> list[wire.TerminalStatus]:
+def _statuses(db) -> list[schemas.TerminalStatus]:
     now, current = utcnow(), layers.current_layers(db)
     return [terminals.status(t, current, now) for t in db.scalars(select(Terminal).order_by(Terminal.id))]
 
@@ -87,7 +87,7 @@ def send_command(request: Request, terminal_id: Id, user: ConsoleStaff, db: DbSe
     args = {"show_message": {"text": text, "seconds": seconds},
             "out_of_service": {"message": text if text_zh or text_en else None}}.get(kind, {})
     try:
-        commands.queue(db, terminal, kind, args, wire.CommandRequest(kind=kind).ttl_seconds, user.username, utcnow())
+        commands.queue(db, terminal, kind, args, schemas.CommandRequest(kind=kind).ttl_seconds, user.username, utcnow())
     except (ValueError, ValidationError) as exc:
         db.rollback()
         return _detail_page(request, db, terminal_id, str(exc), 422)
@@ -107,7 +107,7 @@ def screenshot(command_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
 def enrol(request: Request, user: ConsoleAdmin, db: DbSession, settings: Settings, name: Annotated[str, Form()],
           location: Annotated[str, Form()], group: Annotated[str, Form()] = "") -> Response:
     try:
-        body = wire.TerminalCreate(name=name, location=location, group=group.strip() or None)
+        body = schemas.TerminalCreate(name=name, location=location, group=group.strip() or None)
     except ValidationError as exc:
         raise ConsoleDenied(str(exc), 422) from None
     terminal = terminals.create_terminal(db, body.name, body.location, body.group, user.username)
@@ -124,7 +124,7 @@ def new_code(request: Request, terminal_id: Id, user: ConsoleAdmin, db: DbSessio
     return _show_code(request, terminal, code)
 
 
-def _show_code(request: Request, terminal: Terminal, code: wire.EnrolmentCode) -> Response:
+def _show_code(request: Request, terminal: Terminal, code: schemas.EnrolmentCode) -> Response:
     # The QR carries the server's address too, so a kiosk enrols by scanning it with its own scanner.
     qr = event_views.qr_data_uri(event_views.enrolment_qr_text(code.code, request))
     return render(request, "enrolled.html", {"terminal": terminal, "code": code, "qr": qr})
@@ -153,7 +153,7 @@ def approve_pairing(code: str, user: ConsoleAdmin, db: DbSession, settings: Sett
         # Unknown, approved already or lapsed: none of them is in the page's list of pending pairings any more.
         raise ConsoleDenied("Not found", 404) from None
     try:
-        body = wire.PairingApprove(name=name, location=location, group=group.strip() or None)
+        body = schemas.PairingApprove(name=name, location=location, group=group.strip() or None)
     except ValidationError as exc:
         raise ConsoleDenied(str(exc), 422) from None
     terminal = pairing.approve(db, found, body.name, body.location, body.group, user.username,
