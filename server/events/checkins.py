@@ -57,14 +57,14 @@ class _Knowledge:
             select(Registration).where(Registration.ticket_id.in_(ticket_ids)).order_by(Registration.ticket_id)
             .with_for_update())} if ticket_ids else {}
         # The check-in that counts per ticket, kept up to date as this batch adds its own.
-        self._counted: dict[int, Checkin] = {}
+        self._counted: dict[int | None, Checkin] = {}  # keyed by Checkin.ticket_id (never None here)
         if ticket_ids:
             for row in db.scalars(select(Checkin).where(Checkin.ticket_id.in_(ticket_ids),
                                                         Checkin.server_verdict == "welcome")
                                   .order_by(Checkin.scanned_at.desc(), Checkin.id.desc())):
                 self._counted[row.ticket_id] = row  # the earliest wins, should there ever be two
 
-    def counted(self, ticket_id: int) -> Checkin | None:
+    def counted(self, ticket_id: int | None) -> Checkin | None:
         return self._counted.get(ticket_id)
 
     def now_counts(self, checkin: Checkin) -> None:
@@ -72,7 +72,8 @@ class _Knowledge:
 
     def registration(self, code: str) -> Registration | None:
         """The registration of the ticket ``code`` names (locked), if it is one of ours."""
-        return self._registrations.get(_ticket_id(code))
+        ticket_id = _ticket_id(code)
+        return self._registrations.get(ticket_id) if ticket_id is not None else None
 
     def event(self, event_id: int) -> Event | None:
         if event_id not in self._events:
@@ -170,7 +171,8 @@ def info(checkin: Checkin, names: dict[int, str]) -> CheckinInfo:
     """``names``: ticket id -> attendee name (see attendee_names)."""
     return CheckinInfo(
         id=checkin.id, record_id=checkin.record_id, terminal_id=checkin.terminal_id, terminal_name=checkin.terminal_name,
-        event_id=checkin.event_id, ticket_id=checkin.ticket_id, attendee=names.get(checkin.ticket_id),
+        event_id=checkin.event_id, ticket_id=checkin.ticket_id,
+        attendee=names.get(checkin.ticket_id) if checkin.ticket_id is not None else None,
         scanned_at=checkin.scanned_at, received_at=checkin.received_at, mode=checkin.mode,
         terminal_verdict=checkin.terminal_verdict, server_verdict=checkin.server_verdict, flag=checkin.flag,
         detail=checkin.detail)

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from server.core.clock import as_utc
+from server.core.db import dialect_insert
 from server.core.config import ServerSettings, current_settings
 from server.core.server_secrets import stored_secret
 from server.fleet import records
@@ -31,7 +31,6 @@ REPAIR_CATEGORY = "repair"
 # 2 = 不满意, 1 = 非常不满意.
 NEGATIVE_RATING_MAX = 2
 PEPPER_FILE = "feedback-pepper"
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def check_code_hash(settings: ServerSettings, tracking_number: str, check_code: str) -> str:
@@ -62,7 +61,7 @@ def due_at(settings: ServerSettings, feedback: wire.FeedbackRecord) -> datetime 
     terminal's follow-up day, or of the N-th working day. Other feedback has no deadline."""
     submitted = as_utc(feedback.submitted_at)
     zone = ZoneInfo(settings.timezone)
-    deadlines = []
+    deadlines: list[datetime] = []
     if feedback.category == REPAIR_CATEGORY:
         deadlines.append(submitted + timedelta(hours=settings.feedback_repair_deadline_hours))
     if is_negative(feedback.rating):
@@ -102,9 +101,8 @@ def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
             "updated_at": row["received_at"],
         })
     if items:
-        insert = _INSERT[db.get_bind().dialect.name]
         # A tracking number already taken (by another record) leaves that record unprojected, not the batch failed.
-        db.execute(insert(FeedbackItem).on_conflict_do_nothing(), items)
+        db.execute(dialect_insert(db, FeedbackItem).on_conflict_do_nothing(), items)
 
 
 _DUMMY_HASH = "0" * 64

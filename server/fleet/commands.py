@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.audit.log import audit
@@ -12,7 +13,8 @@ from server.fleet import schemas
 from common import wire
 
 # Kinds that take arguments, and their model; every other kind takes none.
-_ARGUMENTS = {"show_message": wire.ShowMessageArgs, "out_of_service": wire.OutOfServiceArgs}
+_ARGUMENTS: dict[str, type[wire.WireModel]] = {"show_message": wire.ShowMessageArgs,
+                                               "out_of_service": wire.OutOfServiceArgs}
 
 
 def checked_arguments(kind: str, args: dict) -> dict:
@@ -38,6 +40,12 @@ def queue(db: Session, terminal: Terminal, kind: str, args: dict, ttl_seconds: i
     db.flush()
     audit(db, actor, "command.create", f"terminal:{terminal.id}", command_id=command.id, kind=kind, args=checked)
     return command
+
+
+def pending_count(db: Session, terminal_id: int, now: datetime) -> int:
+    """How many commands wait for the terminal's next poll (expired ones no longer do)."""
+    return db.scalar(select(func.count()).select_from(Command).where(
+        Command.terminal_id == terminal_id, Command.status == "pending", Command.expires_at > now)) or 0
 
 
 def status_of(command: Command, now: datetime) -> str:

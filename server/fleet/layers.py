@@ -36,7 +36,8 @@ class LayerKey:
     def reached(self, db: Session) -> list[Terminal]:
         """The terminals this layer reaches (revoked ones no longer count)."""
         if self.scope == "terminal":
-            return [db.get(Terminal, int(self.target))]
+            terminal = db.get(Terminal, int(self.target))
+            return [terminal] if terminal is not None else []
         query = select(Terminal).where(Terminal.revoked_at.is_(None))
         if self.scope == "group":
             query = query.where(Terminal.group.has(name=self.target))

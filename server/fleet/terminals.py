@@ -29,7 +29,10 @@ def _group(db: Session, name: str) -> TerminalGroup:
             db.add(group)
         return group
     except IntegrityError:  # another process created it a moment ago
-        return find_group(db, name)
+        group = find_group(db, name)
+        if group is None:
+            raise
+        return group
 
 
 def create_terminal(db: Session, name: str, location: str, group: str | None, actor: str) -> Terminal:

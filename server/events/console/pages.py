@@ -4,7 +4,7 @@ export. Built on the domain modules server.events, server.attendees, server.tick
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -26,7 +26,7 @@ from common.wire import Id
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
 # Words the live page's script shows, in the page's language.
-LIVE_LABELS = (*CheckinVerdictKind.__args__, "online", "offline", "phone", "duplicate", "would_refuse", "Updated",
+LIVE_LABELS = (*get_args(CheckinVerdictKind), "online", "offline", "phone", "duplicate", "would_refuse", "Updated",
                "Not updated: the server did not answer; trying again.")
 
 

@@ -20,7 +20,8 @@ from common.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogu
 
 router = APIRouter(prefix="/admin/catalogue", tags=["admin"])
 FileFormat = Annotated[Literal["json", "csv"], Query(alias="format")]
-_REJECTED = {422: {"model": CatalogueRejected, "description": "the catalogue is invalid; the detail names item and field"}}
+_REJECTED: dict[int | str, dict[str, Any]] = {
+    422: {"model": CatalogueRejected, "description": "the catalogue is invalid; the detail names item and field"}}
 
 
 def _current_or_404(db: Session) -> CatalogueVersion:

@@ -6,7 +6,7 @@ guessed offline in moments), and configuring terminals is the admin's job; opera
 and current configuration version in its status. The console agrees (server/fleet/console/config.py)."""
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy import select
@@ -21,7 +21,8 @@ from common import wire
 from common.settings import merge_layers
 
 router = APIRouter(prefix="/admin/config", tags=["admin"], dependencies=[Depends(require_admin_role)])
-_REJECTED = {422: {"model": schemas.ConfigRejected, "description": "some terminal's settings would be invalid"}}
+_REJECTED: dict[int | str, dict[str, Any]] = {
+    422: {"model": schemas.ConfigRejected, "description": "some terminal's settings would be invalid"}}
 
 
 def _defaults_key() -> layers.LayerKey:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -21,7 +21,7 @@ from common import wire
 from common.wire import Id
 
 router = APIRouter()
-COMMAND_KINDS = wire.CommandKind.__args__
+COMMAND_KINDS = get_args(wire.CommandKind)
 _HEARTBEATS_SHOWN = 50
 _COMMANDS_SHOWN = 50
 _OUTAGES_SHOWN = 20
@@ -84,8 +84,9 @@ def send_command(request: Request, terminal_id: Id, user: ConsoleStaff, db: DbSe
     if kind not in COMMAND_KINDS:
         raise ConsoleDenied("Not found", 404)
     text = {"zh": text_zh, "en": text_en}
-    args = {"show_message": {"text": text, "seconds": seconds},
-            "out_of_service": {"message": text if text_zh or text_en else None}}.get(kind, {})
+    by_kind: dict[str, dict[str, Any]] = {"show_message": {"text": text, "seconds": seconds},
+                                          "out_of_service": {"message": text if text_zh or text_en else None}}
+    args = by_kind.get(kind, {})
     try:
         commands.queue(db, terminal, kind, args, schemas.CommandRequest(kind=kind).ttl_seconds, user.username, utcnow())
     except (ValueError, ValidationError) as exc:
