@@ -1,7 +1,9 @@
 """What travels between a kiosk and the central server: the one set of wire models both sides import.
 
-The server (``server/``) declares its routes with these models; the kiosk's sync client
-(``services/sync``) builds and parses requests with them. Paths are under ``API_PREFIX``;
+The server (``server/``) declares its terminal routes with these models; the kiosk's sync client
+(``services/sync``) builds and parses requests with them. What only staff send or read (sign-in, terminal
+status, configuration layers, commands queued...) is in the server's own ``schemas`` modules
+(server/fleet/schemas.py, server/accounts/schemas.py, ...). Paths are under ``API_PREFIX``;
 docs/sync-protocol.md describes the exchange. Field limits here are the server's limits too,
 so a kiosk never sends something the server is bound to refuse.
 """
@@ -150,28 +152,12 @@ class OutOfServiceArgs(WireModel):
     message: Text | None = None
 
 
-class CommandRequest(WireModel):
-    """An administrator queues a command; it waits for the terminal's next poll until ``ttl_seconds``."""
-
-    kind: CommandKind
-    args: dict[str, Any] = Field(default_factory=dict)
-    ttl_seconds: int = Field(default=900, ge=10, le=86_400)
-
-
 class Command(WireModel):
     id: int
     kind: CommandKind
     args: dict[str, Any]
     created_at: datetime
     expires_at: datetime
-
-
-class CommandStatus(Command):
-    status: Literal["pending", "delivered", "done", "failed", "expired"]
-    delivered_at: datetime | None = None
-    finished_at: datetime | None = None
-    result: str | None = None
-    has_screenshot: bool = False
 
 
 # -- records (the outbox) ------------------------------------------------------------------------
@@ -293,115 +279,6 @@ class CheckinRecord(WireModel):
     mode: CheckinMode
     event_id: int | None = None
     ticket_id: int | None = None
-
-
-# -- administration ------------------------------------------------------------------------------
-
-
-class AdminLogin(WireModel):
-    username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=200)
-
-
-class AdminToken(WireModel):
-    token: str
-    expires_at: datetime
-    role: Literal["admin", "operator"]
-
-
-class TerminalCreate(WireModel):
-    name: str = Field(min_length=1, max_length=60)
-    location: str = Field(min_length=1, max_length=120)
-    group: str | None = Field(default=None, max_length=60)
-
-
-class EnrolmentCode(WireModel):
-    terminal_id: int
-    code: str
-    expires_at: datetime
-
-
-class PairingApprove(WireModel):
-    name: str = Field(min_length=1, max_length=60)
-    location: str = Field(min_length=1, max_length=120)
-    group: str | None = Field(default=None, max_length=60)
-
-
-class TerminalStatus(WireModel):
-    id: int
-    name: str
-    location: str
-    group: str | None
-    online: bool
-    revoked: bool
-    enrolled: bool
-    last_seen_at: datetime | None
-    offline_since: datetime | None
-    app_version: str | None
-    last_sync_at: datetime | None
-    outbox_depth: int | None
-    parked_count: int | None
-    free_disk_bytes: int | None
-    peripherals: dict[str, str]
-    current_screen: str | None
-    config_version_applied: int | None
-    config_version_current: int
-    config_error: str | None
-    in_service: bool | None
-
-
-class Outage(WireModel):
-    went_down_at: datetime
-    came_back_at: datetime | None
-
-
-ConfigScope = Literal["defaults", "group", "terminal"]
-
-
-class ConfigLayerUpdate(WireModel):
-    """A partial settings document for one layer; ``None`` at a key removes it from the layer."""
-
-    settings: dict[str, Any]
-    comment: str = Field(default="", max_length=500)
-
-
-class ConfigLayerVersion(WireModel):
-    version: int
-    scope: ConfigScope
-    target: str | None
-    settings: dict[str, Any]
-    author: str
-    comment: str
-    created_at: datetime
-
-
-class FieldError(WireModel):
-    field: str
-    message: str
-
-
-class ConfigRejected(WireModel):
-    """422 body when a layer would make some terminal's settings invalid."""
-
-    detail: str
-    errors: list[FieldError]
-
-
-class CatalogueInfo(WireModel):
-    version: str
-    etag: str
-    service_count: int
-    imported_at: datetime
-    imported_by: str
-
-
-class StoredRecord(WireModel):
-    id: str
-    terminal_id: int
-    kind: RecordKind
-    created_at: datetime
-    received_at: datetime
-    payload: dict[str, Any]
 
 
 # -- feedback --------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from server.feedback import demo as demo_feedback
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
 from server.fleet.models import Terminal
+from server.fleet.schemas import ConfigRejected
+from server.projections import register_projections
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
-from common.wire import ConfigRejected
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 CLI_ACTOR = "cli"
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     settings = ServerSettings()
+    register_projections()  # demo-data stores records the way terminals send them
     try:
         if args.command == "init":
             return init(settings)
@@ -179,9 +181,11 @@ def demo_data(settings: ServerSettings) -> int:
     with _session(settings) as db:
         if db.scalar(select(func.count()).select_from(Terminal)):
             raise CliError("demo data goes into an empty fleet; this database has terminals already")
-        codes = [terminals.issue_enrolment_code(db, terminals.create_terminal(db, name, location, group, CLI_ACTOR),
-                                                settings.enrolment_code_ttl_seconds, CLI_ACTOR)
-                 for name, location, group in DEMO_TERMINALS]
+        made = []
+        for name, location, group in DEMO_TERMINALS:
+            terminal = terminals.create_terminal(db, name, location, group, CLI_ACTOR)
+            made.append((terminal, terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds,
+                                                                  CLI_ACTOR)))
         layers.lock_config(db)
         for scope, target, document, comment in DEMO_LAYERS:
             written = layers.write_layer(db, builtin, layers.LayerKey(scope, target), document, CLI_ACTOR, comment,
@@ -189,10 +193,10 @@ def demo_data(settings: ServerSettings) -> int:
             if isinstance(written, ConfigRejected):
                 raise CliError(f"demo layer {scope} {target}: {written.detail}: {written.errors}")
         event_ids, ticket = demo_events.create(db, CLI_ACTOR)
-        feedback_codes = demo_feedback.create(db, db.get(Terminal, codes[0].terminal_id), CLI_ACTOR)
+        feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
         db.commit()
-    for (name, _, _), code in zip(DEMO_TERMINALS, codes):
-        print(f"terminal {code.terminal_id} ({name}): enrolment code {code.code}")
+    for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made):
+        print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
     print(f"events {', '.join(map(str, event_ids))}: check-in open now; self-registration at /e/{event_ids[0]}")
     print(f"a ticket to scan: {ticket}")
     tracking, code = feedback_codes[1]

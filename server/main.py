@@ -11,6 +11,7 @@ from server import errors
 from server.api.deps import current_admin
 from server.api import health
 from server.domains import DOMAINS
+from server.projections import register_projections
 from server.web.console import install as install_console
 from server.core.config import ServerSettings
 from server.core.ratelimit import RateLimiter
@@ -25,6 +26,7 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
+    register_projections()
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from server.audit.log import audit
 from server.core.config import ServerSettings
 from server.fleet.models import Admin, AdminToken, ConsoleSession
-from server.core.security import hash_password, verify_password
+from server.accounts import schemas
+from server.core.security import hash_password, hash_secret, new_admin_token, verify_password
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
@@ -31,7 +32,8 @@ def sign_in(db: Session, username: str, password: str, settings: ServerSettings,
     admin = db.scalar(select(Admin).where(Admin.username == username).with_for_update())
     if admin is not None and admin.locked_until is not None and admin.locked_until > now:
         return LockedOut(int((admin.locked_until - now).total_seconds()) + 1)
-    if not verify_password(password, admin.password_hash if admin else None):
+    verified = verify_password(password, admin.password_hash if admin else None)  # as slow for no admin
+    if admin is None or not verified:
         if admin is not None:
             _count_failure(db, admin, settings, now)
             db.commit()
@@ -125,6 +127,15 @@ def delete_account(db: Session, admin: Admin, actor: Admin) -> None:
     sign_out_everywhere(db, admin)
     audit(db, actor.username, "admin.delete", f"admin:{admin.username}", role=admin.role)
     db.delete(admin)
+
+
+def issue_api_token(db: Session, admin: Admin, ttl_seconds: int, now: datetime) -> schemas.AdminToken:
+    """A new API token for a signed-in admin (the database keeps its hash); expired tokens are cleared on the way."""
+    token = new_admin_token()
+    expires_at = now + timedelta(seconds=ttl_seconds)
+    db.execute(delete(AdminToken).where(AdminToken.expires_at <= now))
+    db.add(AdminToken(token_hash=hash_secret(token), admin_id=admin.id, created_at=now, expires_at=expires_at))
+    return schemas.AdminToken(token=token, expires_at=expires_at, role=admin.role)
 
 
 def sign_out_everywhere(db: Session, admin: Admin) -> None:

@@ -71,7 +71,7 @@ def _terminal(db: Session, credentials: HTTPAuthorizationCredentials | None, loc
     # The group in the same statement: every terminal call comes through here, so each round trip counts.
     query = select(Terminal).options(joinedload(Terminal.group)).where(Terminal.token_hash == hash_secret(token))
     terminal = db.scalar(query.with_for_update(of=Terminal, key_share=True) if lock else query)
-    if terminal is None or not secret_matches(token, terminal.token_hash):
+    if terminal is None or terminal.token_hash is None or not secret_matches(token, terminal.token_hash):
         raise unauthorized("unknown terminal credential")
     if terminal.revoked_at is not None:
         raise unauthorized("terminal_revoked")

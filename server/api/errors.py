@@ -3,6 +3,7 @@ and the OpenAPI document saying so for every operation."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request, status
@@ -50,7 +51,7 @@ def server_failure(request: Request) -> JSONResponse:
                    {"detail": "internal error; the server's log has the details under this request id"})
 
 
-def _answer(request: Request, status_code: int, body: dict, headers: dict[str, str] | None = None) -> JSONResponse:
+def _answer(request: Request, status_code: int, body: dict, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse(jsonable_encoder({**body, "request_id": request_id(request)}), status_code=status_code,
                         headers=headers)
 

@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", responses={503: {"description": "the database does not answer"}})
-def healthz(db: DbSession) -> dict[str, str]:
+@router.get("/healthz", response_model=dict[str, str],
+            responses={503: {"description": "the database does not answer"}})
+def healthz(db: DbSession) -> dict[str, str] | JSONResponse:
     try:
         db.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 # Writers queue this long for SQLite's single write lock before giving up.
@@ -21,6 +23,13 @@ def make_engine(database_url: str) -> Engine:
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def dialect_insert(db: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """INSERT into ``table`` in the session's dialect, for its ON CONFLICT clauses (both dialects have them)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

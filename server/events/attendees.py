@@ -12,9 +12,12 @@ import io
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from pydantic_core import ErrorDetails
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,6 +65,27 @@ def mask_phone(phone: str) -> str:
 def mask_name(name: str) -> str:
     """张** / A****: the first character only, for pages a stranger might see."""
     return name[:1] + "*" * max(1, min(len(name) - 1, 4))
+
+
+SelfRegistrationClosed = Literal["no_event", "event_cancelled", "no_self_registration", "ended", "full"]
+
+
+def self_registration_closed(db: Session, event: Event | None, now: datetime) -> SelfRegistrationClosed | None:
+    """Why the public cannot register for ``event`` themselves now (the phone page's message), or None."""
+    if event is None or event.status == "draft":
+        return "no_event"
+    if event.status == "cancelled":
+        return "event_cancelled"
+    if not event.self_registration:
+        return "no_self_registration"
+    if event.ends_at <= now:
+        return "ended"
+    if event.capacity is not None:
+        taken = db.scalar(select(func.count()).select_from(Registration)
+                          .where(Registration.event_id == event.id, Registration.revoked_at.is_(None)))
+        if (taken or 0) >= event.capacity:
+            return "full"
+    return None
 
 
 def register(db: Session, event: Event, fields: AttendeeFields, source: str, actor: str) -> Registration:
@@ -143,7 +167,7 @@ def checked_in_at(db: Session, ticket_ids: list[int]) -> dict[int, Checkin]:
     if not ticket_ids:
         return {}
     rows = db.scalars(select(Checkin).where(Checkin.ticket_id.in_(ticket_ids), Checkin.server_verdict == "welcome"))
-    return {row.ticket_id: row for row in rows}
+    return {row.ticket_id: row for row in rows if row.ticket_id is not None}
 
 
 def info(registration: Registration, checkin: Checkin | None) -> AttendeeInfo:
@@ -192,7 +216,7 @@ def _parse_csv(text: str) -> tuple[list[tuple[int, AttendeeFields]], list[CsvRow
     return rows, errors
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     if error["type"] == "string_pattern_mismatch":
         return "not a mainland mobile number (11 digits starting 13-19)"
     return error["msg"]

@@ -24,6 +24,7 @@ from server.events import events as events_domain
 from server.events import tickets_issue
 from server.events.schemas import CheckinInfo
 from server.core.clock import as_utc, utcnow
+from server.fleet import records
 from server.fleet.models import Checkin, Event, Record, Registration, Terminal
 from common import checkin_rules, tickets, wire
 
@@ -56,14 +57,14 @@ class _Knowledge:
             select(Registration).where(Registration.ticket_id.in_(ticket_ids)).order_by(Registration.ticket_id)
             .with_for_update())} if ticket_ids else {}
         # The check-in that counts per ticket, kept up to date as this batch adds its own.
-        self._counted: dict[int, Checkin] = {}
+        self._counted: dict[int | None, Checkin] = {}  # keyed by Checkin.ticket_id (never None here)
         if ticket_ids:
             for row in db.scalars(select(Checkin).where(Checkin.ticket_id.in_(ticket_ids),
                                                         Checkin.server_verdict == "welcome")
                                   .order_by(Checkin.scanned_at.desc(), Checkin.id.desc())):
                 self._counted[row.ticket_id] = row  # the earliest wins, should there ever be two
 
-    def counted(self, ticket_id: int) -> Checkin | None:
+    def counted(self, ticket_id: int | None) -> Checkin | None:
         return self._counted.get(ticket_id)
 
     def now_counts(self, checkin: Checkin) -> None:
@@ -71,7 +72,8 @@ class _Knowledge:
 
     def registration(self, code: str) -> Registration | None:
         """The registration of the ticket ``code`` names (locked), if it is one of ours."""
-        return self._registrations.get(_ticket_id(code))
+        ticket_id = _ticket_id(code)
+        return self._registrations.get(ticket_id) if ticket_id is not None else None
 
     def event(self, event_id: int) -> Event | None:
         if event_id not in self._events:
@@ -85,8 +87,13 @@ class _Knowledge:
         return self._offered[key]
 
 
+def register_projections() -> None:
+    """At start-up: the record store hands this domain its check-in records."""
+    records.register_projection("checkin", project)
+
+
 def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
-    """records.PROJECTIONS["checkin"]: a check-in row for each newly stored record of kind checkin."""
+    """The projection of records of kind checkin: a check-in row for each newly stored one."""
     scans: list[Scan] = []
     for row in rows:
         try:
@@ -107,8 +114,6 @@ def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
 def check_online(db: Session, terminal: Terminal, scan: wire.CheckinScan) -> wire.CheckinResult:
     """POST /terminal/checkins: decide now, and store the scan as the record the kiosk's outbox will send again
     (same id), so the later copy is a duplicate. Asked again with the same id, the first answer is given."""
-    from server.fleet import records  # records imports this module for its PROJECTIONS
-
     stored = _stored(db, terminal.id, scan.id)
     if stored is not None:
         return _result(db, stored)
@@ -166,7 +171,8 @@ def info(checkin: Checkin, names: dict[int, str]) -> CheckinInfo:
     """``names``: ticket id -> attendee name (see attendee_names)."""
     return CheckinInfo(
         id=checkin.id, record_id=checkin.record_id, terminal_id=checkin.terminal_id, terminal_name=checkin.terminal_name,
-        event_id=checkin.event_id, ticket_id=checkin.ticket_id, attendee=names.get(checkin.ticket_id),
+        event_id=checkin.event_id, ticket_id=checkin.ticket_id,
+        attendee=names.get(checkin.ticket_id) if checkin.ticket_id is not None else None,
         scanned_at=checkin.scanned_at, received_at=checkin.received_at, mode=checkin.mode,
         terminal_verdict=checkin.terminal_verdict, server_verdict=checkin.server_verdict, flag=checkin.flag,
         detail=checkin.detail)

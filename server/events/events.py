@@ -148,14 +148,17 @@ def attendance(db: Session, events: list[Event]) -> dict[int, Attendance]:
             counts[event_id].revoked = count
         else:
             counts[event_id].registered = count
-    for event_id, count in db.execute(
+    # Checkin.event_id is None for a scan that named no event; IN (ids) matches none of those.
+    for checkin_event_id, count in db.execute(
             select(Checkin.event_id, func.count()).where(Checkin.event_id.in_(ids), Checkin.server_verdict == "welcome")
             .group_by(Checkin.event_id)):
-        counts[event_id].checked_in = count
-    for event_id, flag, count in db.execute(
+        if checkin_event_id is not None:
+            counts[checkin_event_id].checked_in = count
+    for checkin_event_id, flag, count in db.execute(
             select(Checkin.event_id, Checkin.flag, func.count()).where(Checkin.event_id.in_(ids), Checkin.flag.is_not(None))
             .group_by(Checkin.event_id, Checkin.flag)):
-        setattr(counts[event_id], "duplicates" if flag == "duplicate" else "would_refuse", count)
+        if checkin_event_id is not None:
+            setattr(counts[checkin_event_id], "duplicates" if flag == "duplicate" else "would_refuse", count)
     return counts
 
 

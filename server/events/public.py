@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.events import attendees, checkins, events, tickets_issue
@@ -27,7 +26,7 @@ from server.api.deps import DbSession, Settings
 from server.events.schemas import AttendeeFields
 from server.web.sessions import csrf_matches
 from server.core.clock import utcnow
-from server.fleet.models import Event, Registration
+from server.fleet.models import Event
 from server.web.phone_templating import render_page
 from common import rotating_code
 from common.wire import Id
@@ -53,7 +52,7 @@ _HEADERS = {
 @router.get("/e/{event_id}")
 def registration_page(event_id: Id, request: Request, db: DbSession, settings: Settings) -> Response:
     event = events.get(db, event_id)
-    closed = _registration_closed(db, event)
+    closed = attendees.self_registration_closed(db, event, utcnow())
     if closed:
         return _message(request, settings, event, closed, 404 if closed == "no_event" else 200)
     return _form(request, settings, "event_register.html", {"event": event, "values": {}, "errors": {}})
@@ -68,8 +67,9 @@ def register(event_id: Id, request: Request, db: DbSession, settings: Settings,
     refused = _refused_post(request, settings, event, csrf_token)
     if refused is not None:
         return refused
-    closed = _registration_closed(db, event)
-    if closed:
+    closed = attendees.self_registration_closed(db, event, utcnow())
+    if closed or event is None:  # no event is closed ("no_event")
+        closed = closed or "no_event"
         return _message(request, settings, event, closed, 404 if closed == "no_event" else 409)
     values = {"name": name.strip(), "phone": phone.strip().replace(" ", "").replace("-", ""),
               "organisation": organisation.strip()}
@@ -148,24 +148,6 @@ def phone_checkin(event_id: Id, request: Request, db: DbSession, settings: Setti
         "event": event, "kind": verdict.kind, "name": attendees.mask_name(registration.name),
         "prior_at": prior.scanned_at if prior else None, "prior_terminal": prior.terminal_name if prior else None,
         "scanned_at": checkin.scanned_at}, 200)
-
-
-def _registration_closed(db: Session, event: Event | None) -> str | None:
-    """Why the public cannot register for ``event`` now, or None when they can."""
-    if event is None or event.status == "draft":
-        return "no_event"
-    if event.status == "cancelled":
-        return "event_cancelled"
-    if not event.self_registration:
-        return "no_self_registration"
-    if event.ends_at <= utcnow():
-        return "ended"
-    if event.capacity is not None:
-        taken = db.scalar(select(func.count()).select_from(Registration)
-                          .where(Registration.event_id == event.id, Registration.revoked_at.is_(None)))
-        if taken >= event.capacity:
-            return "full"
-    return None
 
 
 def _checkin_event(db: Session, event_id: int) -> Event | None:

@@ -65,7 +65,7 @@ def public_keys(db: Session) -> dict[int, bytes]:
 
 def ticket_text(db: Session, registration: Registration) -> str:
     """The QR text of a registration's ticket (deterministic: the same text every time)."""
-    key = _signing_key(db.get(TicketKey, registration.key_id))
+    key = _signing_key(db.get_one(TicketKey, registration.key_id))  # keys are never deleted
     return tickets.issue(key, registration.event_id, registration.ticket_id)
 
 

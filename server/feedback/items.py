@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from server.core.clock import as_utc
+from server.core.db import dialect_insert
 from server.core.config import ServerSettings, current_settings
 from server.core.server_secrets import stored_secret
+from server.fleet import records
 from server.fleet.models import FeedbackItem, Terminal
 from common import wire
 from common.catalogue import Text
@@ -30,7 +31,6 @@ REPAIR_CATEGORY = "repair"
 # 2 = 不满意, 1 = 非常不满意.
 NEGATIVE_RATING_MAX = 2
 PEPPER_FILE = "feedback-pepper"
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def check_code_hash(settings: ServerSettings, tracking_number: str, check_code: str) -> str:
@@ -61,7 +61,7 @@ def due_at(settings: ServerSettings, feedback: wire.FeedbackRecord) -> datetime 
     terminal's follow-up day, or of the N-th working day. Other feedback has no deadline."""
     submitted = as_utc(feedback.submitted_at)
     zone = ZoneInfo(settings.timezone)
-    deadlines = []
+    deadlines: list[datetime] = []
     if feedback.category == REPAIR_CATEGORY:
         deadlines.append(submitted + timedelta(hours=settings.feedback_repair_deadline_hours))
     if is_negative(feedback.rating):
@@ -71,8 +71,13 @@ def due_at(settings: ServerSettings, feedback: wire.FeedbackRecord) -> datetime 
     return min(deadlines, default=None)
 
 
+def register_projections() -> None:
+    """At start-up: the record store hands this domain its feedback records."""
+    records.register_projection("feedback", project)
+
+
 def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
-    """Make a feedback item of each newly stored feedback record (records.PROJECTIONS["feedback"]).
+    """Make a feedback item of each newly stored feedback record (the projection of records of kind feedback).
 
     A payload that is not a valid ``FeedbackRecord``, or whose tracking number is taken, stays a stored
     record only (nothing is lost); the inbox counts such records apart as unreadable."""
@@ -96,9 +101,8 @@ def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
             "updated_at": row["received_at"],
         })
     if items:
-        insert = _INSERT[db.get_bind().dialect.name]
         # A tracking number already taken (by another record) leaves that record unprojected, not the batch failed.
-        db.execute(insert(FeedbackItem).on_conflict_do_nothing(), items)
+        db.execute(dialect_insert(db, FeedbackItem).on_conflict_do_nothing(), items)
 
 
 _DUMMY_HASH = "0" * 64

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from server.core.config import ServerSettings
@@ -36,7 +36,8 @@ def is_overdue(item: FeedbackItem, now: datetime) -> bool:
 
 
 def _filtered(query: Select, wanted: InboxFilter, now: datetime) -> Select:
-    conditions = [FeedbackItem.suppressed.is_not(None) if wanted.suppressed else FeedbackItem.suppressed.is_(None)]
+    conditions: list[ColumnElement[bool]] = [
+        FeedbackItem.suppressed.is_not(None) if wanted.suppressed else FeedbackItem.suppressed.is_(None)]
     if wanted.category:
         conditions.append(FeedbackItem.category == wanted.category)
     if wanted.rating is not None:
@@ -70,8 +71,8 @@ class ApartCounts:
 
 
 def apart_counts(db: Session) -> ApartCounts:
-    suppressed = dict(db.execute(select(FeedbackItem.suppressed, func.count()).where(
-        FeedbackItem.suppressed.is_not(None)).group_by(FeedbackItem.suppressed)).all())
+    suppressed = {kind: count for kind, count in db.execute(select(FeedbackItem.suppressed, func.count()).where(
+        FeedbackItem.suppressed.is_not(None)).group_by(FeedbackItem.suppressed)) if kind is not None}
     projected = select(FeedbackItem.id).where(FeedbackItem.terminal_id == Record.terminal_id,
                                               FeedbackItem.record_id == Record.id)
     unreadable = db.scalar(select(func.count()).select_from(Record).where(

@@ -12,7 +12,7 @@ from server.core.canonical import canonical_json, etag_of
 from server.fleet.models import CatalogueVersion
 from common.catalogue import parse_catalogue
 from common.paths import SAMPLE_CATALOGUE_FILE
-from common.wire import CatalogueInfo
+from server.fleet.schemas import CatalogueInfo
 
 
 def current(db: Session) -> CatalogueVersion | None:

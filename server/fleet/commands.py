@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.audit.log import audit
 from server.fleet.models import Command, Terminal
+from server.fleet import schemas
 from common import wire
 
 # Kinds that take arguments, and their model; every other kind takes none.
-_ARGUMENTS = {"show_message": wire.ShowMessageArgs, "out_of_service": wire.OutOfServiceArgs}
+_ARGUMENTS: dict[str, type[wire.WireModel]] = {"show_message": wire.ShowMessageArgs,
+                                               "out_of_service": wire.OutOfServiceArgs}
 
 
 def checked_arguments(kind: str, args: dict) -> dict:
@@ -39,6 +42,12 @@ def queue(db: Session, terminal: Terminal, kind: str, args: dict, ttl_seconds: i
     return command
 
 
+def pending_count(db: Session, terminal_id: int, now: datetime) -> int:
+    """How many commands wait for the terminal's next poll (expired ones no longer do)."""
+    return db.scalar(select(func.count()).select_from(Command).where(
+        Command.terminal_id == terminal_id, Command.status == "pending", Command.expires_at > now)) or 0
+
+
 def status_of(command: Command, now: datetime) -> str:
     if command.status == "pending" and command.expires_at <= now:
         return "expired"
@@ -50,8 +59,8 @@ def to_wire(command: Command) -> wire.Command:
                         expires_at=command.expires_at)
 
 
-def to_status(command: Command, has_screenshot: bool, now: datetime) -> wire.CommandStatus:
-    return wire.CommandStatus(
+def to_status(command: Command, has_screenshot: bool, now: datetime) -> schemas.CommandStatus:
+    return schemas.CommandStatus(
         **to_wire(command).model_dump(), status=status_of(command, now), delivered_at=command.delivered_at,
         finished_at=command.finished_at, result=command.result, has_screenshot=has_screenshot,
     )

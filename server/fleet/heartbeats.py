@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from server.core.clock import as_utc
 from server.fleet.models import HeartbeatLog, Outage, Terminal
+from server.fleet import schemas
 from common import wire
 
 ONLINE_FACTOR = 1.5
@@ -54,13 +55,13 @@ def record(db: Session, terminal: Terminal, heartbeat: wire.Heartbeat, interval:
     db.add(HeartbeatLog(terminal_id=terminal.id, received_at=now, heartbeat=heartbeat.model_dump(mode="json")))
 
 
-def outages(db: Session, terminal: Terminal, now: datetime, limit: int) -> list[wire.Outage]:
+def outages(db: Session, terminal: Terminal, now: datetime, limit: int) -> list[schemas.Outage]:
     """Newest first; an outage still going on (came_back_at None) leads the list."""
     rows = db.scalars(
         select(Outage).where(Outage.terminal_id == terminal.id).order_by(Outage.went_down_at.desc()).limit(limit)
     )
-    found = [wire.Outage(went_down_at=row.went_down_at, came_back_at=row.came_back_at) for row in rows]
+    found = [schemas.Outage(went_down_at=row.went_down_at, came_back_at=row.came_back_at) for row in rows]
     went_down_at = offline_at(terminal)
     if went_down_at is not None and went_down_at <= now:
-        found.insert(0, wire.Outage(went_down_at=went_down_at, came_back_at=None))
+        found.insert(0, schemas.Outage(went_down_at=went_down_at, came_back_at=None))
     return found[:limit]

@@ -12,7 +12,7 @@ from server.audit.log import audit
 from server.core.canonical import canonical_json, etag_of
 from server.fleet.models import ConfigLayer, Terminal
 from common.settings import SettingsError, SyncSettings, merge_layers, parse_settings
-from common.wire import ConfigRejected, FieldError
+from server.fleet.schemas import ConfigRejected, FieldError
 
 # Which layer is in force per (scope, target); target is "" for defaults, the group name or the terminal id.
 Layers = dict[tuple[str, str], ConfigLayer]
@@ -36,7 +36,8 @@ class LayerKey:
     def reached(self, db: Session) -> list[Terminal]:
         """The terminals this layer reaches (revoked ones no longer count)."""
         if self.scope == "terminal":
-            return [db.get(Terminal, int(self.target))]
+            terminal = db.get(Terminal, int(self.target))
+            return [terminal] if terminal is not None else []
         query = select(Terminal).where(Terminal.revoked_at.is_(None))
         if self.scope == "group":
             query = query.where(Terminal.group.has(name=self.target))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from server.core.clock import utcnow
+from common.checkin_rules import EventStatus
 
 
 class UTCDateTime(TypeDecorator):
@@ -291,7 +292,7 @@ class Event(Base):
     opens_at: Mapped[datetime]  # the check-in window
     closes_at: Mapped[datetime]
     capacity: Mapped[int | None]  # None: no limit
-    status: Mapped[str] = mapped_column(String(16))  # draft | published | cancelled
+    status: Mapped[EventStatus] = mapped_column(String(16))
     # Offered at every terminal, or only at those in event_terminals / event_groups.
     all_terminals: Mapped[bool]
     # Visitors may register themselves on the public page /e/<id> while the event is published.

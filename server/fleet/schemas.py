@@ -1,11 +1,15 @@
-"""Answers only the administration routes give, beside the shared wire models of common/wire.py."""
+"""The fleet administration's bodies and answers (terminals, pairings, configuration layers, catalogue, commands,
+records): only staff and the console use them, so they live here, beside the shared wire models of
+common/wire.py that kiosks and the server both import."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from common.wire import Heartbeat, WireModel
+from pydantic import Field
+
+from common.wire import Command, CommandKind, Heartbeat, RecordKind, WireModel
 
 
 class PendingPairing(WireModel):
@@ -47,3 +51,114 @@ class CatalogueRejected(WireModel):
 
     detail: str
     errors: list[CsvRowError] = []
+
+
+class TerminalCreate(WireModel):
+    name: str = Field(min_length=1, max_length=60)
+    location: str = Field(min_length=1, max_length=120)
+    group: str | None = Field(default=None, max_length=60)
+
+
+class EnrolmentCode(WireModel):
+    terminal_id: int
+    code: str
+    expires_at: datetime
+
+
+class PairingApprove(WireModel):
+    name: str = Field(min_length=1, max_length=60)
+    location: str = Field(min_length=1, max_length=120)
+    group: str | None = Field(default=None, max_length=60)
+
+
+class TerminalStatus(WireModel):
+    id: int
+    name: str
+    location: str
+    group: str | None
+    online: bool
+    revoked: bool
+    enrolled: bool
+    last_seen_at: datetime | None
+    offline_since: datetime | None
+    app_version: str | None
+    last_sync_at: datetime | None
+    outbox_depth: int | None
+    parked_count: int | None
+    free_disk_bytes: int | None
+    peripherals: dict[str, str]
+    current_screen: str | None
+    config_version_applied: int | None
+    config_version_current: int
+    config_error: str | None
+    in_service: bool | None
+
+
+class Outage(WireModel):
+    went_down_at: datetime
+    came_back_at: datetime | None
+
+
+ConfigScope = Literal["defaults", "group", "terminal"]
+
+
+class ConfigLayerUpdate(WireModel):
+    """A partial settings document for one layer; ``None`` at a key removes it from the layer."""
+
+    settings: dict[str, Any]
+    comment: str = Field(default="", max_length=500)
+
+
+class ConfigLayerVersion(WireModel):
+    version: int
+    scope: ConfigScope
+    target: str | None
+    settings: dict[str, Any]
+    author: str
+    comment: str
+    created_at: datetime
+
+
+class FieldError(WireModel):
+    field: str
+    message: str
+
+
+class ConfigRejected(WireModel):
+    """422 body when a layer would make some terminal's settings invalid."""
+
+    detail: str
+    errors: list[FieldError]
+
+
+class CatalogueInfo(WireModel):
+    version: str
+    etag: str
+    service_count: int
+    imported_at: datetime
+    imported_by: str
+
+
+class StoredRecord(WireModel):
+    id: str
+    terminal_id: int
+    kind: RecordKind
+    created_at: datetime
+    received_at: datetime
+    payload: dict[str, Any]
+
+
+class CommandRequest(WireModel):
+    """An administrator queues a command; it waits for the terminal's next poll until ``ttl_seconds``."""
+
+    kind: CommandKind
+    args: dict[str, Any] = Field(default_factory=dict)
+    ttl_seconds: int = Field(default=900, ge=10, le=86_400)
+
+
+class CommandStatus(Command):
+    status: Literal["pending", "delivered", "done", "failed", "expired"]
+    delivered_at: datetime | None = None
+    finished_at: datetime | None = None
+    result: str | None = None
+    has_screenshot: bool = False

@@ -8,12 +8,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.fleet import heartbeats, layers
+from server.fleet import heartbeats, layers, schemas
 from server.audit.log import audit
 from server.core.clock import utcnow
-from server.fleet.models import EnrolmentCode, Pairing, Terminal, TerminalGroup
+from server.fleet.models import EnrolmentCode, Terminal, TerminalGroup
 from server.core.security import hash_secret, new_enrolment_code
-from common import wire
 
 
 def find_group(db: Session, name: str) -> TerminalGroup | None:
@@ -30,7 +29,10 @@ def _group(db: Session, name: str) -> TerminalGroup:
             db.add(group)
         return group
     except IntegrityError:  # another process created it a moment ago
-        return find_group(db, name)
+        group = find_group(db, name)
+        if group is None:
+            raise
+        return group
 
 
 def create_terminal(db: Session, name: str, location: str, group: str | None, actor: str) -> Terminal:
@@ -41,13 +43,13 @@ def create_terminal(db: Session, name: str, location: str, group: str | None, ac
     return terminal
 
 
-def issue_enrolment_code(db: Session, terminal: Terminal, ttl_seconds: int, actor: str) -> wire.EnrolmentCode:
+def issue_enrolment_code(db: Session, terminal: Terminal, ttl_seconds: int, actor: str) -> schemas.EnrolmentCode:
     """A fresh one-time code; redeeming it gives the terminal a new credential (the old one stays until then)."""
     code = new_enrolment_code()
     expires_at = utcnow() + timedelta(seconds=ttl_seconds)
     db.add(EnrolmentCode(code_hash=hash_secret(code), terminal_id=terminal.id, created_by=actor, expires_at=expires_at))
     audit(db, actor, "terminal.enrolment_code", f"terminal:{terminal.id}", expires_at=expires_at.isoformat())
-    return wire.EnrolmentCode(terminal_id=terminal.id, code=code, expires_at=expires_at)
+    return schemas.EnrolmentCode(terminal_id=terminal.id, code=code, expires_at=expires_at)
 
 
 def revoke(db: Session, terminal: Terminal, actor: str) -> None:
@@ -58,21 +60,9 @@ def revoke(db: Session, terminal: Terminal, actor: str) -> None:
         audit(db, actor, "terminal.revoke", f"terminal:{terminal.id}")
 
 
-def approve_pairing(db: Session, pairing: Pairing, name: str, location: str, group: str | None, actor: str,
-                    ttl_seconds: int, now: datetime) -> Terminal:
-    """Creates the terminal; its kiosk collects the credential on its next poll (the clock restarts for that)."""
-    terminal = create_terminal(db, name, location, group, actor)
-    pairing.status = "approved"
-    pairing.terminal_id = terminal.id
-    pairing.approved_by = actor
-    pairing.expires_at = now + timedelta(seconds=ttl_seconds)
-    audit(db, actor, "pairing.approve", f"terminal:{terminal.id}", code=pairing.code)
-    return terminal
-
-
-def status(terminal: Terminal, current_layers: layers.Layers, now: datetime) -> wire.TerminalStatus:
+def status(terminal: Terminal, current_layers: layers.Layers, now: datetime) -> schemas.TerminalStatus:
     online = heartbeats.is_online(terminal, now)
-    return wire.TerminalStatus(
+    return schemas.TerminalStatus(
         id=terminal.id,
         name=terminal.name,
         location=terminal.location,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from logging.config import fileConfig
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import text
 
 from server.core.config import ServerSettings
@@ -19,7 +21,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
-def _render_item(kind: str, value, _context) -> str | bool:
+def _render_item(kind: str, value: Any, _context: AutogenContext) -> str | Literal[False]:
     # New revisions spell the UTC timestamp as the plain column type, so they never import the models.
     if kind == "type" and isinstance(value, UTCDateTime):
         return "sa.DateTime(timezone=True)"

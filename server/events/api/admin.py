@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
@@ -29,7 +29,7 @@ from server.fleet.models import Event, Registration
 from common.wire import Id
 
 router = APIRouter(prefix="/admin", tags=["admin"])
-_REFUSED = {409: {"description": "the event's state does not allow this"}}
+_REFUSED: dict[int | str, dict[str, Any]] = {409: {"description": "the event's state does not allow this"}}
 
 
 def _event(event_id: Id, db: DbSession) -> Event:

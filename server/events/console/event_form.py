@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from server.events.schemas import EventFields
 from server.fleet.models import Event
@@ -60,7 +62,7 @@ def local_input(moment: datetime, zone: ZoneInfo) -> str:
 
 def read_form(form, zone: ZoneInfo, current_status: str | None, gettext) -> tuple[EventForm, EventFields | None]:
     """The typed form, and the event fields when every value is good (else None and the errors filled in)."""
-    values = {name: str(form.get(name, "")).strip() for name in (*TEXTS, *TIMES, "capacity")}
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in (*TEXTS, *TIMES, "capacity")}
     values.update(offer="chosen" if form.get("offer") == "chosen" else "all",
                   self_registration=form.get("self_registration") is not None, status=str(form.get("status", "")))
     parsed = EventForm(values, _ids(form.getlist("terminal_ids")), _ids(form.getlist("group_ids")), {})
@@ -113,12 +115,12 @@ def _capacity(text: str, errors: dict, gettext) -> int | str | None:
         return None
 
 
-def _field_error(error: dict, gettext) -> tuple[str, str]:
+def _field_error(error: ErrorDetails, gettext) -> tuple[str, str]:
     message = error["msg"].removeprefix("Value error, ")
     if not error["loc"]:
-        for fragment, (field, plain) in _ORDER.items():
+        for fragment, (field, words) in _ORDER.items():
             if fragment in message:
-                return field, gettext(plain)
+                return field, gettext(words)
         return "", message
     plain = _PLAIN.get(error["type"])
     return str(error["loc"][0]), gettext(plain).format(**error.get("ctx", {})) if plain else message

@@ -58,7 +58,8 @@ def scans_csv(rows: list[Checkin], names: dict[int, str]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for c in rows:
-        writer.writerow([c.scanned_at.isoformat(), c.received_at.isoformat(), _cell(names.get(c.ticket_id, "")),
+        name = names.get(c.ticket_id, "") if c.ticket_id is not None else ""
+        writer.writerow([c.scanned_at.isoformat(), c.received_at.isoformat(), _cell(name),
                          c.ticket_id if c.ticket_id is not None else "", _cell(c.terminal_name), c.mode,
                          c.terminal_verdict, c.server_verdict, c.flag or "", _cell(c.detail)])
     # With a byte-order mark, so a spreadsheet opens the Chinese text as UTF-8.

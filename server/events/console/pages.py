@@ -4,7 +4,7 @@ export. Built on the domain modules server.events, server.attendees, server.tick
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -26,8 +26,8 @@ from common.wire import Id
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
 # Words the live page's script shows, in the page's language.
-LIVE_LABELS = (*CheckinVerdictKind.__args__, "online", "offline", "phone", N_("duplicate"), N_("would_refuse"), N_("Updated"),
-               N_("Not updated: the server did not answer; trying again."))
+LIVE_LABELS = (*get_args(CheckinVerdictKind), "online", "offline", "phone", N_("duplicate"), N_("would_refuse"),
+               N_("Updated"), N_("Not updated: the server did not answer; trying again."))
 
 
 def _zone(settings) -> ZoneInfo:

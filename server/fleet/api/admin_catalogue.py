@@ -9,19 +9,19 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
-from server.fleet import catalogues
+from server.fleet import catalogues, schemas
 from server.api.deps import CurrentStaff, DbSession
 from server.api.errors import BodyRejected
 from server.fleet.schemas import CatalogueRejected, CsvRowError
 from server.core.clock import utcnow
 from server.fleet.models import CatalogueVersion
-from common import wire
 from common.catalogue import CatalogueError
 from common.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
 
 router = APIRouter(prefix="/admin/catalogue", tags=["admin"])
 FileFormat = Annotated[Literal["json", "csv"], Query(alias="format")]
-_REJECTED = {422: {"model": CatalogueRejected, "description": "the catalogue is invalid; the detail names item and field"}}
+_REJECTED: dict[int | str, dict[str, Any]] = {
+    422: {"model": CatalogueRejected, "description": "the catalogue is invalid; the detail names item and field"}}
 
 
 def _current_or_404(db: Session) -> CatalogueVersion:
@@ -32,13 +32,13 @@ def _current_or_404(db: Session) -> CatalogueVersion:
 
 
 @router.get("")
-def current_catalogue(staff: CurrentStaff, db: DbSession) -> wire.CatalogueInfo:
+def current_catalogue(staff: CurrentStaff, db: DbSession) -> schemas.CatalogueInfo:
     return catalogues.info(_current_or_404(db))
 
 
 @router.put("", responses=_REJECTED)
 def replace_catalogue(document: Annotated[dict[str, Any], Body()], admin: CurrentStaff,
-                      db: DbSession) -> wire.CatalogueInfo:
+                      db: DbSession) -> schemas.CatalogueInfo:
     return _store(db, document, admin.username, "uploaded catalogue")
 
 
@@ -50,7 +50,7 @@ async def import_body(request: Request) -> bytes:
              openapi_extra={"requestBody": {"content": {"application/json": {}, "text/csv": {}}}})
 def import_catalogue(admin: CurrentStaff, body: Annotated[bytes, Depends(import_body)], db: DbSession,
                      file_format: FileFormat = "json",
-                     version: Annotated[str | None, Query(max_length=64)] = None) -> wire.CatalogueInfo:
+                     version: Annotated[str | None, Query(max_length=64)] = None) -> schemas.CatalogueInfo:
     """The body is a file: a whole catalogue (json), or services one row each (csv, UTF-8) that keep the
     current departments and life events; a CSV import's version is ``version`` or one made from the time."""
     try:
@@ -89,7 +89,7 @@ def export_catalogue(staff: CurrentStaff, db: DbSession, file_format: FileFormat
     return Response(csv_text.encode(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _store(db: Session, document: object, actor: str, source: str) -> wire.CatalogueInfo:
+def _store(db: Session, document: object, actor: str, source: str) -> schemas.CatalogueInfo:
     if not isinstance(document, dict):
         raise _rejected("a catalogue is a JSON object")
     try:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlalchemy import select
 
-from server.fleet import commands
+from server.fleet import commands, schemas
 from server.api.deps import CurrentStaff, DbSession, PathTerminal
 from server.core.clock import utcnow
 from server.fleet.models import Command, Screenshot
@@ -18,8 +18,8 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 @router.post("/terminals/{terminal_id}/commands", status_code=status.HTTP_201_CREATED,
              responses={409: {"description": "the terminal is revoked"}})
-def queue_command(staff: CurrentStaff, terminal: PathTerminal, body: wire.CommandRequest,
-                  db: DbSession) -> wire.CommandStatus:
+def queue_command(staff: CurrentStaff, terminal: PathTerminal, body: schemas.CommandRequest,
+                  db: DbSession) -> schemas.CommandStatus:
     if terminal.revoked_at is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, "the terminal is revoked")
     now = utcnow()
@@ -33,7 +33,7 @@ def queue_command(staff: CurrentStaff, terminal: PathTerminal, body: wire.Comman
 
 @router.get("/terminals/{terminal_id}/commands")
 def terminal_commands(staff: CurrentStaff, terminal: PathTerminal, db: DbSession,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[wire.CommandStatus]:
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[schemas.CommandStatus]:
     """Newest first."""
     rows = db.execute(
         select(Command, Screenshot.command_id.is_not(None))

@@ -6,13 +6,13 @@ guessed offline in moments), and configuring terminals is the admin's job; opera
 and current configuration version in its status. The console agrees (server/fleet/console/config.py)."""
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.fleet import layers, terminals
+from server.fleet import layers, schemas, terminals
 from server.api.deps import BuiltinSettings, CurrentAdmin, DbSession, PathTerminal, require_admin_role
 from server.api.errors import BodyRejected
 from server.fleet.schemas import EffectiveSettings
@@ -21,7 +21,8 @@ from common import wire
 from common.settings import merge_layers
 
 router = APIRouter(prefix="/admin/config", tags=["admin"], dependencies=[Depends(require_admin_role)])
-_REJECTED = {422: {"model": wire.ConfigRejected, "description": "some terminal's settings would be invalid"}}
+_REJECTED: dict[int | str, dict[str, Any]] = {
+    422: {"model": schemas.ConfigRejected, "description": "some terminal's settings would be invalid"}}
 
 
 def _defaults_key() -> layers.LayerKey:
@@ -38,16 +39,16 @@ def _terminal_key(terminal: PathTerminal) -> layers.LayerKey:
     return layers.LayerKey("terminal", str(terminal.id))
 
 
-def _to_wire(layer: ConfigLayer) -> wire.ConfigLayerVersion:
-    return wire.ConfigLayerVersion(version=layer.id, scope=layer.scope, target=layer.target or None,
-                                   settings=layer.settings, author=layer.author, comment=layer.comment,
-                                   created_at=layer.created_at)
+def _to_wire(layer: ConfigLayer) -> schemas.ConfigLayerVersion:
+    return schemas.ConfigLayerVersion(version=layer.id, scope=layer.scope, target=layer.target or None,
+                                      settings=layer.settings, author=layer.author, comment=layer.comment,
+                                      created_at=layer.created_at)
 
 
 def _write(db: Session, builtin: dict, key: layers.LayerKey, settings: dict, author: str, comment: str,
-           action: str, **detail) -> wire.ConfigLayerVersion:
+           action: str, **detail) -> schemas.ConfigLayerVersion:
     written = layers.write_layer(db, builtin, key, settings, author, comment, action, **detail)
-    if isinstance(written, wire.ConfigRejected):
+    if isinstance(written, schemas.ConfigRejected):
         raise BodyRejected(written)
     db.commit()
     return _to_wire(written)
@@ -57,15 +58,15 @@ def _add_layer_routes(path: str, key_dependency: Callable[..., layers.LayerKey])
     Key = Annotated[layers.LayerKey, Depends(key_dependency)]
 
     @router.get(path, responses={404: {"description": "no layer here yet"}})
-    def current(key: Key, admin: CurrentAdmin, db: DbSession) -> wire.ConfigLayerVersion:
+    def current(key: Key, admin: CurrentAdmin, db: DbSession) -> schemas.ConfigLayerVersion:
         layer = layers.current_layer(db, key.scope, key.target)
         if layer is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no layer here yet")
         return _to_wire(layer)
 
     @router.put(path, responses=_REJECTED)
-    def update(key: Key, body: wire.ConfigLayerUpdate, admin: CurrentAdmin, db: DbSession,
-               builtin: BuiltinSettings) -> wire.ConfigLayerVersion:
+    def update(key: Key, body: schemas.ConfigLayerUpdate, admin: CurrentAdmin, db: DbSession,
+               builtin: BuiltinSettings) -> schemas.ConfigLayerVersion:
         """``body.settings`` is merged onto the layer in force: tables key by key, ``null`` removes a key."""
         layers.lock_config(db)
         layer = layers.current_layer(db, key.scope, key.target)
@@ -74,7 +75,7 @@ def _add_layer_routes(path: str, key_dependency: Callable[..., layers.LayerKey])
 
     @router.get(f"{path}/history")
     def history(key: Key, admin: CurrentAdmin, db: DbSession,
-                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[wire.ConfigLayerVersion]:
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[schemas.ConfigLayerVersion]:
         """Newest first."""
         rows = db.scalars(select(ConfigLayer).where(ConfigLayer.scope == key.scope, ConfigLayer.target == key.target)
                           .order_by(ConfigLayer.id.desc()).limit(limit))
@@ -82,7 +83,7 @@ def _add_layer_routes(path: str, key_dependency: Callable[..., layers.LayerKey])
 
     @router.post(f"{path}/rollback/{{version}}", responses={**_REJECTED, 404: {"description": "no such version here"}})
     def rollback(key: Key, version: wire.Id, admin: CurrentAdmin, db: DbSession,
-                 builtin: BuiltinSettings) -> wire.ConfigLayerVersion:
+                 builtin: BuiltinSettings) -> schemas.ConfigLayerVersion:
         """A new version with the content ``version`` had."""
         layers.lock_config(db)
         old = db.get(ConfigLayer, version)

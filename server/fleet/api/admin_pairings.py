@@ -2,40 +2,34 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
-from sqlalchemy import select
+from fastapi import APIRouter
 
-from server.fleet import layers, terminals
+from server.fleet import layers, pairing, schemas, terminals
+from server.fleet.enrolment import EnrolmentRefused
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, Settings
-from server.fleet.api.enrolment import PairingCode
-from server.fleet.schemas import PendingPairing
+from server.fleet.api.enrolment import PairingCode, refusal
 from server.core.clock import utcnow
-from server.fleet.models import Pairing
-from common import wire
 
 router = APIRouter(prefix="/admin/pairings", tags=["admin"])
 
 
 @router.get("")
-def pending_pairings(staff: CurrentStaff, db: DbSession) -> list[PendingPairing]:
-    rows = db.scalars(select(Pairing).where(Pairing.status == "pending", Pairing.expires_at > utcnow())
-                      .order_by(Pairing.created_at))
-    return [PendingPairing(code=p.code, created_at=p.created_at, expires_at=p.expires_at, app_version=p.app_version)
-            for p in rows]
+def pending_pairings(staff: CurrentStaff, db: DbSession) -> list[schemas.PendingPairing]:
+    return [schemas.PendingPairing(code=p.code, created_at=p.created_at, expires_at=p.expires_at,
+                                   app_version=p.app_version) for p in pairing.pending_list(db, utcnow())]
 
 
 @router.post("/{code}/approve", responses={404: {"description": "no pending pairing with this code"},
                                             410: {"description": "the pairing expired"}})
-def approve(code: PairingCode, body: wire.PairingApprove, admin: CurrentAdmin, db: DbSession,
-            settings: Settings) -> wire.TerminalStatus:
+def approve(code: PairingCode, body: schemas.PairingApprove, admin: CurrentAdmin, db: DbSession,
+            settings: Settings) -> schemas.TerminalStatus:
     """Creates the terminal; its kiosk collects the credential on its next poll (the clock restarts for that)."""
     now = utcnow()
-    pairing = db.scalar(select(Pairing).where(Pairing.code == code, Pairing.status == "pending").with_for_update())
-    if pairing is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no pending pairing with this code")
-    if pairing.expires_at <= now:
-        raise HTTPException(status.HTTP_410_GONE, "this pairing expired; the kiosk shows a new code")
-    terminal = terminals.approve_pairing(db, pairing, body.name, body.location, body.group, admin.username,
-                                         settings.pairing_ttl_seconds, now)
+    try:
+        found = pairing.pending(db, code, now)
+    except EnrolmentRefused as exc:
+        raise refusal(exc) from None
+    terminal = pairing.approve(db, found, body.name, body.location, body.group, admin.username,
+                               settings.pairing_ttl_seconds, now)
     db.commit()
     return terminals.status(terminal, layers.current_layers(db), now)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from server.api.deps import CurrentStaff, DbSession
 from server.fleet.models import Record
+from server.fleet import schemas
 from common import wire
 
 router = APIRouter(prefix="/admin/records", tags=["admin"])
@@ -17,11 +18,11 @@ router = APIRouter(prefix="/admin/records", tags=["admin"])
 @router.get("")
 def list_records(staff: CurrentStaff, db: DbSession, kind: wire.RecordKind | None = None,
                  terminal_id: wire.Id | None = None,
-                 limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[wire.StoredRecord]:
+                 limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[schemas.StoredRecord]:
     query = select(Record).order_by(Record.received_at.desc(), Record.id).limit(limit)
     if kind is not None:
         query = query.where(Record.kind == kind)
     if terminal_id is not None:
         query = query.where(Record.terminal_id == terminal_id)
-    return [wire.StoredRecord(id=r.id, terminal_id=r.terminal_id, kind=r.kind, created_at=r.created_at,
-                              received_at=r.received_at, payload=r.payload) for r in db.scalars(query)]
+    return [schemas.StoredRecord(id=r.id, terminal_id=r.terminal_id, kind=r.kind, created_at=r.created_at,
+                                 received_at=r.received_at, payload=r.payload) for r in db.scalars(query)]

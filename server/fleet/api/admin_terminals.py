@@ -7,26 +7,25 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
-from server.fleet import heartbeats, layers, terminals
+from server.fleet import heartbeats, layers, schemas, terminals
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, PathTerminal, Settings
 from server.fleet.schemas import StoredHeartbeat
 from server.core.clock import utcnow
 from server.fleet.models import HeartbeatLog, Terminal
-from common import wire
 
 router = APIRouter(prefix="/admin/terminals", tags=["admin"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 @router.get("")
-def list_terminals(staff: CurrentStaff, db: DbSession) -> list[wire.TerminalStatus]:
+def list_terminals(staff: CurrentStaff, db: DbSession) -> list[schemas.TerminalStatus]:
     now, current = utcnow(), layers.current_layers(db)
     return [terminals.status(t, current, now) for t in db.scalars(select(Terminal).order_by(Terminal.id))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_terminal(body: wire.TerminalCreate, admin: CurrentAdmin, db: DbSession,
-                    settings: Settings) -> wire.EnrolmentCode:
+def create_terminal(body: schemas.TerminalCreate, admin: CurrentAdmin, db: DbSession,
+                    settings: Settings) -> schemas.EnrolmentCode:
     terminal = terminals.create_terminal(db, body.name, body.location, body.group, admin.username)
     code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, admin.username)
     db.commit()
@@ -34,20 +33,20 @@ def create_terminal(body: wire.TerminalCreate, admin: CurrentAdmin, db: DbSessio
 
 
 @router.get("/{terminal_id}")
-def terminal_status(staff: CurrentStaff, terminal: PathTerminal, db: DbSession) -> wire.TerminalStatus:
+def terminal_status(staff: CurrentStaff, terminal: PathTerminal, db: DbSession) -> schemas.TerminalStatus:
     return terminals.status(terminal, layers.current_layers(db), utcnow())
 
 
 @router.post("/{terminal_id}/enrolment-code")
 def new_enrolment_code(admin: CurrentAdmin, terminal: PathTerminal, db: DbSession,
-                       settings: Settings) -> wire.EnrolmentCode:
+                       settings: Settings) -> schemas.EnrolmentCode:
     code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, admin.username)
     db.commit()
     return code
 
 
 @router.post("/{terminal_id}/revoke")
-def revoke(admin: CurrentAdmin, terminal: PathTerminal, db: DbSession) -> wire.TerminalStatus:
+def revoke(admin: CurrentAdmin, terminal: PathTerminal, db: DbSession) -> schemas.TerminalStatus:
     """The terminal's credential stops working at once, and its unused enrolment codes with it."""
     terminals.revoke(db, terminal, admin.username)
     db.commit()
@@ -64,6 +63,6 @@ def heartbeat_history(staff: CurrentStaff, terminal: PathTerminal, db: DbSession
 
 
 @router.get("/{terminal_id}/outages")
-def outages(staff: CurrentStaff, terminal: PathTerminal, db: DbSession, limit: Limit = 100) -> list[wire.Outage]:
+def outages(staff: CurrentStaff, terminal: PathTerminal, db: DbSession, limit: Limit = 100) -> list[schemas.Outage]:
     """Newest first; one still going on has no came_back_at."""
     return heartbeats.outages(db, terminal, utcnow(), limit)

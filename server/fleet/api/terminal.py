@@ -5,14 +5,14 @@ from __future__ import annotations
 import random
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.fleet import catalogues, commands, heartbeats, layers
 from server.events import checkin_bundle
 from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedTerminal
 from server.api.etags import not_modified, quoted
 from server.core.clock import utcnow
-from server.fleet.models import CatalogueVersion, Command
+from server.fleet.models import CatalogueVersion
 from common import wire
 from common.catalogue import Catalogue
 
@@ -28,8 +28,6 @@ def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
     if body.last_command is not None:
         commands.finish(db, terminal.id, body.last_command, now)
     heartbeats.record(db, terminal, body, interval, now)
-    pending = db.scalar(select(func.count()).select_from(Command).where(
-        Command.terminal_id == terminal.id, Command.status == "pending", Command.expires_at > now))
     reply = wire.HeartbeatReply(
         server_time=now,
         # Jitter spreads a fleet that restarted together over the interval.
@@ -38,15 +36,16 @@ def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
         config_etag=config.etag,
         catalogue_etag=catalogues.current_etag(db),
         checkin_etag=checkin_bundle.etag(db, terminal, now),
-        commands_pending=pending,
+        commands_pending=commands.pending_count(db, terminal.id, now),
     )
     db.commit()
     return reply
 
 
-@router.get("/config", responses={304: {"description": "If-None-Match names the current ETag"}})
+@router.get("/config", response_model=wire.TerminalConfig,
+            responses={304: {"description": "If-None-Match names the current ETag"}})
 def config(terminal: CurrentTerminal, db: DbSession, builtin: BuiltinSettings, request: Request,
-           response: Response) -> wire.TerminalConfig:
+           response: Response) -> wire.TerminalConfig | Response:
     effective = layers.effective_config(builtin, layers.current_layers(db), terminal)
     if not_modified(request, effective.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": quoted(effective.etag)})
@@ -65,5 +64,5 @@ def catalogue(terminal: CurrentTerminal, db: DbSession, request: Request) -> Res
     headers = {"ETag": quoted(latest.etag)}
     if not_modified(request, latest.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    document = db.scalar(select(CatalogueVersion.document).where(CatalogueVersion.id == latest.id))
+    document = db.scalars(select(CatalogueVersion.document).where(CatalogueVersion.id == latest.id)).one()
     return Response(document.encode(), media_type="application/json", headers=headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from sqlalchemy import update
@@ -15,7 +15,7 @@ from common import wire
 
 router = APIRouter(prefix="/terminal/commands", tags=["terminal"])
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_NOT_YOURS = {404: {"description": "no such command for this terminal"}}
+_NOT_YOURS: dict[int | str, dict[str, Any]] = {404: {"description": "no such command for this terminal"}}
 
 
 @router.get("")

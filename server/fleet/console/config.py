@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from server.fleet import layers, terminals
+from server.fleet import layers, schemas, terminals
 from server.api.deps import BuiltinSettings, DbSession
 from server.web.sessions import ConsoleAdmin, ConsoleDenied, SubmittedForm
 from server.fleet.console.settings_form import attach_errors, display, flatten, nest, read_form, settings_fields
@@ -19,7 +19,6 @@ from server.web.templating import render
 from server.core.ids import id_from_text
 from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
 from server.web.i18n import N_
-from common import wire
 from common.settings import SettingsError, parse_settings
 from common.wire import Id
 
@@ -155,7 +154,7 @@ def rollback(request: Request, scope: str, version: Id, user: ConsoleAdmin, db: 
 
 
 def _written(request: Request, db, builtin: dict, key: layers.LayerKey, written) -> Response:
-    if isinstance(written, wire.ConfigRejected):
+    if isinstance(written, schemas.ConfigRejected):
         db.rollback()
         fields = settings_fields()
         general = attach_errors(fields, [(e.field, e.message) for e in written.errors])

@@ -7,9 +7,11 @@ Field names are the service's own paths (``name.zh``, ``materials.0.copies``), s
 from __future__ import annotations
 
 import re
+from typing import Literal, overload
 
 from pydantic import ValidationError
 from server.web.i18n import N_
+from pydantic_core import ErrorDetails
 
 TEXTS = ("name", "category", "conditions", "hours", "notes", "fee.description", "fee.basis", "office.window",
          "office.address")
@@ -50,7 +52,11 @@ def _number(raw: str, blank=""):
     return text
 
 
-def _text(form, key: str, optional: bool = False) -> dict | None:
+@overload
+def _text(form, key: str, optional: Literal[False] = False) -> dict[str, str]: ...
+@overload
+def _text(form, key: str, optional: bool) -> dict[str, str] | None: ...
+def _text(form, key: str, optional: bool = False) -> dict[str, str] | None:
     zh, en = form.get(f"{key}.zh", "").strip(), form.get(f"{key}.en", "").strip()
     return None if optional and not (zh or en) else {"zh": zh, "en": en}
 
@@ -139,7 +145,7 @@ def field_errors(exc: ValidationError, position: int, code: str, gettext) -> tup
     return by_field, others
 
 
-def _plain(error: dict, message: str, gettext) -> str:
+def _plain(error: ErrorDetails, message: str, gettext) -> str:
     check = next((text for fragment, text in CHECK_MESSAGES.items() if fragment in message), None)
     if check is not None:
         return gettext(check)

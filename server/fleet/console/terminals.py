@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from server.fleet import commands, heartbeats, layers, terminals
+from server.fleet import commands, heartbeats, layers, pairing, schemas, terminals
+from server.fleet.enrolment import EnrolmentRefused
 from server.api.deps import DbSession, Settings
 from server.events.console import event_views
 from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
 from server.web.templating import render
 from server.core.clock import utcnow
-from server.fleet.models import Command, HeartbeatLog, Pairing, Screenshot, Terminal
+from server.fleet.models import Command, HeartbeatLog, Screenshot, Terminal
 from common import wire
 from common.wire import Id
 
 router = APIRouter()
-COMMAND_KINDS = wire.CommandKind.__args__
+COMMAND_KINDS = get_args(wire.CommandKind)
 _HEARTBEATS_SHOWN = 50
 _COMMANDS_SHOWN = 50
 _OUTAGES_SHOWN = 20
 
 
-def _statuses(db) -> list[wire.TerminalStatus]:
+def _statuses(db) -> list[schemas.TerminalStatus]:
     now, current = utcnow(), layers.current_layers(db)
     return [terminals.status(t, current, now) for t in db.scalars(select(Terminal).order_by(Terminal.id))]
 
@@ -40,9 +41,8 @@ def _terminal(db, terminal_id: Id) -> Terminal:
 
 @router.get("/terminals")
 def terminal_list(request: Request, user: ConsoleStaff, db: DbSession) -> Response:
-    pairings = db.scalars(select(Pairing).where(Pairing.status == "pending", Pairing.expires_at > utcnow())
-                          .order_by(Pairing.created_at))
-    return render(request, "terminals.html", {"terminals": _statuses(db), "pairings": list(pairings)})
+    pairings = pairing.pending_list(db, utcnow())
+    return render(request, "terminals.html", {"terminals": _statuses(db), "pairings": pairings})
 
 
 @router.get("/terminals/rows")
@@ -84,10 +84,11 @@ def send_command(request: Request, terminal_id: Id, user: ConsoleStaff, db: DbSe
     if kind not in COMMAND_KINDS:
         raise ConsoleDenied("Not found", 404)
     text = {"zh": text_zh, "en": text_en}
-    args = {"show_message": {"text": text, "seconds": seconds},
-            "out_of_service": {"message": text if text_zh or text_en else None}}.get(kind, {})
+    by_kind: dict[str, dict[str, Any]] = {"show_message": {"text": text, "seconds": seconds},
+                                          "out_of_service": {"message": text if text_zh or text_en else None}}
+    args = by_kind.get(kind, {})
     try:
-        commands.queue(db, terminal, kind, args, wire.CommandRequest(kind=kind).ttl_seconds, user.username, utcnow())
+        commands.queue(db, terminal, kind, args, schemas.CommandRequest(kind=kind).ttl_seconds, user.username, utcnow())
     except (ValueError, ValidationError) as exc:
         db.rollback()
         return _detail_page(request, db, terminal_id, str(exc), 422)
@@ -107,7 +108,7 @@ def screenshot(command_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
 def enrol(request: Request, user: ConsoleAdmin, db: DbSession, settings: Settings, name: Annotated[str, Form()],
           location: Annotated[str, Form()], group: Annotated[str, Form()] = "") -> Response:
     try:
-        body = wire.TerminalCreate(name=name, location=location, group=group.strip() or None)
+        body = schemas.TerminalCreate(name=name, location=location, group=group.strip() or None)
     except ValidationError as exc:
         raise ConsoleDenied(str(exc), 422) from None
     terminal = terminals.create_terminal(db, body.name, body.location, body.group, user.username)
@@ -124,7 +125,7 @@ def new_code(request: Request, terminal_id: Id, user: ConsoleAdmin, db: DbSessio
     return _show_code(request, terminal, code)
 
 
-def _show_code(request: Request, terminal: Terminal, code: wire.EnrolmentCode) -> Response:
+def _show_code(request: Request, terminal: Terminal, code: schemas.EnrolmentCode) -> Response:
     # The QR carries the server's address too, so a kiosk enrols by scanning it with its own scanner.
     qr = event_views.qr_data_uri(event_views.enrolment_qr_text(code.code, request))
     return render(request, "enrolled.html", {"terminal": terminal, "code": code, "qr": qr})
@@ -147,15 +148,16 @@ def approve_pairing(code: str, user: ConsoleAdmin, db: DbSession, settings: Sett
                     name: Annotated[str, Form()], location: Annotated[str, Form()],
                     group: Annotated[str, Form()] = "") -> Response:
     now = utcnow()
-    pairing = db.scalar(select(Pairing).where(Pairing.code == code, Pairing.status == "pending",
-                                              Pairing.expires_at > now).with_for_update())
-    if pairing is None:
-        raise ConsoleDenied("Not found", 404)
     try:
-        body = wire.PairingApprove(name=name, location=location, group=group.strip() or None)
+        found = pairing.pending(db, code, now)
+    except EnrolmentRefused:
+        # Unknown, approved already or lapsed: none of them is in the page's list of pending pairings any more.
+        raise ConsoleDenied("Not found", 404) from None
+    try:
+        body = schemas.PairingApprove(name=name, location=location, group=group.strip() or None)
     except ValidationError as exc:
         raise ConsoleDenied(str(exc), 422) from None
-    terminal = terminals.approve_pairing(db, pairing, body.name, body.location, body.group, user.username,
-                                         settings.pairing_ttl_seconds, now)
+    terminal = pairing.approve(db, found, body.name, body.location, body.group, user.username,
+                               settings.pairing_ttl_seconds, now)
     db.commit()
     return RedirectResponse(f"/console/terminals/{terminal.id}", status_code=303)

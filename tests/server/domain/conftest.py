@@ -27,6 +27,7 @@ from server import cli
 from server.core.config import ServerSettings, current_settings
 from server.core.db import make_engine, make_session_factory
 from server.fleet import catalogues
+from server.projections import register_projections
 
 _TEMPLATE_DATABASE = "kiosk_domain_template"
 _copies = itertools.count(1)
@@ -55,6 +56,12 @@ def _init(url: str) -> None:
             db.commit()
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _projections() -> None:
+    """What create_app and the CLI do at start-up: each record kind's projection registered with the store."""
+    register_projections()
 
 
 @pytest.fixture(scope="session")

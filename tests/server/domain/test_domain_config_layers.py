@@ -11,9 +11,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from common.wire import ConfigRejected
 from server.fleet import layers, terminals
 from server.fleet.models import AuditEntry, ConfigLayer
+from server.fleet.schemas import ConfigRejected
 from tests.server.domain.builders import ACTOR, BOTH_DIALECTS, BUILTIN, terminal
 
 DEFAULTS = layers.LayerKey("defaults", "")
