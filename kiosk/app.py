@@ -37,13 +37,13 @@ from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
 from common.catalogue import Catalogue, Service, Text
-from services.display.fit import WindowPlan
-from services.fonts import ICON_FONT, resolve_cjk_font
+from services.devices.display.fit import WindowPlan
+from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
 from common.pin import verify_pin
-from services.printer import PrinterError, make_printer, service_slip
+from services.devices.printer import PrinterError, make_printer, service_slip
 from common.settings import WEEKDAYS as DAY_KEYS
 from common.settings import KioskSettings
-from services.store import LocalStore
+from services.storage.store import LocalStore
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
     from services.sync.engine import SyncStatus

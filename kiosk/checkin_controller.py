@@ -24,7 +24,7 @@ from kiosk import __version__
 from kiosk.i18n import N_
 from services.checkin.enrolment_qr import ENROLMENT_QR_PREFIX, enrol_by_qr, parse_enrolment_qr
 from services.checkin.link_health import LinkHealth
-from services.scanner import Scan, ScannerConfig, open_scanner
+from services.devices.scanner import Scan, ScannerConfig, open_scanner
 from services.sync.api import SyncError
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ class CheckinController:
     def _make_desk(self):
         from services.checkin.desk import CheckinDesk
         from services.checkin.online import TerminalApi
-        from services.outbox import Outbox
+        from services.storage.outbox import Outbox
 
         settings = self.app.kiosk_settings
         self._api = TerminalApi(self.app.data_dir, settings.checkin.online_timeout_seconds)

@@ -16,8 +16,8 @@ from kivy.clock import mainthread
 from kiosk.i18n import N_
 from common.feedback_rules import NEGATIVE_RATING, Draft, FeedbackError, Problem, displayable, mask_phone, problems
 from common.feedback_rules import status_url as build_status_url
-from services.feedback import FeedbackDesk
-from services.printer import feedback_slip
+from services.feedback.desk import FeedbackDesk
+from services.devices.printer import feedback_slip
 
 log = logging.getLogger(__name__)
 

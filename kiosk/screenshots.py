@@ -142,8 +142,8 @@ def _feedback_step(app, step: str):
 
 def _type_on_search_keyboard(app, letters: str):
     """The search screen while pinyin is being composed, the candidate bar full."""
-    from services.ime import InputMethod
-    from services.ime.lexicon import default_cache_dir
+    from services.devices.ime import InputMethod
+    from services.devices.ime.lexicon import default_cache_dir
 
     if app.input_method is None:  # not loaded yet (or being built): load it now, for the picture
         app.input_method = InputMethod.load(default_cache_dir())
@@ -227,8 +227,8 @@ def main(argv=None) -> int:
 
 def _build_input_method() -> None:
     """The keyboard scenes need the pinyin dictionary: built here if missing, not in every render."""
-    from services.ime import InputMethod
-    from services.ime.lexicon import default_cache_dir
+    from services.devices.ime import InputMethod
+    from services.devices.ime.lexicon import default_cache_dir
 
     InputMethod.load(default_cache_dir()).close()
 

@@ -21,7 +21,7 @@ def build_search_index(catalogue: Catalogue, on_ready: Callable[[Catalogue, obje
     def work():
         started = time.monotonic()
         try:
-            from services.search import SearchIndex
+            from services.guide.search import SearchIndex
 
             index = SearchIndex(catalogue)
         except Exception:

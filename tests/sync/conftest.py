@@ -14,7 +14,7 @@ import pytest
 
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import merge_layers, parse_settings, read_settings_document
-from services.store import LocalStore
+from services.storage.store import LocalStore
 from services.sync.engine import SyncEngine
 from services.sync.enrolment import redeem_code
 from services.sync.identity import TerminalIdentity, save_identity

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from services.outbox import Outbox
+from services.storage.outbox import Outbox
 from services.sync.api import ServerApi
 from tests.sync.conftest import admin_json, sqlite_only, stored_records, wait_for
 

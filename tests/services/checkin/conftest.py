@@ -10,8 +10,8 @@ import pytest
 
 from common import tickets, wire
 from services.checkin.bundle_store import CheckinStore
-from services.outbox import Outbox
-from services.store import LocalStore
+from services.storage.outbox import Outbox
+from services.storage.store import LocalStore
 from tests.factories import catalogue_data
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
