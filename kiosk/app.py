@@ -32,7 +32,7 @@ from kiosk.idle import IdleMonitor, IdlePhase
 from kiosk.ime_loader import load_input_method
 from kiosk.navigation import HOME, Navigator
 from kiosk.screen_set import ScreenSet
-from kiosk.search_builder import build_search_index
+from kiosk.guide.search_builder import build_search_index
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
@@ -114,7 +114,7 @@ class KioskApp(App):
         self.data_dir = data_dir
         self.started_at = time.monotonic()
         self.catalogue: Catalogue = store.catalogue()
-        # Built on a worker thread after the first frame (kiosk.search_builder); None until then.
+        # Built on a worker thread after the first frame (kiosk.guide.search_builder); None until then.
         self.search_index = None
         self.idle = IdleMonitor(settings.idle.timeout_seconds, settings.idle.warning_seconds)
         self.theme = Theme()
@@ -129,7 +129,7 @@ class KioskApp(App):
         self._printer_error = False
         self._log_level = ""
         self._server_url = server_url
-        # The feedback flow (kiosk.feedback_flow), made when a visitor first opens feedback.
+        # The feedback flow (kiosk.feedback.controller), made when a visitor first opens feedback.
         self._feedback = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
@@ -190,7 +190,7 @@ class KioskApp(App):
         load_input_method(lambda ime: setattr(self, "input_method", ime))
 
     def _start_sync(self):
-        from kiosk.sync_bridge import SyncBridge
+        from kiosk.sync.bridge import SyncBridge
 
         self.sync = SyncBridge(self, self._server_url, __version__)
         self.bind(current_screen=self._on_reported_state, in_service=self._on_reported_state)
@@ -198,13 +198,13 @@ class KioskApp(App):
 
     def restart_sync(self) -> None:
         """After enrolment by QR (the old engine stopped): a new engine that starts with the credential."""
-        from kiosk.sync_bridge import SyncBridge
+        from kiosk.sync.bridge import SyncBridge
 
         self.sync = SyncBridge(self, self._server_url, __version__)
         self.sync.start()
 
     def _start_checkin(self):
-        from kiosk.checkin_controller import CheckinController
+        from kiosk.checkin.controller import CheckinController
 
         self.checkin = CheckinController(self)
         self.checkin.start()
@@ -333,7 +333,7 @@ class KioskApp(App):
     @property
     def feedback(self):
         if self._feedback is None:
-            from kiosk.feedback_flow import FeedbackFlow
+            from kiosk.feedback.controller import FeedbackFlow
 
             self._feedback = FeedbackFlow(self)
         return self._feedback

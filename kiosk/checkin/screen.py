@@ -1,7 +1,7 @@
 """Event check-in: waiting for a ticket (where the scanner is, the events open now, the rotating phone
 check-in QR), reading, checking, the verdict, and out of order when the scanner is gone.
 
-The screen only shows: ``kiosk.checkin_controller`` decides the phase and hands over the words.
+The screen only shows: ``kiosk.checkin.controller`` decides the phase and hands over the words.
 """
 
 from pathlib import Path

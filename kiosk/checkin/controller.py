@@ -2,7 +2,7 @@
 
 Scans arrive on the scanner's threads and desk answers on the desk's worker thread; both only put an
 event on a queue and fire a Clock trigger, and ``_drain`` handles them on the UI thread (as
-``kiosk.sync_bridge`` does). ``desk.check`` (a network request, an SQLite commit) never runs on the UI
+``kiosk.sync.bridge`` does). ``desk.check`` (a network request, an SQLite commit) never runs on the UI
 thread. A scan on any screen jumps to the check-in screen; while the kiosk is out of service, closed,
 in maintenance or not enrolled yet, tickets are not checked (the notice stays, a refusal tone sounds),
 but an enrolment QR enrols a kiosk that is waiting for enrolment.
@@ -22,6 +22,7 @@ from kivy.core.window import Window
 
 from kiosk import __version__
 from kiosk.i18n import N_
+from common.paths import ASSETS_DIR
 from services.checkin.enrolment_qr import ENROLMENT_QR_PREFIX, enrol_by_qr, parse_enrolment_qr
 from services.checkin.link_health import LinkHealth
 from services.devices.scanner import Scan, ScannerConfig, open_scanner
@@ -29,7 +30,7 @@ from services.sync.api import SyncError
 
 log = logging.getLogger(__name__)
 
-SOUNDS_DIR = Path(__file__).resolve().parents[1] / "assets" / "sounds"
+SOUNDS_DIR = ASSETS_DIR / "sounds"
 CHECKIN = "checkin"
 PHONE_CODE_STEP_SECONDS = 30
 # Reading (keys of a keyboard-wedge burst arriving) falls back to waiting if no scan follows.

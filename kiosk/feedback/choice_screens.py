@@ -1,5 +1,5 @@
 """Feedback, first steps: the step indicator shared by every feedback screen, the category and the
-five-level rating with large labelled faces. ``kiosk.feedback_flow`` fills them and moves between them."""
+five-level rating with large labelled faces. ``kiosk.feedback.controller`` fills them and moves between them."""
 
 from pathlib import Path
 

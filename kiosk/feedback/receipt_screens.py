@@ -7,7 +7,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 
 from screens import feedback  # noqa: F401  (loads the step bar and the step screen's rules)
-from screens.feedback import FeedbackStepScreen
+from kiosk.feedback.choice_screens import FeedbackStepScreen
 
 
 class FeedbackReviewScreen(FeedbackStepScreen):
