@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from common.paths import SAMPLE_CATALOGUE_FILE
-from services import paths
+from services.storage import paths
 from common.catalogue import CatalogueError, load_catalogue
 from services.devices.display.fonts import FontNotFoundError, resolve_cjk_font
 from common.settings import SettingsError, load_settings

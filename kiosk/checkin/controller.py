@@ -21,6 +21,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 
 from kiosk import __version__
+from kiosk.host import KioskHost
 from kiosk.i18n import N_
 from common.paths import ASSETS_DIR
 from services.checkin.enrolment_qr import ENROLMENT_QR_PREFIX, enrol_by_qr, parse_enrolment_qr
@@ -60,8 +61,8 @@ def scanner_config(settings, kind_override: str | None = None) -> ScannerConfig:
 
 
 class CheckinController:
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, host: KioskHost):
+        self.host = host
         self._events: queue.Queue = queue.Queue()
         self._work: queue.Queue = queue.Queue()
         self._trigger = Clock.create_trigger(self._drain)
@@ -78,7 +79,7 @@ class CheckinController:
         # Verdicts shown so far: a new one is a new number even when it looks the same (tests, benchmarks).
         self.verdicts_shown = 0
         # Shared with the sync engine: its heartbeats tell the desk whether the server answers.
-        self.link = LinkHealth(app.kiosk_settings.checkin.link)
+        self.link = LinkHealth(host.kiosk_settings.checkin.link)
 
     # -- lifecycle (UI thread) --------------------------------------------------------------------
 
@@ -86,9 +87,9 @@ class CheckinController:
         self.desk = self._make_desk()
         threading.Thread(target=self._work_loop, name="checkin-desk", daemon=True).start()
         Window.bind(on_key_down=self._on_key_down, on_textinput=self._on_textinput)
-        self.app.bind(lang=self._on_lang)
+        self.host.bind(lang=self._on_lang)
         Clock.schedule_interval(self._refresh_waiting, 1.0)
-        self.configure(self.app.kiosk_settings)
+        self.configure(self.host.kiosk_settings)
 
     def stop(self) -> None:
         self._stop_scanner()
@@ -100,7 +101,7 @@ class CheckinController:
         if self.desk is not None:
             self.desk.terminal_name = settings.terminal.name
             self._api.timeout_seconds = settings.checkin.online_timeout_seconds
-        wanted = scanner_config(settings, self.app.scanner_kind) if settings.modules.checkin else None
+        wanted = scanner_config(settings, self.host.scanner_kind) if settings.modules.checkin else None
         if wanted == self._scanner_settings:
             return
         self._stop_scanner()
@@ -122,7 +123,7 @@ class CheckinController:
 
     def enter(self) -> None:
         """The visitor opened the check-in screen: fresh events and phone code, unless a verdict shows."""
-        screen = self.app.screens[CHECKIN]
+        screen = self.host.screens[CHECKIN]
         if screen.phase != "verdict":
             screen.phase = self._resting_phase()
         self._refresh_waiting(force=True)
@@ -141,9 +142,9 @@ class CheckinController:
         from services.checkin.online import TerminalApi
         from services.storage.outbox import Outbox
 
-        settings = self.app.kiosk_settings
-        self._api = TerminalApi(self.app.data_dir, settings.checkin.online_timeout_seconds)
-        return CheckinDesk(self.app.store, Outbox(self.app.store), api=self._api, link=self.link,
+        settings = self.host.kiosk_settings
+        self._api = TerminalApi(self.host.data_dir, settings.checkin.online_timeout_seconds)
+        return CheckinDesk(self.host.store, Outbox(self.host.store), api=self._api, link=self.link,
                            terminal_name=settings.terminal.name)
 
     # -- from other threads: only a queue and a trigger ----------------------------------------------
@@ -175,14 +176,14 @@ class CheckinController:
 
     def _enrol(self, text: str):
         try:
-            identity = enrol_by_qr(text, self.app.data_dir, __version__)
+            identity = enrol_by_qr(text, self.host.data_dir, __version__)
         except SyncError as exc:
             log.warning("enrolment by QR failed: %s", exc)
             return ("enrol_failed", N_("The server did not accept this enrolment code. Please ask the administrator for a new one."))
         log.info("enrolled by QR as terminal %s (%s) with %s", identity.terminal_id, identity.name, identity.server_url)
         # The pairing engine would go on asking for its pairing code: stop it here (it may take a request's
         # timeout); the UI thread starts a new one that finds the credential.
-        self.app.sync.stop()
+        self.host.stop_sync()
         return ("enrolled", identity.name)
 
     # -- on the UI thread ------------------------------------------------------------------------
@@ -199,7 +200,7 @@ class CheckinController:
                 log.exception("handling check-in event %s failed", kind)
 
     def _handle_scan(self, scan: Scan) -> None:
-        app = self.app
+        host = self.host
         if scan.text.startswith(ENROLMENT_QR_PREFIX):
             self._route_enrolment(scan.text)
             return
@@ -208,32 +209,32 @@ class CheckinController:
             log.info("scan ignored: %s", refusal)
             self._play(False)
             return
-        screen = app.screens[CHECKIN]
-        if app.current_screen != CHECKIN:
-            app.navigator.go(CHECKIN)
+        screen = host.screens[CHECKIN]
+        if host.current_screen != CHECKIN:
+            host.navigator.go(CHECKIN)
         self._cancel_timers()
         if screen.phase == "verdict":  # the last visitor's verdict goes at once: the next one must be seen to arrive
             screen.phase = self._resting_phase()
         self._checking = Clock.schedule_once(lambda _dt: setattr(screen, "phase", "checking"), CHECKING_AFTER_SECONDS)
-        app.idle.activity()
+        host.idle.activity()
         self._work.put(("check", scan))
 
     def _not_checking_why(self) -> str:
         """Why a ticket is not checked right now ("" when it is)."""
-        app = self.app
-        status = app._sync_status
+        host = self.host
+        status = host.sync_status
         if status is not None and status.state == "pairing":
             return "terminal not enrolled yet"
-        if not app.in_service:
+        if not host.in_service:
             return "terminal out of service"
-        if app.notice_title:
+        if host.notice_title:
             return "terminal closed outside opening hours"
-        if app.current_screen == "maintenance":
+        if host.current_screen == "maintenance":
             return "maintenance screen open"
         return ""
 
     def _route_enrolment(self, text: str) -> None:
-        status = self.app._sync_status
+        status = self.host.sync_status
         if status is None or status.state not in ("pairing", "standalone"):
             log.info("enrolment QR scanned on an enrolled terminal: ignored")
             self._show("enrol_failed", N_("This terminal is already enrolled."))
@@ -253,15 +254,15 @@ class CheckinController:
 
     def _handle_enrolled(self, name: str) -> None:
         self._show("enrolled", name)
-        self.app.restart_sync()
+        self.host.restart_sync()
 
     def _handle_enrol_failed(self, reason: str) -> None:
         self._show("enrol_failed", reason)
 
     def _handle_scanner(self, state: str) -> None:
         self.scanner_state = state
-        self.app.peripherals_changed()
-        screen = self.app.screens.get(CHECKIN)
+        self.host.peripherals_changed()
+        screen = self.host.screens.get(CHECKIN)
         if screen is not None and screen.phase != "verdict":
             screen.phase = self._resting_phase()
 
@@ -271,10 +272,10 @@ class CheckinController:
     # -- showing ---------------------------------------------------------------------------------
 
     def _show(self, kind: str, result) -> None:
-        app = self.app
-        screen = app.screens[CHECKIN]
-        if app.current_screen != CHECKIN:
-            app.navigator.go(CHECKIN)
+        host = self.host
+        screen = host.screens[CHECKIN]
+        if host.current_screen != CHECKIN:
+            host.navigator.go(CHECKIN)
         self._last_verdict = (kind, result)
         screen.verdict_kind = kind
         screen.verdict_lines = self._lines(kind, result)
@@ -284,12 +285,12 @@ class CheckinController:
         self._play(kind in ("welcome", "enrolled"))
         self._cancel_timers()
         self._back_to_waiting = Clock.schedule_once(
-            lambda _dt: self.back_to_waiting(), app.kiosk_settings.checkin.verdict_seconds)
+            lambda _dt: self.back_to_waiting(), host.kiosk_settings.checkin.verdict_seconds)
 
     def back_to_waiting(self) -> None:
         self._cancel_timers()
         self._last_verdict = None
-        screen = self.app.screens.get(CHECKIN)
+        screen = self.host.screens.get(CHECKIN)
         if screen is not None:
             screen.phase = self._resting_phase()
             self._refresh_waiting(force=True)
@@ -301,22 +302,22 @@ class CheckinController:
         self._back_to_waiting = self._reading_timeout = self._checking = None
 
     def _on_lang(self, *_args) -> None:
-        screen = self.app.screens.get(CHECKIN)
+        screen = self.host.screens.get(CHECKIN)
         if screen is not None and self._last_verdict is not None:
             screen.verdict_lines = self._lines(*self._last_verdict)
         self._refresh_waiting(force=True)
 
     def _lines(self, kind: str, result) -> list[str]:
         """The lines under the verdict's headline, in the current language."""
-        app = self.app
-        _ = app.tr._
+        host = self.host
+        _ = host.tr._
         if kind == "enrolled":
             return [result, _("The terminal starts by itself in a moment.")]
         if kind == "enrol_failed":
             return [_(result)]
         if result is None:
             return []
-        title = result.event_title.get(app.lang) if result.event_title is not None else ""
+        title = result.event_title.get(host.lang) if result.event_title is not None else ""
         event = result.event
         if kind == "welcome":
             return [line for line in (result.masked_name, title) if line]
@@ -332,19 +333,19 @@ class CheckinController:
     # -- waiting: events open now and the phone check-in QR --------------------------------------
 
     def _refresh_waiting(self, _dt=None, force: bool = False) -> None:
-        screen = self.app.screens.get(CHECKIN)
-        if screen is None or self.desk is None or (self.app.current_screen != CHECKIN and not force):
+        screen = self.host.screens.get(CHECKIN)
+        if screen is None or self.desk is None or (self.host.current_screen != CHECKIN and not force):
             return
         now = datetime.now(timezone.utc)
         step = int(now.timestamp()) // PHONE_CODE_STEP_SECONDS
         events = [e for e in self.desk.events() if e.status == "published" and e.opens_at <= now < e.closes_at]
-        key = (self.app.lang, step, now.astimezone().strftime("%H:%M"), tuple(e.id for e in events), self._server_url())
+        key = (self.host.lang, step, now.astimezone().strftime("%H:%M"), tuple(e.id for e in events), self._server_url())
         if key == self._phone_key and not force:
             return
         self._phone_key = key
-        _ = self.app.tr._
+        _ = self.host.tr._
         screen.events = [
-            (e.title.get(self.app.lang),
+            (e.title.get(self.host.lang),
              _at_place(_("Check-in %(opens)s–%(closes)s") % {"opens": _when(e.opens_at), "closes": _when(e.closes_at)}, e))
             for e in events
         ]
@@ -359,7 +360,7 @@ class CheckinController:
         today = now.astimezone().date()
         events = [e for e in self.desk.events()
                   if e.status == "published" and e.ends_at > now and e.starts_at.astimezone().date() <= today]
-        return [(e.title.get(self.app.lang), _at_place(f"{_when(e.starts_at)}–{_when(e.ends_at)}", e)) for e in events]
+        return [(e.title.get(self.host.lang), _at_place(f"{_when(e.starts_at)}–{_when(e.ends_at)}", e)) for e in events]
 
     def _show_phone_code(self, screen, event, now: datetime) -> None:
         server_url = self._server_url()
@@ -371,10 +372,10 @@ class CheckinController:
         from common.qr import qr_image
 
         screen.phone_qr = texture_from_image(qr_image(phone_checkin_url(server_url, event, now), box_size=6, border=2))
-        screen.phone_event = event.title.get(self.app.lang)
+        screen.phone_event = event.title.get(self.host.lang)
 
     def _server_url(self) -> str:
-        status = self.app._sync_status
+        status = self.host.sync_status
         return status.server_url if status is not None and status.state not in ("standalone", "pairing") else ""
 
     # -- keyboard-wedge scanners -----------------------------------------------------------------
@@ -385,8 +386,8 @@ class CheckinController:
         now = time.monotonic()
         for char in text:
             self.scanner.feed_key(char, now)
-        screen = self.app.screens.get(CHECKIN)
-        if screen is not None and self.app.current_screen == CHECKIN and screen.phase == "waiting":
+        screen = self.host.screens.get(CHECKIN)
+        if screen is not None and self.host.current_screen == CHECKIN and screen.phase == "waiting":
             screen.phase = "reading"
             self._reading_timeout = Clock.schedule_once(self._reading_gave_up, READING_TIMEOUT_SECONDS)
 
@@ -395,7 +396,7 @@ class CheckinController:
             self.scanner.feed_key("enter", time.monotonic())
 
     def _reading_gave_up(self, _dt) -> None:
-        screen = self.app.screens.get(CHECKIN)
+        screen = self.host.screens.get(CHECKIN)
         if screen is not None and screen.phase == "reading":
             screen.phase = self._resting_phase()
 

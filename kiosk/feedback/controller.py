@@ -1,4 +1,4 @@
-"""The feedback flow: which step comes next, the draft between the steps, submitting and the receipt.
+"""The feedback controller: which step comes next, the draft between the steps, submitting and the receipt.
 
 Steps: category -> rating (only where the category asks for one) -> text (for a rating of 不满意 or
 非常不满意 the text is the required reason) -> optional phone -> review -> receipt. The screens only
@@ -13,6 +13,7 @@ from datetime import datetime
 
 from kivy.clock import mainthread
 
+from kiosk.host import KioskHost
 from kiosk.i18n import N_
 from common.feedback_rules import NEGATIVE_RATING, Draft, FeedbackError, Problem, displayable, mask_phone, problems
 from common.feedback_rules import status_url as build_status_url
@@ -47,10 +48,10 @@ PROBLEM_WORDS = {
 }
 
 
-class FeedbackFlow:
-    def __init__(self, app):
-        self.app = app
-        self.desk = FeedbackDesk(app.store, app.kiosk_settings.feedback)
+class FeedbackController:
+    def __init__(self, host: KioskHost):
+        self.host = host
+        self.desk = FeedbackDesk(host.store, host.kiosk_settings.feedback)
         self.draft = Draft()
         self.receipt = None
         self.submitting = False
@@ -59,7 +60,7 @@ class FeedbackFlow:
 
     @property
     def settings(self):
-        return self.app.kiosk_settings.feedback
+        return self.host.kiosk_settings.feedback
 
     # -- moving between the steps ----------------------------------------------------------------
 
@@ -76,12 +77,12 @@ class FeedbackFlow:
         if step != "category" and self.settings.category(self.draft.category) is None:
             self.start()  # new settings from the server dropped the chosen category meanwhile
             return
-        screen = self.app.screens[f"feedback_{step}"]
+        screen = self.host.screens[f"feedback_{step}"]
         steps = self.steps()
         screen.step_words = [STEP_WORDS[name] for name in steps]
         screen.step_index = steps.index(step)
         getattr(self, f"_fill_{step}")(screen)
-        self.app.navigator.go(screen.name)
+        self.host.navigator.go(screen.name)
 
     def _next(self, after: str) -> None:
         steps = self.steps()
@@ -98,8 +99,8 @@ class FeedbackFlow:
         if key != self.draft.category:  # another kind of feedback: what was entered for the last one goes
             self.draft = Draft(category=key)
             for step in ("rating", "text", "phone"):
-                if f"feedback_{step}" in self.app.screens:
-                    self.app.screens[f"feedback_{step}"].reset()
+                if f"feedback_{step}" in self.host.screens:
+                    self.host.screens[f"feedback_{step}"].reset()
         self._next("category")
 
     def _fill_rating(self, screen) -> None:
@@ -138,7 +139,7 @@ class FeedbackFlow:
         field = "reason" if self.needs_reason() else "text"
         problem = next((p for p in self._problems() if p.field == field), None)
         if problem is not None:
-            self._show_problem(self.app.screens["feedback_text"], problem)
+            self._show_problem(self.host.screens["feedback_text"], problem)
             return
         self._next("text")
 
@@ -152,13 +153,13 @@ class FeedbackFlow:
         self.draft.phone, self.draft.consent = phone, consent
         problem = next((p for p in self._problems() if p.field == "phone"), None)
         if problem is not None:
-            self._show_problem(self.app.screens["feedback_phone"], problem)
+            self._show_problem(self.host.screens["feedback_phone"], problem)
             return
         self._next("phone")
 
     def skip_phone(self) -> None:
         self.draft.phone, self.draft.consent = "", False
-        self.app.screens["feedback_phone"].reset()
+        self.host.screens["feedback_phone"].reset()
         self._next("phone")
 
     # -- review, submit, receipt -----------------------------------------------------------------
@@ -179,8 +180,8 @@ class FeedbackFlow:
         if self.submitting:
             return  # a second press while the first is being stored
         self.submitting = True
-        self.app.screens["feedback_review"].submitting = True
-        self.draft.locale = self.app.lang
+        self.host.screens["feedback_review"].submitting = True
+        self.draft.locale = self.host.lang
         self.desk.settings = self.settings
         draft = Draft(**vars(self.draft))
         threading.Thread(target=self._submit_worker, args=(draft, self._session), name="feedback", daemon=True).start()
@@ -200,7 +201,7 @@ class FeedbackFlow:
         self.submitting = False
         if session != self._session:
             return  # wiped meanwhile (idle timeout): the record is stored, the next visitor sees nothing of it
-        review = self.app.screens["feedback_review"]
+        review = self.host.screens["feedback_review"]
         review.submitting = False
         if receipt is None:
             if isinstance(error, FeedbackError):
@@ -214,9 +215,9 @@ class FeedbackFlow:
         # Submitted: nothing of what was typed stays on the screens.
         self.draft = Draft()
         for step in ("category", "rating", "text", "phone", "review"):
-            self.app.screens[f"feedback_{step}"].reset()
-        self._fill_receipt(self.app.screens["feedback_receipt"])
-        self.app.navigator.go("feedback_receipt")
+            self.host.screens[f"feedback_{step}"].reset()
+        self._fill_receipt(self.host.screens["feedback_receipt"])
+        self.host.navigator.go("feedback_receipt")
 
     def status_url(self) -> str:
         """The status page for the QR: feedback.status_url_base, else the enrolled server; "" when neither."""
@@ -224,7 +225,7 @@ class FeedbackFlow:
 
         base = self.settings.status_url_base
         if not base:
-            identity = load_identity(self.app.data_dir)
+            identity = load_identity(self.host.data_dir)
             base = identity.server_url if identity else ""
         return build_status_url(base, self.receipt.tracking_number, self.receipt.check_code) if base else ""
 
@@ -242,25 +243,23 @@ class FeedbackFlow:
         screen.qr_texture = texture_from_image(qr_image(url, box_size=4, border=1)) if url else None
 
     def print_receipt(self) -> None:
-        app = self.app
-        if self.receipt is None or app.printing or not app.printer_enabled:
+        host = self.host
+        if self.receipt is None or host.printing or not host.printer_enabled:
             return
         category, receipt = self._receipt_category, self.receipt
         slip = feedback_slip(
-            app.lang,
-            category_title=category.title.get(app.lang),
-            rating_label=app.tr._(RATING_WORDS[self._receipt_rating]) if self._receipt_rating else None,
+            host.lang,
+            category_title=category.title.get(host.lang),
+            rating_label=host.tr._(RATING_WORDS[self._receipt_rating]) if self._receipt_rating else None,
             tracking_number=receipt.tracking_number,
             check_code=receipt.check_code,
             followup_due=receipt.followup_due,
             status_url=self.status_url() or None,
-            terminal_name=app.kiosk_settings.terminal.name,
+            terminal_name=host.kiosk_settings.terminal.name,
             printed_at=datetime.now(),
-            centre_name=app.kiosk_settings.terminal.centre_name.get(app.lang),
+            centre_name=host.kiosk_settings.terminal.centre_name.get(host.lang),
         )
-        app.printing = True
-        # The guide's print worker: reports back through the clock with the usual notices.
-        threading.Thread(target=app._print_worker, args=(app.printer, slip), name="printer", daemon=True).start()
+        host.print_slip(slip)
 
     # -- the session -----------------------------------------------------------------------------
 
@@ -269,9 +268,9 @@ class FeedbackFlow:
         self._session += 1
         self.draft = Draft()
         self.receipt = None
-        for name in list(self.app.screens):
+        for name in list(self.host.screens):
             if name.startswith("feedback_"):
-                self.app.screens[name].reset()
+                self.host.screens[name].reset()
 
     def _problems(self) -> list[Problem]:
         return problems(self.draft, self.settings)

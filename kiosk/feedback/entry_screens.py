@@ -8,7 +8,6 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
 
-from screens import feedback  # noqa: F401  (loads the step bar and the step screen's rules)
 from kiosk.feedback.choice_screens import FeedbackStepScreen
 from screens.icons import ICONS
 from screens.keyboard import PinyinKeyboard  # noqa: F401  (loads its rule, used in the .kv)

@@ -6,7 +6,6 @@ from pathlib import Path
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 
-from screens import feedback  # noqa: F401  (loads the step bar and the step screen's rules)
 from kiosk.feedback.choice_screens import FeedbackStepScreen
 
 

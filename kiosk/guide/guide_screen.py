@@ -19,7 +19,7 @@ class TabButton(ToggleButtonBehavior, KioskButton):
 
 class GuideScreen(Screen):
     tab = OptionProperty("departments", options=["popular", "departments", "life_events"])
-    # Plain data handed over by the App: [(id, name, count)] and RecycleView rows.
+    # Plain data handed over by the guide controller: [(id, name, count)] and RecycleView rows.
     departments = ListProperty()
     life_events = ListProperty()
     popular_rows = ListProperty()
@@ -54,7 +54,7 @@ class GuideScreen(Screen):
         for key, name, count in entries:
             tile = GridTile(icon=icon_for(icons, key), title=name, key=key)
             tile.subtitle = app.tr.ngettext("%d service", "%d services", count) % count
-            tile.bind(on_release=lambda widget: app.open_service_list(kind, widget.key))
+            tile.bind(on_release=lambda widget: app.guide.open_service_list(kind, widget.key))
             grid.add_widget(tile)
 
     def reset(self):

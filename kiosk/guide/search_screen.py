@@ -15,7 +15,7 @@ class SearchScreen(Screen):
     query = StringProperty("")
     max_query_length = NumericProperty(MAX_QUERY_LENGTH)
     rows = ListProperty()
-    # Called with the query whenever it changes; the App answers by setting ``rows``.
+    # Called with the query whenever it changes; the guide controller answers by setting ``rows``.
     on_query_changed = ObjectProperty(None)
     # False while the search index is still being built: results come when it is, no "nothing found".
     ready = BooleanProperty(True)

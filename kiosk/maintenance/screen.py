@@ -18,7 +18,7 @@ class MaintenanceScreen(Screen):
     pin = StringProperty("")
     message = StringProperty("")
     unlocked = BooleanProperty(False)
-    # [(label, value)] filled by the App once the PIN is accepted.
+    # [(label, value)] filled by the maintenance controller once the PIN is accepted.
     report = ListProperty()
 
     def on_kv_post(self, _base_widget):
@@ -41,7 +41,7 @@ class MaintenanceScreen(Screen):
         if key == "clear":
             self.pin = self.pin[:-1]
         elif key == "ok":
-            self.message = App.get_running_app().submit_maintenance_pin(self.pin)
+            self.message = App.get_running_app().maintenance.submit_pin(self.pin)
             self.pin = ""
         elif len(self.pin) < PIN_MAX_LENGTH:
             self.pin += key

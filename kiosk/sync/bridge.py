@@ -12,6 +12,7 @@ import logging
 import queue
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -32,6 +33,15 @@ class SyncBridge:
         self._snapshot: dict = {}
         self._snapshot_lock = threading.Lock()
         self._trigger = Clock.create_trigger(self._drain)
+        # Remote commands the screen carries out, by kind (the engine itself runs sync_now and reload_config).
+        # A handler returns its "done" detail, or None when it reports later by itself.
+        self._commands: dict[str, Callable[[wire.Command], str | None]] = {
+            "show_message": self._show_message,
+            "out_of_service": self._out_of_service,
+            "in_service": self._in_service,
+            "screenshot": self._screenshot,
+            "restart": self._restart,
+        }
         self.engine = SyncEngine(
             store=app.store,
             data_dir=app.data_dir,
@@ -100,7 +110,7 @@ class SyncBridge:
 
     def _run_command(self, command: wire.Command) -> None:
         log.info("remote command %s (%s)", command.id, command.kind)
-        handler = getattr(self, f"_command_{command.kind}", None)
+        handler = self._commands.get(command.kind)
         if handler is None:
             self.engine.report_command(command.id, False, f"unsupported command {command.kind}")
             return
@@ -113,21 +123,21 @@ class SyncBridge:
         if detail is not None:
             self.engine.report_command(command.id, True, detail)
 
-    def _command_show_message(self, command: wire.Command) -> str:
+    def _show_message(self, command: wire.Command) -> str:
         args = wire.ShowMessageArgs.model_validate(command.args)
         self.app.show_remote_message(args.text, args.seconds)
         return f"shown for {args.seconds} s"
 
-    def _command_out_of_service(self, command: wire.Command) -> str:
+    def _out_of_service(self, command: wire.Command) -> str:
         args = wire.OutOfServiceArgs.model_validate(command.args)
         self.app.set_out_of_service(args.message)
         return "out of service"
 
-    def _command_in_service(self, _command: wire.Command) -> str:
+    def _in_service(self, _command: wire.Command) -> str:
         self.app.set_in_service()
         return "in service"
 
-    def _command_screenshot(self, command: wire.Command) -> None:
+    def _screenshot(self, command: wire.Command) -> None:
         # Next frame: the screen as a visitor sees it, not half-way through this event.
         Clock.schedule_once(lambda _dt: self._take_screenshot(command.id), 0)
         return None
@@ -147,7 +157,7 @@ class SyncBridge:
         self.engine.upload_screenshot(command_id, png)
         self.engine.report_command(command_id, True, f"{len(png)} bytes, {Window.width}x{Window.height}")
 
-    def _command_restart(self, command: wire.Command) -> None:
+    def _restart(self, command: wire.Command) -> None:
         # Acknowledged by the restarted kiosk, so "done" means it really came back.
         self.app.store.set_state(RESTART_ACK_KEY, str(command.id))
         self.app.request_restart()
