@@ -14,12 +14,16 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 
 from common import wire
 from services.sync.engine import CatalogueChanged, CommandReceived, SettingsChanged, StatusChanged, SyncEngine
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ RESTART_ACK_KEY = "restart_ack_command"
 
 
 class SyncBridge:
-    def __init__(self, app, server_url: str | None, app_version: str):
+    def __init__(self, app: KioskApp, server_url: str | None, app_version: str):
         self.app = app
         self._snapshot: dict = {}
         self._snapshot_lock = threading.Lock()
