@@ -57,9 +57,6 @@ class KioskHost(Protocol):
     def bind(self, **kwargs) -> None:
         """Kivy property bindings, e.g. ``bind(lang=...)``."""
 
-    def notify(self, text: str) -> None:
-        """A short toast over the current screen."""
-
     def print_slip(self, slip: Slip) -> None:
         """Print on a worker thread; the visitor is told how it went."""
 
