@@ -26,8 +26,8 @@ from timing import percentile, time_each  # noqa: E402  (bench/timing.py, beside
 
 import psutil  # noqa: E402
 
-from services.ime import InputMethod, input_method, syllables  # noqa: E402
-from services.ime.lexicon import Lexicon, default_cache_dir, jieba_dictionary  # noqa: E402
+from services.devices.ime import InputMethod, input_method, syllables  # noqa: E402
+from services.devices.ime.lexicon import Lexicon, default_cache_dir, jieba_dictionary  # noqa: E402
 
 TARGET_P99_MS = 10.0
 CANDIDATES = 48  # what the keyboard asks for per keystroke

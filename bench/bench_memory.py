@@ -49,7 +49,7 @@ root, rounds, size = Path(sys.argv[1]), int(sys.argv[2]), (int(sys.argv[3]), int
 sys.path.insert(0, str(root))
 
 from kiosk.bootstrap import configure_kivy
-from services import paths
+from services.storage import paths
 
 configure_kivy(paths.data_dir(), windowed_size=size)
 
@@ -78,14 +78,14 @@ def browse(app, depth):
     full = depth == "full"
     yield app.go_home, NAV
     for tab in ("popular", "departments", "life_events"):
-        yield (lambda tab=tab: app.open_guide(tab)), NAV
+        yield (lambda tab=tab: app.guide.open_guide(tab)), NAV
     departments = [d.id for d in app.catalogue.departments]
     events = [e.id for e in app.catalogue.life_events]
     for key in departments if full else departments[:2]:
-        yield (lambda key=key: app.open_service_list("department", key)), NAV
+        yield (lambda key=key: app.guide.open_service_list("department", key)), NAV
     for key in events if full else events[:2]:
-        yield (lambda key=key: app.open_service_list("life_event", key)), NAV
-    yield app.open_search, NAV
+        yield (lambda key=key: app.guide.open_service_list("life_event", key)), NAV
+    yield app.guide.open_search, NAV
     search = app.screens["search"]
     for query in QUERIES if full else QUERIES[:2]:
         yield search.clear, KEY
@@ -96,13 +96,13 @@ def browse(app, depth):
     codes = [s.code for s in app.catalogue.services][::5][:30]
     result["detail_codes"] = len(codes)
     for code in codes if full else codes[:3]:
-        yield (lambda code=code: app.open_service(code)), NAV
+        yield (lambda code=code: app.guide.open_service(code)), NAV
     yield app.go_back, NAV
     yield (lambda: app.open_idle_warning(app.kiosk_settings.idle.warning_seconds)), NAV
     # The next step's touch dismisses the warning, as a visitor's does.
     for module in ("checkin", "feedback"):
         yield (lambda module=module: app.open_module(module)), NAV
-    yield app.open_maintenance, NAV
+    yield app.maintenance.open, NAV
     maintenance = app.screens["maintenance"]
     for key in PIN:
         yield (lambda key=key: maintenance.press(key)), KEY

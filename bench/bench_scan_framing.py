@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import serial.threaded  # noqa: E402
 
-from services.scanner import ScanLineReader  # noqa: E402
+from services.devices.scanner import ScanLineReader  # noqa: E402
 
 TARGET_RATIO = 4.0
 READ_SIZE = 32

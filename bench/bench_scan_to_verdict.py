@@ -99,7 +99,7 @@ def _seed(store, count: int) -> list[str]:
 
 def _child(result_path: Path, count: int) -> int:
     from kiosk.bootstrap import configure_kivy
-    from services import paths
+    from services.storage import paths
 
     configure_kivy(paths.data_dir(), windowed_size=SIZE)
     from kivy.clock import Clock
@@ -166,7 +166,7 @@ def _child(result_path: Path, count: int) -> int:
         from kiosk.screen_set import SCREEN_CLASSES
 
         settled = (getattr(app, "checkin", None) is not None and app.checkin.describe_scanner()
-                   and app.search_index is not None and all(name in app.screens for name in SCREEN_CLASSES))
+                   and app.guide.search_index is not None and all(name in app.screens for name in SCREEN_CLASSES))
         if not settled:
             Clock.schedule_once(begin, 0.2)
             return

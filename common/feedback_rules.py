@@ -53,7 +53,7 @@ def clean_text(text: str) -> str:
     """Text as it is stored: NFC, line breaks kept, other control, bidi and surrogate characters dropped.
 
     Emoji are kept: the console and phones show them; the kiosk's printer replaces what its font
-    lacks (services.printer.printable) and the screens show them through ``displayable``.
+    lacks (services.devices.printer.printable) and the screens show them through ``displayable``.
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     kept = (

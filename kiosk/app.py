@@ -1,4 +1,5 @@
-"""The Kivy App: builds the screens, holds the state they show, and carries out what visitors ask.
+"""The Kivy App: the window, the lifecycle, the state the shared screens show, and the wiring of the
+feature controllers (kiosk/<feature>/controller.py), which see it as a ``kiosk.host.KioskHost``.
 
 Import only after ``kiosk.bootstrap.configure_kivy``. Work that may block (printing, syncing with
 the server) runs on worker threads and comes back through the Kivy clock; widgets are touched
@@ -8,8 +9,6 @@ only on the UI thread.
 from __future__ import annotations
 
 import logging
-import os
-import platform
 import signal
 import threading
 import time
@@ -17,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kivy import __version__ as kivy_version
 from kivy.app import App
 from kivy.clock import Clock, mainthread
 from kivy.core.text import DEFAULT_FONT, LabelBase
@@ -28,22 +26,23 @@ from kivy.uix.screenmanager import SlideTransition
 from kiosk import __version__, lockdown
 from kiosk.i18n import N_, Translator
 from kiosk.display_keeper import DisplayKeeper
+from kiosk.guide.controller import GUIDE_SCREENS, GuideController
 from kiosk.idle import IdleMonitor, IdlePhase
 from kiosk.ime_loader import load_input_method
+from kiosk.maintenance.controller import MaintenanceController
 from kiosk.navigation import HOME, Navigator
 from kiosk.screen_set import ScreenSet
-from kiosk.search_builder import build_search_index
+from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
-from common.catalogue import Catalogue, Service, Text
-from services.display.fit import WindowPlan
-from services.fonts import ICON_FONT, resolve_cjk_font
-from common.pin import verify_pin
-from services.printer import PrinterError, make_printer, service_slip
+from common.catalogue import Catalogue, Text
+from services.devices.display.fit import WindowPlan
+from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
+from services.devices.printer import PrinterError, Slip, make_printer
 from common.settings import WEEKDAYS as DAY_KEYS
 from common.settings import KioskSettings
-from services.store import LocalStore
+from services.storage.store import LocalStore
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
     from services.sync.engine import SyncStatus
@@ -54,18 +53,6 @@ log = logging.getLogger(__name__)
 OUT_OF_SERVICE_KEY = "out_of_service_message"
 
 ANNOUNCEMENT_SECONDS = 8
-PIN_ATTEMPTS = 5
-PIN_LOCKOUT_SECONDS = 60
-SEARCH_RESULT_LIMIT = 60
-# Footer icon and words for each state of the connection to the server ("" shows nothing).
-SYNC_STATES = {
-    "standalone": ("cloud_off", ""),
-    "pairing": ("link", N_("Waiting for enrolment")),
-    "online": ("cloud", N_("Online")),
-    "syncing": ("cloud_sync", N_("Syncing")),
-    "offline": ("cloud_off", N_("Offline")),
-    "unauthorised": ("network_blocked", N_("Terminal not authorised")),
-}
 # Weekday names as gettext msgids, Monday first like datetime.weekday().
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
@@ -114,22 +101,22 @@ class KioskApp(App):
         self.data_dir = data_dir
         self.started_at = time.monotonic()
         self.catalogue: Catalogue = store.catalogue()
-        # Built on a worker thread after the first frame (kiosk.search_builder); None until then.
-        self.search_index = None
         self.idle = IdleMonitor(settings.idle.timeout_seconds, settings.idle.warning_seconds)
         self.theme = Theme()
         self.tr = Translator(settings.display.languages)
         self.lang = settings.display.default_language
         self._announcement_index = 0
-        self._pin_failures = 0
-        self._pin_locked_until = 0.0
         self._idle_warning: IdleWarning | None = None
-        self._sync_status: SyncStatus | None = None
+        # The sync engine's last status; None until it first reports.
+        self.sync_status: SyncStatus | None = None
         self._out_of_service_message: Text | None = None
         self._printer_error = False
         self._log_level = ""
         self._server_url = server_url
-        # The feedback flow (kiosk.feedback_flow), made when a visitor first opens feedback.
+        # The feature controllers: the guide's and maintenance's now; check-in's after the first frame
+        # (_start_checkin); feedback's when a visitor first opens it (the ``feedback`` property).
+        self.guide = GuideController(self, on_index_ready=self._build_other_screens)
+        self.maintenance = MaintenanceController(self)
         self._feedback = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
@@ -157,7 +144,7 @@ class KioskApp(App):
         manager.current = HOME
         manager.bind(current=lambda _manager, name: setattr(self, "current_screen", name))
         self.navigator = Navigator(manager, ensure_screen=self.screens.__getitem__)
-        root.ids.corner.on_long_press = self.open_maintenance
+        root.ids.corner.on_long_press = self.maintenance.open
         self.root_layout = root
 
         self._restore_out_of_service()
@@ -186,25 +173,28 @@ class KioskApp(App):
     def _after_first_frame(self, _dt):
         self._start_checkin()
         self._start_sync()
-        self._index_catalogue()
+        self.guide.index_catalogue()
         load_input_method(lambda ime: setattr(self, "input_method", ime))
 
     def _start_sync(self):
-        from kiosk.sync_bridge import SyncBridge
+        from kiosk.sync.bridge import SyncBridge
 
         self.sync = SyncBridge(self, self._server_url, __version__)
         self.bind(current_screen=self._on_reported_state, in_service=self._on_reported_state)
         self.sync.start()
 
+    def stop_sync(self) -> None:
+        self.sync.stop()
+
     def restart_sync(self) -> None:
         """After enrolment by QR (the old engine stopped): a new engine that starts with the credential."""
-        from kiosk.sync_bridge import SyncBridge
+        from kiosk.sync.bridge import SyncBridge
 
         self.sync = SyncBridge(self, self._server_url, __version__)
         self.sync.start()
 
     def _start_checkin(self):
-        from kiosk.checkin_controller import CheckinController
+        from kiosk.checkin.controller import CheckinController
 
         self.checkin = CheckinController(self)
         self.checkin.start()
@@ -241,20 +231,10 @@ class KioskApp(App):
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self._index_catalogue()
+        self.guide.index_catalogue()
         self._refresh_content()
 
-    def _index_catalogue(self) -> None:
-        """Searches wait (no "nothing found") until the new catalogue's index is built."""
-        self.search_index = None
-        build_search_index(self.catalogue, self._on_search_index)
-
-    def _on_search_index(self, catalogue: Catalogue, index) -> None:
-        if catalogue is not self.catalogue:
-            return  # replaced meanwhile; the newer catalogue's index is on its way
-        self.search_index = index
-        if "search" in self.screens:
-            self._run_search(self.screens["search"].query)
+    def _build_other_screens(self) -> None:
         self.screens.build_rest_later()
 
     def _apply_theme(self, *_args):
@@ -274,42 +254,13 @@ class KioskApp(App):
         self._tick(0)
 
     def _fill_screen(self, screen) -> None:
-        """Show the catalogue data of one screen; also called when a screen is first built."""
-        catalogue, lang = self.catalogue, self.lang
+        """Show the data of one screen in the current language; also called when a screen is first built."""
         if screen.name == HOME:
-            popular = catalogue.popular(self.kiosk_settings.guide.popular_count)
-            screen.popular = [(s.code, s.name.get(lang)) for s in popular[:6]]
-            screen.notices = [notice.get(lang) for notice in self.kiosk_settings.announcements]
+            screen.popular = self.guide.popular_shortcuts()
+            screen.notices = [notice.get(self.lang) for notice in self.kiosk_settings.announcements]
             self._refresh_today()
-        elif screen.name == "guide":
-            screen.departments = [(d.id, d.name.get(lang), len(catalogue.in_department(d.id))) for d in catalogue.departments]
-            screen.life_events = [(e.id, e.name.get(lang), len(catalogue.in_life_event(e.id))) for e in catalogue.life_events]
-            screen.popular_rows = self._rows(catalogue.popular(self.kiosk_settings.guide.popular_count))
-        elif screen.name == "services":
-            if getattr(screen, "source", None):
-                self.open_service_list(*screen.source, navigate=False)
-        elif screen.name == "search":
-            screen.on_query_changed = self._run_search
-            self._run_search(screen.query)
-        elif screen.name == "detail":
-            if screen.service is not None:
-                self.open_service(screen.service.code, navigate=False)
-
-    def _rows(self, services: list[Service]) -> list[dict]:
-        _ = self.tr._
-        rows = []
-        for service in services:
-            department = self.catalogue.department(service.department)
-            days = service.promised_time_limit_days
-            rows.append(
-                {
-                    "code": service.code,
-                    "title": service.name.get(self.lang),
-                    "subtitle": f"{department.name.get(self.lang)}  ·  {service.office.window.get(self.lang)}",
-                    "tag": _("On the spot") if days == 0 else _("%d working days") % days,
-                }
-            )
-        return rows
+        elif screen.name in GUIDE_SCREENS:
+            self.guide.fill(screen)
 
     # -- navigation (called from the screens) ----------------------------------------------------
 
@@ -321,7 +272,7 @@ class KioskApp(App):
 
     def open_module(self, key: str):
         if key == "guide":
-            self.open_guide()
+            self.guide.open_guide()
             return
         if key == "checkin":
             self.navigator.go("checkin")
@@ -333,58 +284,10 @@ class KioskApp(App):
     @property
     def feedback(self):
         if self._feedback is None:
-            from kiosk.feedback_flow import FeedbackFlow
+            from kiosk.feedback.controller import FeedbackController
 
-            self._feedback = FeedbackFlow(self)
+            self._feedback = FeedbackController(self)
         return self._feedback
-
-    def open_guide(self, tab: str | None = None):
-        if tab:
-            self.screens["guide"].tab = tab
-        self.navigator.go("guide")
-
-    def open_search(self):
-        self.navigator.go("search")
-
-    def open_service_list(self, kind: str, key: str, navigate: bool = True):
-        screen = self.screens["services"]
-        if kind == "department":
-            group, services = self.catalogue.department(key), self.catalogue.in_department(key)
-        else:
-            group, services = self.catalogue.life_event(key), self.catalogue.in_life_event(key)
-        if group is None:
-            return
-        screen.source = (kind, key)
-        screen.heading = group.name.get(self.lang)
-        screen.rows = self._rows(services)
-        if navigate:
-            screen.reset()
-            self.navigator.go("services")
-
-    def open_service(self, code: str, navigate: bool = True):
-        service = self.catalogue.service(code)
-        if service is None:
-            return
-        from kiosk.textures import texture_from_image
-        from common.qr import qr_image
-
-        url = self.guide_url(service)
-        department = self.catalogue.department(service.department)
-        texture = texture_from_image(qr_image(url, box_size=4, border=1))
-        self.screens["detail"].show(service, department.name.get(self.lang), texture, url)
-        if navigate:
-            self.navigator.go("detail")
-
-    def guide_url(self, service: Service) -> str:
-        template = self.kiosk_settings.guide.qr_url_template
-        return template.format(code=service.code) if template else service.online_url
-
-    def _run_search(self, query: str):
-        screen = self.screens["search"]
-        screen.ready = self.search_index is not None
-        hits = self.search_index.search(query, limit=SEARCH_RESULT_LIMIT) if query.strip() and screen.ready else []
-        services = [self.catalogue.service(hit.code) for hit in hits]
-        screen.rows = self._rows([s for s in services if s is not None])
 
     # -- visitor preferences ---------------------------------------------------------------------
 
@@ -397,23 +300,10 @@ class KioskApp(App):
 
     # -- printing --------------------------------------------------------------------------------
 
-    def print_current_service(self):
-        service = self.screens["detail"].service
-        if service is None or self.printing:
-            return
-        department = self.catalogue.department(service.department).name.get(self.lang)
-        slip = service_slip(
-            service,
-            department,
-            self.lang,
-            self.guide_url(service),
-            self.kiosk_settings.terminal.name,
-            datetime.now(),
-            centre_name=self.kiosk_settings.terminal.centre_name.get(self.lang),
-        )
+    def print_slip(self, slip: Slip) -> None:
+        """On a worker thread with the printer of the moment; the visitor is told how it went."""
         self.printing = True
-        printer = self.printer
-        threading.Thread(target=self._print_worker, args=(printer, slip), name="printer", daemon=True).start()
+        threading.Thread(target=self._print_worker, args=(self.printer, slip), name="printer", daemon=True).start()
 
     def _print_worker(self, printer, slip):
         try:
@@ -494,7 +384,7 @@ class KioskApp(App):
             self._close_idle_warning()
         for screen in self.screens.values():
             screen.reset()
-        self.screens["services"].source = None
+        self.guide.reset()
         if self._feedback is not None:
             self._feedback.reset()  # the feedback draft and receipt
         self.root_layout.hide_toast()
@@ -524,12 +414,12 @@ class KioskApp(App):
     # -- the server: connection state, notices, remote commands ----------------------------------
 
     def show_sync_status(self, status: SyncStatus) -> None:
-        self._sync_status = status
+        self.sync_status = status
         self._render_sync_status()
         self._update_notice()
 
     def _render_sync_status(self) -> None:
-        status = self._sync_status
+        status = self.sync_status
         if status is None:
             self.sync_icon, self.sync_text = SYNC_STATES["standalone"]
             return
@@ -542,7 +432,7 @@ class KioskApp(App):
     def _update_notice(self) -> None:
         """What the full-window notice says, most urgent first; no title hides it."""
         _ = self.tr._
-        status = self._sync_status
+        status = self.sync_status
         if status is not None and status.state == "pairing" and status.pairing_code:
             code = status.pairing_code
             notice = (
@@ -630,76 +520,3 @@ class KioskApp(App):
 
     def _on_window_size(self, _window, size):
         self.portrait = size[1] > size[0]
-
-    # -- maintenance -----------------------------------------------------------------------------
-
-    def open_maintenance(self):
-        self.screens["maintenance"].reset()
-        self.navigator.go("maintenance")
-
-    def submit_maintenance_pin(self, pin: str) -> str:
-        _ = self.tr._
-        now = time.monotonic()
-        if now < self._pin_locked_until:
-            return _("Too many wrong PINs. Try again in %d seconds.") % int(self._pin_locked_until - now + 1)
-        if not verify_pin(pin, self.kiosk_settings.maintenance.pin_hash):
-            self._pin_failures += 1
-            log.warning("wrong maintenance PIN (%d in a row)", self._pin_failures)
-            if self._pin_failures >= PIN_ATTEMPTS:
-                self._pin_failures = 0
-                self._pin_locked_until = now + PIN_LOCKOUT_SECONDS
-                return _("Too many wrong PINs. Try again in %d seconds.") % PIN_LOCKOUT_SECONDS
-            return _("Wrong PIN, please try again.")
-        self._pin_failures = 0
-        screen = self.screens["maintenance"]
-        screen.report = self.maintenance_report()
-        screen.unlocked = True
-        log.info("maintenance screen unlocked")
-        return ""
-
-    def maintenance_report(self) -> list[tuple[str, str]]:
-        _ = self.tr._
-        status = self.store.status()
-        store_state = _("OK") if status.ok else _("integrity check failed")
-        if status.rebuilt_from:
-            store_state += "  " + _("(rebuilt at start; damaged file kept as %s)") % status.rebuilt_from.name
-        uptime = int(time.monotonic() - self.started_at)
-        terminal = self.kiosk_settings.terminal
-        return [
-            (_("Terminal"), terminal.name),
-            (_("Location"), terminal.location),
-            (_("Version"), f"Lobby Kiosk {__version__}  (Kivy {kivy_version}, Python {platform.python_version()})"),
-            (_("Local store"), f"{store_state}\n{status.path}  ·  {status.size_bytes // 1024} KiB"),
-            (_("Catalogue"), f"{status.catalogue_version}  ·  {status.service_count}  ·  {status.catalogue_imported_at}  ·  {status.catalogue_source}"),
-            (_("Printer"), self.printer.status()),
-            (_("Screen"), f"{Window.width}×{Window.height}  ·  {'portrait' if self.portrait else 'landscape'}"),
-            (_("Uptime"), f"{uptime // 3600} h {uptime % 3600 // 60} min"),
-            *self._sync_report(),
-            (_("Data directory"), str(self.data_dir)),
-            (_("Process"), f"pid {os.getpid()}"),
-        ]
-
-    def _sync_report(self) -> list[tuple[str, str]]:
-        _ = self.tr._
-        status = self._sync_status
-        if status is None or status.state == "standalone":
-            return [(_("Server"), _("not configured (standalone)"))]
-
-        def when(moment):
-            return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else _("never")
-
-        state = _(SYNC_STATES[status.state][1])
-        if status.state == "pairing":
-            state += f"  ·  {status.pairing_code}"
-        return [
-            (_("Server"), f"{status.server_url}\n{state}"),
-            (_("Last sync"), when(status.last_sync_at)),
-            (_("Outbox"), _("%(queued)d waiting, %(parked)d parked") % {"queued": status.outbox_depth, "parked": status.parked_count}),
-            (_("Configuration"), f"{_('version')} {status.config_version if status.config_version is not None else '-'}"
-             + (f"\n{_('refused:')} {status.config_error}" if status.config_error else "")),
-            (_("Last error"), status.last_error or _("none")),
-        ]
-
-    def quit_from_maintenance(self):
-        log.info("kiosk quit from the maintenance screen")
-        self.stop()

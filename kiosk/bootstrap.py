@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kiosk import lockdown
-from services.display.fit import WindowPlan, probe_window_plan
+from services.devices.display.fit import WindowPlan, probe_window_plan
 
 
 def configure_kivy(data_dir: Path, *, windowed_size: tuple[int, int] | None = None) -> WindowPlan | None:

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from common.paths import SAMPLE_CATALOGUE_FILE
-from services import paths
+from services.storage import paths
 from common.catalogue import CatalogueError, load_catalogue
-from services.fonts import FontNotFoundError, resolve_cjk_font
+from services.devices.display.fonts import FontNotFoundError, resolve_cjk_font
 from common.settings import SettingsError, load_settings
 
 STORE_FILE = "store.sqlite"
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def open_store():
-    from services.store import LocalStore
+    from services.storage.store import LocalStore
 
     return LocalStore.open(paths.data_dir() / STORE_FILE, seed=SAMPLE_CATALOGUE_FILE)
 
@@ -134,7 +134,7 @@ def _enrol(server_url: str, code: str) -> int:
 
 
 def _search(query: str, limit: int) -> int:
-    from services.search import SearchIndex
+    from services.guide.search import SearchIndex
 
     store = open_store()
     try:
@@ -147,8 +147,8 @@ def _search(query: str, limit: int) -> int:
 
 
 def _ime(letters: str, limit: int, rebuild: bool) -> int:
-    from services.ime import InputMethod
-    from services.ime.lexicon import Lexicon, build, default_cache_dir
+    from services.devices.ime import InputMethod
+    from services.devices.ime.lexicon import Lexicon, build, default_cache_dir
 
     cache_dir = default_cache_dir()
     if rebuild:

@@ -1,6 +1,6 @@
 """Keeps the kiosk's window over its whole display while it runs: the panel turned, resized, or replaced.
 
-Only where nobody else does (a bare X server, see ``services.display.fit``); a window manager or a kiosk
+Only where nobody else does (a bare X server, see ``services.devices.display.fit``); a window manager or a kiosk
 compositor keeps a full-screen window at the display's size itself. Checked on the Kivy clock, on the UI
 thread that owns the window: two small X round trips every couple of seconds.
 """
@@ -12,9 +12,9 @@ import logging
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from services.display.fit import WindowPlan
-from services.display.sdl import SdlUnavailable, SdlVideo
-from services.display.x11 import X11Display, X11Unavailable
+from services.devices.display.fit import WindowPlan
+from services.devices.display.sdl import SdlUnavailable, SdlVideo
+from services.devices.display.x11 import X11Display, X11Unavailable
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ def load_input_method(on_ready: Callable[[object], None]) -> None:
     """Start loading; ``on_ready(input_method)`` then runs on the UI thread."""
 
     def work():
-        from services.ime import InputMethod
-        from services.ime.lexicon import Lexicon, StaleLexicon, default_cache_dir
+        from services.devices.ime import InputMethod
+        from services.devices.ime.lexicon import Lexicon, StaleLexicon, default_cache_dir
 
         cache_dir = default_cache_dir()
         started = time.monotonic()

@@ -4,7 +4,7 @@ Full screen, no window decorations, no mouse cursor, Escape and window-close
 refused, multitouch emulation (red dots on right click) off, Kivy's F1
 settings panel off. ``windowed_size`` keeps all of that but the full screen,
 for development, tests and screenshots. In kiosk mode the window opens over
-the whole display measured beforehand (``services.display.fit``), whether or
+the whole display measured beforehand (``services.devices.display.fit``), whether or
 not a window manager grants the full-screen request.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.display.fit import WindowPlan
+    from services.devices.display.fit import WindowPlan
 
 # (section, key) -> value, applied to kivy.config.Config before the window exists.
 KIOSK_CONFIG = {

@@ -14,18 +14,18 @@ from kivy.clock import Clock
 # name -> "module:class"; the module (and its .kv) is imported when the screen is first built.
 SCREEN_CLASSES = {
     "home": "screens.home:HomeScreen",
-    "guide": "screens.guide:GuideScreen",
-    "search": "screens.search:SearchScreen",
-    "detail": "screens.detail:DetailScreen",
-    "services": "screens.service_list:ServiceListScreen",
-    "checkin": "screens.checkin:CheckinScreen",
-    "feedback_category": "screens.feedback:FeedbackCategoryScreen",
-    "feedback_rating": "screens.feedback:FeedbackRatingScreen",
-    "feedback_text": "screens.feedback_entry:FeedbackTextScreen",
-    "feedback_phone": "screens.feedback_entry:FeedbackPhoneScreen",
-    "feedback_review": "screens.feedback_receipt:FeedbackReviewScreen",
-    "feedback_receipt": "screens.feedback_receipt:FeedbackReceiptScreen",
-    "maintenance": "screens.maintenance:MaintenanceScreen",
+    "guide": "kiosk.guide.guide_screen:GuideScreen",
+    "search": "kiosk.guide.search_screen:SearchScreen",
+    "detail": "kiosk.guide.detail_screen:DetailScreen",
+    "services": "kiosk.guide.service_list_screen:ServiceListScreen",
+    "checkin": "kiosk.checkin.screen:CheckinScreen",
+    "feedback_category": "kiosk.feedback.choice_screens:FeedbackCategoryScreen",
+    "feedback_rating": "kiosk.feedback.choice_screens:FeedbackRatingScreen",
+    "feedback_text": "kiosk.feedback.entry_screens:FeedbackTextScreen",
+    "feedback_phone": "kiosk.feedback.entry_screens:FeedbackPhoneScreen",
+    "feedback_review": "kiosk.feedback.receipt_screens:FeedbackReviewScreen",
+    "feedback_receipt": "kiosk.feedback.receipt_screens:FeedbackReceiptScreen",
+    "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 
 

@@ -22,14 +22,14 @@ LANGUAGES = ("zh_CN", "en")
 # (file stem, action on the app); each action is followed by a pause for transitions.
 SCENES = (
     ("home", lambda app: (_offer_sample_event(app), app.go_home(), app._refresh_today())),
-    ("guide-departments", lambda app: app.open_guide("departments")),
-    ("guide-life-events", lambda app: app.open_guide("life_events")),
-    ("service-list", lambda app: app.open_service_list("department", "hrss")),
-    ("search", lambda app: (app.open_search(), setattr(app.screens["search"], "query", "sbk"))),
+    ("guide-departments", lambda app: app.guide.open_guide("departments")),
+    ("guide-life-events", lambda app: app.guide.open_guide("life_events")),
+    ("service-list", lambda app: app.guide.open_service_list("department", "hrss")),
+    ("search", lambda app: (app.guide.open_search(), setattr(app.screens["search"], "query", "sbk"))),
     ("search-no-results", lambda app: setattr(app.screens["search"], "query", "zzzzqx")),
     ("search-keyboard", lambda app: _type_on_search_keyboard(app, "tingshui")),
     ("search-keyboard-symbols", lambda app: (app.screens["search"].clear(), app.screens["search"].ids.keyboard.toggle_page())),
-    ("detail", lambda app: app.open_service("RS-001")),
+    ("detail", lambda app: app.guide.open_service("RS-001")),
     ("idle-warning", lambda app: app.open_idle_warning(app.kiosk_settings.idle.warning_seconds)),
     ("feedback-category", lambda app: _feedback_step(app, "category")),
     ("feedback-rating", lambda app: _feedback_step(app, "rating")),
@@ -43,8 +43,8 @@ SCENES = (
     ("checkin-refused", lambda app: _checkin_verdict(app, "closed")),
     ("checkin-out-of-order", lambda app: (app.checkin.back_to_waiting(), app.checkin._handle_scanner("disconnected"))),
     ("elder-mode-home", lambda app: (app.go_home(), setattr(app, "elder_mode", True))),
-    ("maintenance", lambda app: (setattr(app, "elder_mode", False), app.open_maintenance())),
-    ("maintenance-report", lambda app: (app.show_sync_status(_status("offline")), app.submit_maintenance_pin("2468"))),
+    ("maintenance", lambda app: (setattr(app, "elder_mode", False), app.maintenance.open())),
+    ("maintenance-report", lambda app: (app.show_sync_status(_status("offline")), app.maintenance.submit_pin("2468"))),
     ("offline-home", lambda app: (app.go_home(), app.show_sync_status(_status("offline")))),
     ("pairing", lambda app: app.show_sync_status(_status("pairing"))),
     ("out-of-service", lambda app: (app.show_sync_status(_status("online")), app.set_out_of_service(None))),
@@ -142,8 +142,8 @@ def _feedback_step(app, step: str):
 
 def _type_on_search_keyboard(app, letters: str):
     """The search screen while pinyin is being composed, the candidate bar full."""
-    from services.ime import InputMethod
-    from services.ime.lexicon import default_cache_dir
+    from services.devices.ime import InputMethod
+    from services.devices.ime.lexicon import default_cache_dir
 
     if app.input_method is None:  # not loaded yet (or being built): load it now, for the picture
         app.input_method = InputMethod.load(default_cache_dir())
@@ -164,7 +164,7 @@ def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
 
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
-    from services import paths
+    from services.storage import paths
     from common.settings import load_settings
 
     settings = load_settings(paths.settings_file())
@@ -217,7 +217,7 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.lang and args.orientation:
         from kiosk.bootstrap import configure_kivy
-        from services import paths
+        from services.storage import paths
 
         window_plan = configure_kivy(paths.data_dir())
         _render(args.out.resolve(), args.lang, args.orientation, window_plan)
@@ -227,8 +227,8 @@ def main(argv=None) -> int:
 
 def _build_input_method() -> None:
     """The keyboard scenes need the pinyin dictionary: built here if missing, not in every render."""
-    from services.ime import InputMethod
-    from services.ime.lexicon import default_cache_dir
+    from services.devices.ime import InputMethod
+    from services.devices.ime.lexicon import default_cache_dir
 
     InputMethod.load(default_cache_dir()).close()
 

@@ -91,7 +91,7 @@ class HomeScreen(Screen):
         for code, name in shown:
             chip = Factory.ChipButton(label=escape_markup(_shortened(name)))
             chip.code = code
-            chip.bind(on_release=lambda widget: app.open_service(widget.code))
+            chip.bind(on_release=lambda widget: app.guide.open_service(widget.code))
             chips.add_widget(chip)
 
     def reset(self):

@@ -4,7 +4,7 @@ How to embed it (a .kv rule; the App's ``input_method`` is loaded after the firs
 
     PinyinKeyboard:
         id: keyboard
-        input_method: app.input_method   # a services.ime.InputMethod, or None while it loads
+        input_method: app.input_method   # a services.devices.ime.InputMethod, or None while it loads
         target: some_text_input          # or a screen/widget; edits its ``target_property`` ("text")
         on_done: root.submit()           # the 完成 key, with nothing being composed
         on_edit: root.changed()          # optional: after every change to the target's text
@@ -32,13 +32,13 @@ from kivy.uix.boxlayout import BoxLayout
 
 from screens.icons import ICONS
 from screens.widgets import translate_label
-from services.ime import normalize, segmentations
+from services.devices.ime import normalize, segmentations
 
 # Three rows of 10, 9 and 9 keys; what each key types follows the page and the mode.
 LETTERS = {True: ("qwertyuiop", "asdfghjkl", "zxcvbnm，。"), False: ("qwertyuiop", "asdfghjkl", "zxcvbnm,.")}
 # The 123 page: Chinese punctuation in Chinese mode, ASCII in English mode.
 SYMBOLS = {True: ("1234567890", "，。？！、：；“”", "（）《》…—-@."), False: ("1234567890", ",.?!:;'\"&", "()-+/@#_%")}
-MAX_COMPOSITION = 40  # letters; services.ime reads no more
+MAX_COMPOSITION = 40  # letters; services.devices.ime reads no more
 CANDIDATES = 48  # looked up at once, then paged
 
 

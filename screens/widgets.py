@@ -88,7 +88,7 @@ class ServiceRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     def on_release(self):
         from kivy.app import App
 
-        App.get_running_app().open_service(self.code)
+        App.get_running_app().guide.open_service(self.code)
 
 
 def translate_label(app, button, message: str) -> None:

@@ -37,7 +37,7 @@ def seed(tmp_path):
 @pytest.fixture
 def store(data_dir, seed):
     """The terminal's local store (a real SQLite file in the data directory), closed after the test."""
-    from services.store import LocalStore
+    from services.storage.store import LocalStore
 
     store = LocalStore.open(data_dir / "store.sqlite", seed)
     yield store

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from common import wire
 from common.checkin_rules import EventWindow, PriorCheckin
-from services.store import LocalStore
+from services.storage.store import LocalStore
 
 # The etag of the bundle in the tables (set in the same transaction that fills them).
 APPLIED_ETAG_KEY = "checkin_applied_etag"

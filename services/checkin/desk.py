@@ -25,8 +25,8 @@ from services.checkin.bundle_store import CheckinStore, RevokedTickets
 from services.checkin.link_health import LinkHealth
 from services.checkin.names import mask_name
 from common.checkin_rules import PriorCheckin, Verdict, decide
-from services.outbox import Outbox
-from services.store import LocalStore
+from services.storage.outbox import Outbox
+from services.storage.store import LocalStore
 from services.sync.api import ServerApi, SyncError
 
 log = logging.getLogger(__name__)

@@ -28,9 +28,9 @@ from common import wire
 from common.catalogue import Catalogue, CatalogueError, parse_catalogue
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
 from services.checkin.link_health import LinkHealth
-from services.outbox import Outbox, QueuedRecord
+from services.storage.outbox import Outbox, QueuedRecord
 from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
-from services.store import LocalStore
+from services.storage.store import LocalStore
 from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
 from services.sync.backoff import Backoff
 from services.sync.identity import TerminalIdentity, load_identity, save_identity

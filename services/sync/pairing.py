@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from services.store import LocalStore
+from services.storage.store import LocalStore
 from services.sync.api import PermanentError, ServerApi
 from services.sync.identity import TerminalIdentity
 from common.wire import PairingState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.store import LocalStore
+from services.storage.store import LocalStore
 from common.wire import CommandOutcome
 
 

@@ -9,7 +9,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
 
 from common import base45
-from services.scanner import decode_frame
+from services.devices.scanner import decode_frame
 from common.tickets import (
     MAX_TEXT_CHARS,
     TICKET_PREFIX,

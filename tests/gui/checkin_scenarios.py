@@ -46,7 +46,7 @@ def _scan(driver, text: str, into: list):
 
 
 def _ready(app) -> bool:
-    status = app._sync_status
+    status = app.sync_status
     return (status is not None and status.state == "online" and hasattr(app, "checkin")
             and bool(app.checkin.desk.events()))
 
@@ -106,7 +106,7 @@ def checkin_offline_then_synced_once(driver):
 
 
 def _state(app) -> str:
-    return app._sync_status.state if app._sync_status else ""
+    return app.sync_status.state if app.sync_status else ""
 
 
 def checkin_enrolment_qr_enrols_a_waiting_kiosk(driver):

@@ -9,10 +9,10 @@ from pathlib import Path
 # (screen name, how a visitor gets there): each main screen once.
 MAIN_SCREENS = (
     ("home", lambda app: app.go_home()),
-    ("guide", lambda app: app.open_guide("departments")),
-    ("services", lambda app: app.open_service_list("department", "hrss")),
-    ("detail", lambda app: app.open_service("RS-001")),
-    ("search", lambda app: (app.open_search(), setattr(app.screens["search"], "query", "sbk"))),
+    ("guide", lambda app: app.guide.open_guide("departments")),
+    ("services", lambda app: app.guide.open_service_list("department", "hrss")),
+    ("detail", lambda app: app.guide.open_service("RS-001")),
+    ("search", lambda app: (app.guide.open_search(), setattr(app.screens["search"], "query", "sbk"))),
     ("checkin", lambda app: app.open_module("checkin")),
     ("feedback_category", lambda app: app.open_module("feedback")),
 )

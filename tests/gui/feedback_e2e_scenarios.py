@@ -10,7 +10,7 @@ from feedback_scenarios import DICTIONARY_SECONDS, _candidate, _keys
 
 
 def _online(app) -> bool:
-    return app._sync_status is not None and app._sync_status.state == "online"
+    return app.sync_status is not None and app.sync_status.state == "online"
 
 
 def _outbox_empty(app) -> bool:

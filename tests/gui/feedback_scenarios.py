@@ -21,7 +21,7 @@ def _rating(driver, rating):
 
 
 def _queued_feedback(app) -> list[dict]:
-    from services.outbox import Outbox
+    from services.storage.outbox import Outbox
 
     return [r.payload for r in Outbox(app.store).next_batch(100) if r.kind == "feedback"]
 

@@ -114,7 +114,7 @@ def _load_scenario(name):
 
 def main(name: str, result_path: Path, size: tuple[int, int] | None) -> int:
     from kiosk.bootstrap import configure_kivy
-    from services import paths
+    from services.storage import paths
 
     data_dir = paths.data_dir()
     window_plan = configure_kivy(data_dir, windowed_size=size)

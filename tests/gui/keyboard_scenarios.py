@@ -97,7 +97,7 @@ def keyboard_search_pages_and_picks(driver):
     """The guide search: letters search as typed (gjj), the bar pages, and a pick searches by the characters."""
     app, results = driver.app, driver.results
     yield from driver.until(lambda: app.input_method is not None, DICTIONARY_SECONDS)
-    app.open_search()
+    app.guide.open_search()
     yield from driver.settled()
     search = app.screens["search"]
     keyboard = search.ids.keyboard

@@ -74,7 +74,7 @@ def _qr_pixels_match(texture, url) -> bool:
 
 def idle_warning_one_touch_carries_on(driver):
     app, results = driver.app, driver.results
-    app.open_search()
+    app.guide.open_search()
     yield from driver.settled()
     for letter in "gjj":
         driver.tap(driver.button(letter))
@@ -174,18 +174,18 @@ def memory_stays_flat_while_cycling_screens(driver):
 
     def one_round():
         for code in codes:
-            app.open_service(code)
+            app.guide.open_service(code)
             yield 0.02
         for department in departments:
-            app.open_service_list("department", department)
+            app.guide.open_service_list("department", department)
             yield 0.02
-        app.open_search()
+        app.guide.open_search()
         for query in ("sbk", "gongjijin", "社保", "pension", "zzzzq"):
             app.screens["search"].query = query
             yield 0.02
         app.toggle_language()
         yield 0.05
-        app.open_guide("life_events")
+        app.guide.open_guide("life_events")
         yield 0.02
         app.reset_session()
         yield 0.05
@@ -225,7 +225,7 @@ def search_waits_for_the_index_of_a_new_catalogue(driver):
     yield from driver.until(lambda: len(app.screens) == len(SCREEN_CLASSES), 60)  # the screens built after the first frame
     results["screens_built"] = sorted(app.screens)
     results["screen_names"] = sorted(SCREEN_CLASSES)
-    app.open_search()
+    app.guide.open_search()
     yield from driver.settled()
     search = app.screens["search"]
     for letter in "sbk":

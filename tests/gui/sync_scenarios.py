@@ -22,7 +22,7 @@ def _admin(method: str, path: str, **kwargs):
 
 
 def _state(app) -> str:
-    return app._sync_status.state if app._sync_status else ""
+    return app.sync_status.state if app.sync_status else ""
 
 
 def _command(terminal_id: int, kind: str, args: dict | None = None) -> int:

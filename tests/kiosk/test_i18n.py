@@ -14,7 +14,7 @@ from kiosk.i18n import MissingCatalogueError, Translator, load_catalogues
 
 ROOT = Path(__file__).resolve().parents[2]
 ZH_PO = ROOT / "kiosk" / "locale" / "zh_CN" / "LC_MESSAGES" / "kiosk.po"
-SOURCES = sorted([*ROOT.glob("kiosk/*.py"), *ROOT.glob("screens/*.py"), *ROOT.glob("screens/*.kv")])
+SOURCES = sorted([*ROOT.glob("kiosk/**/*.py"), *ROOT.glob("kiosk/**/*.kv"), *ROOT.glob("screens/*.py"), *ROOT.glob("screens/*.kv")])
 
 _STRING = r"""('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
 # Calls whose first string argument is a msgid: tr._('...'), _("..."), N_("..."), translate_label(app, x, "...").

@@ -58,8 +58,8 @@ def test_apply_config_sets_a_real_kivy_config(windowed_size):
 
 
 def test_kiosk_mode_opens_the_window_over_the_measured_display():
-    from services.display.fit import plan_window
-    from services.display.rect import Rect
+    from services.devices.display.fit import plan_window
+    from services.devices.display.rect import Rect
 
     bare = kiosk_config(plan=plan_window(Rect(1920, 0, 1080, 1920), "x11", window_manager=False))
     # No window manager to grant full screen: a borderless window placed over the display itself.

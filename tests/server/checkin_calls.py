@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
-from services.scanner import decode_frame
+from services.devices.scanner import decode_frame
 from tests.live_server import LiveServer
 from tests.server.calls import Terminal
 

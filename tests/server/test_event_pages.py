@@ -13,7 +13,7 @@ import requests
 from PIL import Image
 
 from common import rotating_code
-from services.scanner import decode_frame
+from services.devices.scanner import decode_frame
 from tests.server.calls import enrolled_terminal
 from tests.server.checkin_calls import attendee, checkins_of, published_event, scan_online
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.store import LocalStore
+from services.storage.store import LocalStore
 from services.sync.engine import CatalogueChanged
 from common.wire import API_PREFIX
 from tests.factories import catalogue_data, service_data

@@ -16,8 +16,8 @@ from services.checkin.desk import CheckinDesk
 from services.checkin.link_health import LinkHealth
 from services.checkin.online import TerminalApi
 from services.checkin.phone_code import phone_checkin_url
-from services.outbox import Outbox
-from services.scanner import decode_frame
+from services.storage.outbox import Outbox
+from services.devices.scanner import decode_frame
 from common.settings import LinkSettings
 from services.sync.api import ServerApi
 from services.sync.engine import CHECKIN_ETAG_KEY, CheckinBundleChanged, SettingsChanged

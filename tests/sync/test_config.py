@@ -5,7 +5,7 @@ Downloads are counted by a relay in front of the server (tests/sync/relay.py), a
 
 from __future__ import annotations
 
-from services.outbox import Outbox
+from services.storage.outbox import Outbox
 from services.sync.api import ServerApi
 from services.sync.engine import SettingsChanged
 from common.wire import API_PREFIX

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from services.outbox import Outbox
+from services.storage.outbox import Outbox
 from services.sync.engine import SettingsChanged
 from tests.sync.conftest import APP_VERSION, admin_json, wait_for
 

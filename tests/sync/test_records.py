@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.outbox import Outbox
+from services.storage.outbox import Outbox
 from services.sync.api import ServerApi
 from tests.sync.conftest import admin_json, stored_records, wait_for
 

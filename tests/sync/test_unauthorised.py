@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.outbox import Outbox
+from services.storage.outbox import Outbox
 from services.sync.api import ServerApi, UnauthorisedError
 from services.sync.enrolment import redeem_code
 from services.sync.identity import load_identity, save_identity

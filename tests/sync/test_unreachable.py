@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import socket
 
-from services.outbox import Outbox
+from services.storage.outbox import Outbox
 from services.sync.engine import StatusChanged
 from services.sync.identity import TerminalIdentity, save_identity
 from tests.sync.conftest import local_settings, stored_records, wait_for

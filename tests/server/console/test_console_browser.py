@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from common.paths import SAMPLE_CATALOGUE_FILE
-from services.store import LocalStore
+from services.storage.store import LocalStore
 from services.sync.engine import SettingsChanged, SyncEngine
 from services.sync.enrolment import redeem_code
 from services.sync.identity import save_identity

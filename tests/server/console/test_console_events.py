@@ -18,7 +18,7 @@ from PIL import Image
 from server.core.config import ServerSettings
 from common import tickets
 from services.checkin.enrolment_qr import parse_enrolment_qr
-from services.scanner import decode_frame
+from services.devices.scanner import decode_frame
 from tests.server.calls import enrolled_terminal, redeem
 from tests.server.checkin_calls import (
     attendee,

@@ -9,7 +9,7 @@ import pytest
 
 from common import tickets, wire
 from services.checkin.bundle_store import CheckinStore
-from services.outbox import Outbox
+from services.storage.outbox import Outbox
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 KEY = tickets.SigningKey.from_private_bytes(1, bytes(range(32)))

@@ -10,7 +10,7 @@ import pytest
 
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, RevokedTickets, parse_bundle
 from common.checkin_rules import PriorCheckin
-from services.store import LocalStore
+from services.storage.store import LocalStore
 from tests.services.checkin.conftest import KEY, NOW, b64url, bundle, event
 
 

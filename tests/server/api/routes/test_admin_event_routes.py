@@ -10,7 +10,7 @@ import secrets
 from PIL import Image
 
 from common import tickets
-from services.scanner import decode_frame
+from services.devices.scanner import decode_frame
 from tests.server.calls import enrolled_terminal
 from tests.server.checkin_calls import attendee, event_body, published_event, scan_online, ticket_text
 

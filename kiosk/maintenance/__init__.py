@@ -1,0 +1,1 @@
+"""Staff maintenance: the controller (PIN, terminal report, quit) and the maintenance screen."""

@@ -1,0 +1,1 @@
+"""The government-service guide's logic without Kivy: searching the catalogue."""
