@@ -15,6 +15,15 @@ if str(ROOT) not in sys.path:
 pytest_plugins = ["tests.server_fixtures"]
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "slow: takes minutes; run first, so pytest-xdist's workers finish together")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The slow tests first: started last, one of them would leave a worker running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     """A fresh terminal data directory, also seen by code that reads $KIOSK_DATA_DIR."""

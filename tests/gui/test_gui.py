@@ -79,6 +79,8 @@ def test_a_real_x_click_reaches_the_kiosk(run_scenario):
     assert seen["after_click"] == "guide"
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_memory_stays_flat_while_cycling_screens(run_scenario):
     """The kiosk runs for months: after warm-up, cycling every screen must not keep growing memory."""
     # A long walk: on a busy shared machine it can take minutes, which says nothing about memory.
