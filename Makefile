@@ -89,18 +89,22 @@ demo: deps
 	echo "Event check-in: scan a ticket by writing its QR text to the simulated scanner the kiosk names below."; \
 	$(BIN)/kiosk run --scanner simulator $(if $(WINDOWED),--windowed $(WINDOWED))
 
+# On every core (pytest-xdist): each worker has its own in-process servers, X display and PostgreSQL cluster.
 test: deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n logical
 
-# Pyflakes' checks (unused imports, undefined names...) over all Python code.
+# ruff (the rules in pyproject.toml) over all Python code, the layering contracts (import-linter), and mypy over
+# the shared package and the server.
 lint: deps
-	$(BIN)/ruff check --select F,E9 --output-format concise common kiosk screens services server tests bench
+	$(BIN)/ruff check --output-format concise common kiosk screens services server tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-services: deps
-	$(BIN)/python -m pytest tests/services tests/kiosk
+	$(BIN)/python -m pytest -n logical tests/services tests/kiosk
 
 test-gui: deps
-	$(BIN)/python -m pytest tests/gui
+	$(BIN)/python -m pytest -n logical tests/gui
 
 # Every screen in both languages and both orientations, to docs/screenshots/*.png.
 screenshots: deps

@@ -35,12 +35,13 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from databases import on_each_database  # noqa: E402
+
+from common import tickets  # noqa: E402
 from server.core.config import ServerSettings  # noqa: E402
 from server.core.db import make_engine  # noqa: E402
-from server.fleet.models import Registration, TicketKey  # noqa: E402
 from server.events.ticket_key_vault import vault  # noqa: E402
-from common import tickets  # noqa: E402
-from databases import on_each_database  # noqa: E402
+from server.fleet.models import Registration, TicketKey  # noqa: E402
 from tests.live_server import LiveServer, start_server  # noqa: E402
 
 TIMEOUT_SECONDS = 60
@@ -108,7 +109,7 @@ def upload(server: LiveServer, tokens: list[str], plan: list[list[list[str]]], m
                     failures[0] += 1
         session.close()
 
-    threads = [threading.Thread(target=client, args=(token, batches)) for token, batches in zip(tokens, plan)]
+    threads = [threading.Thread(target=client, args=(token, batches)) for token, batches in zip(tokens, plan, strict=True)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -137,7 +138,7 @@ def online(server: LiveServer, tokens: list[str], codes: list[str], use_checkins
                 failures[0] += 1
         session.close()
 
-    threads = [threading.Thread(target=client, args=args) for args in zip(tokens, per_client)]
+    threads = [threading.Thread(target=client, args=args) for args in zip(tokens, per_client, strict=True)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()

@@ -22,9 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import percentile, time_each  # noqa: E402  (bench/timing.py, beside this script)
-
 import psutil  # noqa: E402
+from timing import percentile, time_each  # noqa: E402  (bench/timing.py, beside this script)
 
 from services.devices.ime import InputMethod, input_method, syllables  # noqa: E402
 from services.devices.ime.lexicon import Lexicon, default_cache_dir, jieba_dictionary  # noqa: E402

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.storage.outbox import Outbox  # noqa: E402
 from common.paths import DEFAULT_SETTINGS_FILE, SAMPLE_CATALOGUE_FILE  # noqa: E402
 from common.settings import merge_layers, parse_settings, read_settings_document  # noqa: E402
+from services.storage.outbox import Outbox  # noqa: E402
 from services.storage.store import LocalStore  # noqa: E402
 from services.sync.engine import SyncEngine  # noqa: E402
 from services.sync.enrolment import redeem_code  # noqa: E402

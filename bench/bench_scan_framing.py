@@ -38,7 +38,7 @@ def seconds_per_line(make_reader, stream: bytes, lines: int) -> float:
     best = float("inf")
     for _ in range(3):
         count = [0]
-        reader = make_reader(lambda *line: count.__setitem__(0, count[0] + 1))
+        reader = make_reader(lambda *line, count=count: count.__setitem__(0, count[0] + 1))
         started = time.perf_counter()
         for offset in range(0, len(stream), READ_SIZE):
             reader.data_received(stream[offset:offset + READ_SIZE])

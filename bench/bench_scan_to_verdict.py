@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from datetime import UTC
+
 from processes import start_xvfb, stop  # noqa: E402  (bench/processes.py, beside this script)
 
 TARGET_MS = 100.0
@@ -78,14 +80,14 @@ def _percentiles(seconds: list[float]) -> tuple[float, float]:
 def _seed(store, count: int) -> list[str]:
     """A bundle with one event open now and its signing key; ``count`` tickets for it."""
     import base64
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from common import tickets, wire
     from common.catalogue import Text
     from services.checkin.bundle_store import CheckinStore
 
     key = tickets.SigningKey.generate(1)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     event = wire.CheckinEvent(
         id=1, title=Text(zh="基准测试活动", en="Benchmark event"), organiser="bench", place="T1",
         starts_at=now, ends_at=now + timedelta(hours=2), opens_at=now - timedelta(hours=1),
@@ -105,9 +107,9 @@ def _child(result_path: Path, count: int) -> int:
     from kivy.clock import Clock
     from kivy.core.window import Window
 
+    from common.settings import load_settings
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
-    from common.settings import load_settings
 
     store = open_store()
     texts = _seed(store, count)

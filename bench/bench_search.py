@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from timing import percentile, time_each  # noqa: E402  (bench/timing.py, beside this script)
 
-from services.guide import search as search_module  # noqa: E402
 from common.catalogue import Catalogue  # noqa: E402
+from services.guide import search as search_module  # noqa: E402
 from services.guide.search import SearchIndex  # noqa: E402
 
 TARGET_P99_MS = 5.0

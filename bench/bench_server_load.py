@@ -40,10 +40,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from databases import on_each_database  # noqa: E402
 from timing import percentile  # noqa: E402  (bench/timing.py, beside this script)
 
 from common import wire  # noqa: E402
-from databases import on_each_database  # noqa: E402
 from tests.live_server import LiveServer, start_server  # noqa: E402
 
 TARGET_P99_MS = 100.0

@@ -15,7 +15,7 @@ import argparse
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,7 +27,7 @@ from common.checkin_rules import EventWindow, PriorCheckin, decide  # noqa: E402
 from common.tickets import TICKET_PREFIX, SigningKey, issue  # noqa: E402
 
 TARGET_RATIO = 2.0
-NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def best_rates(runs: dict[str, tuple], rounds: int) -> dict[str, float]:

@@ -36,7 +36,7 @@ def decode(text: str) -> bytes:
     except KeyError as error:
         raise Base45Error(f"character {error.args[0]!r} is not in the Base45 alphabet") from None
     whole = len(values) - len(values) % 3
-    numbers = [c + 45 * d + 2025 * e for c, d, e in zip(values[0:whole:3], values[1:whole:3], values[2:whole:3])]
+    numbers = [c + 45 * d + 2025 * e for c, d, e in zip(values[0:whole:3], values[1:whole:3], values[2:whole:3], strict=True)]
     if numbers and max(numbers) > 0xFFFF:
         start = 3 * next(i for i, n in enumerate(numbers) if n > 0xFFFF)
         raise Base45Error(f"Base45 chunk {text[start:start + 3]!r} is above 65535")

@@ -54,7 +54,7 @@ class Material(_Strict):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _needs_a_sheet(self) -> "Material":
+    def _needs_a_sheet(self) -> Material:
         if self.originals == 0 and self.copies == 0:
             raise ValueError("a material needs at least one original or one copy")
         return self
@@ -106,7 +106,7 @@ class Service(_Strict):
     popularity: int = Field(ge=0, le=100_000)
 
     @model_validator(mode="after")
-    def _promise_within_law(self) -> "Service":
+    def _promise_within_law(self) -> Service:
         if self.promised_time_limit_days > self.legal_time_limit_days:
             raise ValueError("promised_time_limit_days exceeds legal_time_limit_days")
         return self
@@ -131,7 +131,7 @@ class Catalogue(_Strict):
         return items
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> "Catalogue":
+    def _references_resolve(self) -> Catalogue:
         departments = {d.id for d in self.departments}
         events = {e.id for e in self.life_events}
         for service in self.services:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 
 import qrcode
+from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
-from PIL import Image
 
 
 def qr_image(data: str, box_size: int = 10, border: int = 2) -> Image.Image:

@@ -40,7 +40,7 @@ class DisplaySettings(_Section):
     elder_mode: bool = False
 
     @model_validator(mode="after")
-    def _default_is_offered(self) -> "DisplaySettings":
+    def _default_is_offered(self) -> DisplaySettings:
         if self.default_language not in self.languages:
             raise ValueError(f"default_language {self.default_language!r} is not in languages")
         return self
@@ -183,7 +183,7 @@ class LinkSettings(_Section):
     max_cooldown_seconds: float = Field(default=300, ge=1, le=3600)
 
     @model_validator(mode="after")
-    def _cooldowns_ordered(self) -> "LinkSettings":
+    def _cooldowns_ordered(self) -> LinkSettings:
         if self.max_cooldown_seconds < self.cooldown_seconds:
             raise ValueError("max_cooldown_seconds is shorter than cooldown_seconds")
         return self

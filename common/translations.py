@@ -4,7 +4,7 @@ catalogue ("zh_CN", "en"). The screens switch language live through kiosk/i18n.p
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 
 from common.paths import KIOSK_LOCALE_DIR
 
@@ -20,7 +20,7 @@ def language_code(lang: str) -> str:
     return "zh_CN" if lang.startswith("zh") else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def kiosk_translations(lang: str) -> gettext.NullTranslations:
     """The kiosk's compiled catalogue for ``lang``; English may be absent (msgids are English)."""
     code = language_code(lang)

@@ -23,10 +23,13 @@ from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import SlideTransition
 
+from common.catalogue import Catalogue, Text
+from common.settings import WEEKDAYS as DAY_KEYS
+from common.settings import KioskSettings
 from kiosk import __version__, lockdown
-from kiosk.i18n import N_, Translator
 from kiosk.display_keeper import DisplayKeeper
 from kiosk.guide.controller import GUIDE_SCREENS, GuideController
+from kiosk.i18n import N_, Translator
 from kiosk.idle import IdleMonitor, IdlePhase
 from kiosk.ime_loader import load_input_method
 from kiosk.maintenance.controller import MaintenanceController
@@ -36,12 +39,9 @@ from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
-from common.catalogue import Catalogue, Text
 from services.devices.display.fit import WindowPlan
 from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
 from services.devices.printer import PrinterError, Slip, make_printer
-from common.settings import WEEKDAYS as DAY_KEYS
-from common.settings import KioskSettings
 from services.storage.store import LocalStore
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)

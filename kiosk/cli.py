@@ -13,11 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-from common.paths import SAMPLE_CATALOGUE_FILE
-from services.storage import paths
 from common.catalogue import CatalogueError, load_catalogue
-from services.devices.display.fonts import FontNotFoundError, resolve_cjk_font
+from common.paths import SAMPLE_CATALOGUE_FILE
 from common.settings import SettingsError, load_settings
+from services.devices.display.fonts import FontNotFoundError, resolve_cjk_font
+from services.storage import paths
 
 STORE_FILE = "store.sqlite"
 

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
@@ -56,7 +56,7 @@ def _status(state: str):
     """A made-up connection state, only to show how the screen renders it."""
     from services.sync.engine import SyncStatus
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return SyncStatus(
         state=state,
         server_url="https://kiosk.example.org",
@@ -76,7 +76,7 @@ def _sample_event():
     from common import wire
     from common.catalogue import Text
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return wire.CheckinEvent(
         id=7, title=Text(zh="创业政策宣讲会（第三期）", en="Start-up policy briefing (session 3)"),
         organiser="区营商环境局", place="T1 三楼多功能厅", starts_at=now + timedelta(minutes=30),
@@ -99,10 +99,10 @@ def _checkin_waiting(app):
 
 
 def _checkin_verdict(app, kind: str):
-    from services.checkin.desk import DeskVerdict
     from common.checkin_rules import PriorCheckin, Verdict
+    from services.checkin.desk import DeskVerdict
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     prior = PriorCheckin(scanned_at=now - timedelta(minutes=12), terminal_name="T1 大堂 1 号机") if kind == "already" else None
     result = DeskVerdict(verdict=Verdict(kind, None, prior, ""), mode="offline", record_id="", scanned_at=now,
                          event=_sample_event(), name="张小明" if kind in ("welcome", "already") else None)
@@ -162,10 +162,10 @@ def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
     from kivy.core.window import Window
     from PIL import ImageGrab
 
+    from common.settings import load_settings
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
     from services.storage import paths
-    from common.settings import load_settings
 
     settings = load_settings(paths.settings_file())
     store = open_store()

@@ -27,9 +27,17 @@ from kivy.app import App
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.i18n import N_
 from screens.icons import ICONS
 from screens.widgets import translate_label
 from services.devices.ime import normalize, segmentations
@@ -87,7 +95,7 @@ class PinyinKeyboard(BoxLayout):
                 row.add_widget(key)
                 self._char_keys.append(key)
         backspace = Factory.BackspaceKey(icon=ICONS["backspace"])
-        translate_label(app, backspace, "Delete")
+        translate_label(app, backspace, N_("Delete"))
         backspace.bind(on_release=lambda _key: self.backspace())
         row.add_widget(backspace)
         bottom = Factory.KeyRow()
@@ -97,10 +105,10 @@ class PinyinKeyboard(BoxLayout):
         self.page_key = Factory.ModeKey(size_hint_x=1.4)
         self.page_key.bind(on_release=lambda _key: self.toggle_page())
         self.space_key = Factory.KeyButton(size_hint_x=4)
-        translate_label(app, self.space_key, "Space")
+        translate_label(app, self.space_key, N_("Space"))
         self.space_key.bind(on_release=lambda _key: self.space())
         self.done_key = Factory.DoneKey(size_hint_x=1.8)
-        translate_label(app, self.done_key, "Done")
+        translate_label(app, self.done_key, N_("Done"))
         self.done_key.bind(on_release=lambda _key: self.enter())
         for key in (self.mode_key, self.page_key, self.space_key, self.done_key):
             bottom.add_widget(key)
@@ -108,7 +116,7 @@ class PinyinKeyboard(BoxLayout):
 
     def _relabel(self, *_args):
         rows = (LETTERS if self.page == "letters" else SYMBOLS)[self.chinese]
-        for key, char in zip(self._char_keys, "".join(rows)):
+        for key, char in zip(self._char_keys, "".join(rows), strict=False):
             key.char = key.label = char
         self.mode_key.label = "中" if self.chinese else "英"
         self.page_key.label = "123" if self.page == "letters" else ("拼音" if self.chinese else "ABC")

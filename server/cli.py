@@ -16,17 +16,17 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.settings import read_settings_document
 from server.accounts import users as accounts
-from server.fleet import catalogues, layers, terminals
-from server.events import demo as demo_events
-from server.feedback import demo as demo_feedback
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
+from server.events import demo as demo_events
+from server.feedback import demo as demo_feedback
+from server.fleet import catalogues, layers, terminals
 from server.fleet.models import Terminal
 from server.fleet.schemas import ConfigRejected
 from server.projections import register_projections
-from common.paths import DEFAULT_SETTINGS_FILE
-from common.settings import read_settings_document
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 CLI_ACTOR = "cli"
@@ -195,7 +195,7 @@ def demo_data(settings: ServerSettings) -> int:
         event_ids, ticket = demo_events.create(db, CLI_ACTOR)
         feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
         db.commit()
-    for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made):
+    for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
     print(f"events {', '.join(map(str, event_ids))}: check-in open now; self-registration at /e/{event_ids[0]}")
     print(f"a ticket to scan: {ticket}")

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from server.api import errors as api_errors
+from server.core.request_ids import RequestIds
 from server.web import console_error_page as console_error
 from server.web import phone_error_page as public_error
-from server.core.request_ids import RequestIds
 
 
 def _page_for(request: Request):

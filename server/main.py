@@ -7,18 +7,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from server import errors
-from server.api.deps import current_admin
-from server.api import health
-from server.domains import DOMAINS
-from server.projections import register_projections
-from server.web.console import install as install_console
-from server.core.config import ServerSettings
-from server.core.ratelimit import RateLimiter
-from server.core.db import make_engine, make_session_factory
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
 from common.wire import API_PREFIX
+from server import errors
+from server.api import health
+from server.api.deps import current_admin
+from server.core.config import ServerSettings
+from server.core.db import make_engine, make_session_factory
+from server.core.ratelimit import RateLimiter
+from server.domains import DOMAINS
+from server.projections import register_projections
+from server.web.console import install as install_console
 
 # The largest body a client sends is a catalogue import; routes may set a lower limit (screenshots do).
 MAX_BODY_BYTES = 32 * 1024 * 1024

@@ -18,8 +18,8 @@ from typing import Any
 import uvicorn
 from sqlalchemy import Engine, MetaData, Table, func, select, text
 
-from server.core.config import ServerSettings
 from server.accounts import users as accounts
+from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
 from server.core.ratelimit import RateLimiter
 from server.main import create_app

@@ -9,13 +9,13 @@ tests/in_process_server.py instead (no process to start); tests/server_fixtures.
 from __future__ import annotations
 
 import os
-from abc import ABC, abstractmethod
 import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 

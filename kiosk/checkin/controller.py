@@ -14,16 +14,16 @@ import logging
 import queue
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from common.paths import ASSETS_DIR
 from kiosk import __version__
 from kiosk.host import KioskHost
 from kiosk.i18n import N_
-from common.paths import ASSETS_DIR
 from services.checkin.enrolment_qr import ENROLMENT_QR_PREFIX, enrol_by_qr, parse_enrolment_qr
 from services.checkin.link_health import LinkHealth
 from services.devices.scanner import Scan, ScannerConfig, open_scanner
@@ -336,7 +336,7 @@ class CheckinController:
         screen = self.host.screens.get(CHECKIN)
         if screen is None or self.desk is None or (self.host.current_screen != CHECKIN and not force):
             return
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         step = int(now.timestamp()) // PHONE_CODE_STEP_SECONDS
         events = [e for e in self.desk.events() if e.status == "published" and e.opens_at <= now < e.closes_at]
         key = (self.host.lang, step, now.astimezone().strftime("%H:%M"), tuple(e.id for e in events), self._server_url())
@@ -356,7 +356,7 @@ class CheckinController:
         [(title, "14:30–16:00 · place")] in the current language."""
         if self.desk is None:
             return []
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         today = now.astimezone().date()
         events = [e for e in self.desk.events()
                   if e.status == "published" and e.ends_at > now and e.starts_at.astimezone().date() <= today]
@@ -367,9 +367,9 @@ class CheckinController:
         if event is None or not server_url:
             screen.phone_qr, screen.phone_event = None, ""
             return
+        from common.qr import qr_image
         from kiosk.textures import texture_from_image
         from services.checkin.phone_code import phone_checkin_url
-        from common.qr import qr_image
 
         screen.phone_qr = texture_from_image(qr_image(phone_checkin_url(server_url, event, now), box_size=6, border=2))
         screen.phone_event = event.title.get(self.host.lang)

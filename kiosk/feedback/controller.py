@@ -13,12 +13,12 @@ from datetime import datetime
 
 from kivy.clock import mainthread
 
-from kiosk.host import KioskHost
-from kiosk.i18n import N_
 from common.feedback_rules import NEGATIVE_RATING, Draft, FeedbackError, Problem, displayable, mask_phone, problems
 from common.feedback_rules import status_url as build_status_url
-from services.feedback.desk import FeedbackDesk
+from kiosk.host import KioskHost
+from kiosk.i18n import N_
 from services.devices.printer import feedback_slip
+from services.feedback.desk import FeedbackDesk
 
 log = logging.getLogger(__name__)
 
@@ -230,8 +230,8 @@ class FeedbackController:
         return build_status_url(base, self.receipt.tracking_number, self.receipt.check_code) if base else ""
 
     def _fill_receipt(self, screen) -> None:
-        from kiosk.textures import texture_from_image
         from common.qr import qr_image
+        from kiosk.textures import texture_from_image
 
         receipt = self.receipt
         url = self.status_url()

@@ -9,6 +9,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
 
 from kiosk.feedback.choice_screens import FeedbackStepScreen
+from kiosk.i18n import N_
 from screens.icons import ICONS
 from screens.keyboard import PinyinKeyboard  # noqa: F401  (loads its rule, used in the .kv)
 from screens.widgets import translate_label
@@ -43,7 +44,7 @@ class FeedbackPhoneScreen(FeedbackStepScreen):
         for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "backspace"):
             if key in ("clear", "backspace"):
                 button = Factory.KeyButton(icon=ICONS[key])
-                translate_label(app, button, "Delete" if key == "backspace" else "Clear")
+                translate_label(app, button, N_("Delete") if key == "backspace" else N_("Clear"))
             else:
                 button = Factory.KeyButton(label=key)
             button.bind(on_release=lambda _button, key=key: self.press(key))

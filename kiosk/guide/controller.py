@@ -59,9 +59,8 @@ class GuideController:
         elif screen.name == "search":
             screen.on_query_changed = self._run_search
             self._run_search(screen.query)
-        elif screen.name == "detail":
-            if screen.service is not None:
-                self.open_service(screen.service.code, navigate=False)
+        elif screen.name == "detail" and screen.service is not None:
+            self.open_service(screen.service.code, navigate=False)
 
     def popular_shortcuts(self) -> list[tuple[str, str]]:
         """(code, name) of the most popular services, for the home screen."""

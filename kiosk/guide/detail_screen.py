@@ -69,7 +69,7 @@ class DetailScreen(Screen):
                 sheets.append(_("copy × %d") % material.copies)
             line = f"[b]{number}. {escape_markup(text(material.name))}[/b]\n{'  ·  '.join(sheets)}"
             if not material.required:
-                line += f"  ·  {_('if applicable')}"
+                line += "  ·  " + _("if applicable")
             if material.note:
                 line += f"\n{escape_markup(text(material.note))}"
             guide.add_widget(Factory.KLabel(text=line, markup=True))
@@ -83,9 +83,11 @@ class DetailScreen(Screen):
         fee_text = text(service.fee.description) + (f"\n{text(service.fee.basis)}" if service.fee.basis else "")
         self._section(_("Fee"), fee_text)
         office = service.office
-        self._section(_("Where to go"), f"{text(office.window)}\n{_('Floor %(floor)s, room %(room)s') % {'floor': office.floor, 'room': office.room}}\n{text(office.address)}")
+        floor_and_room = _("Floor %(floor)s, room %(room)s") % {"floor": office.floor, "room": office.room}
+        self._section(_("Where to go"), f"{text(office.window)}\n{floor_and_room}\n{text(office.address)}")
         self._section(_("Opening hours"), text(service.hours))
-        self._section(_("Phone"), f"{_('Enquiries')}: {service.phone}    {_('Complaints')}: {service.complaint_phone}")
+        enquiries, complaints = _("Enquiries"), _("Complaints")
+        self._section(_("Phone"), f"{enquiries}: {service.phone}    {complaints}: {service.complaint_phone}")
         self._section(_("Apply online"), service.online_url)
         if service.notes:
             self._section(_("Notes"), text(service.notes))

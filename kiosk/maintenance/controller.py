@@ -91,12 +91,14 @@ class MaintenanceController:
         state = _(SYNC_STATES[status.state][1])
         if status.state == "pairing":
             state += f"  ·  {status.pairing_code}"
+        configuration = " ".join((_("version"), "-" if status.config_version is None else str(status.config_version)))
+        if status.config_error:
+            configuration += "\n" + " ".join((_("refused:"), status.config_error))
         return [
             (_("Server"), f"{status.server_url}\n{state}"),
             (_("Last sync"), when(status.last_sync_at)),
             (_("Outbox"), _("%(queued)d waiting, %(parked)d parked") % {"queued": status.outbox_depth, "parked": status.parked_count}),
-            (_("Configuration"), f"{_('version')} {status.config_version if status.config_version is not None else '-'}"
-             + (f"\n{_('refused:')} {status.config_error}" if status.config_error else "")),
+            (_("Configuration"), configuration),
             (_("Last error"), status.last_error or _("none")),
         ]
 

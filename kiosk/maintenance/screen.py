@@ -8,6 +8,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from kiosk.i18n import N_
 from screens.icons import ICONS
 from screens.widgets import translate_label
 
@@ -27,10 +28,10 @@ class MaintenanceScreen(Screen):
         for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "ok"):
             if key == "clear":
                 button = Factory.KeyButton(icon=ICONS["backspace"])
-                translate_label(app, button, "Delete")
+                translate_label(app, button, N_("Delete"))
             elif key == "ok":
                 button = Factory.PrimaryButton(icon=ICONS["ok"])
-                translate_label(app, button, "Enter")
+                translate_label(app, button, N_("Enter"))
             else:
                 button = Factory.KeyButton(label=key)
             button.bind(on_release=lambda _button, key=key: self.press(key))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
+from server.accounts import schemas
 from server.accounts.users import LockedOut, issue_api_token, sign_in
 from server.api.deps import DbSession, Settings, unauthorized
 from server.core.clock import utcnow
-from server.accounts import schemas
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from server.accounts import schemas
 from server.audit.log import audit
 from server.core.config import ServerSettings
-from server.fleet.models import Admin, AdminToken, ConsoleSession
-from server.accounts import schemas
 from server.core.security import hash_password, hash_secret, new_admin_token, verify_password
+from server.fleet.models import Admin, AdminToken, ConsoleSession
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200

@@ -10,12 +10,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from common.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX, Id
 from server.accounts.users import has_admin_role
 from server.core.clock import utcnow
 from server.core.config import ServerSettings
-from server.fleet.models import Admin, AdminToken, Terminal
 from server.core.security import hash_secret, secret_matches
-from common.wire import ADMIN_TOKEN_PREFIX, TERMINAL_TOKEN_PREFIX, Id
+from server.fleet.models import Admin, AdminToken, Terminal
 
 _terminal_bearer = HTTPBearer(auto_error=False, scheme_name="terminal", description="a terminal credential (kt_…)")
 _admin_bearer = HTTPBearer(auto_error=False, scheme_name="admin", description="an admin token (ka_…) from /admin/login")

@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from server.core.request_ids import request_id
 from common.wire import WireModel
+from server.core.request_ids import request_id
 
 
 class ApiError(WireModel):

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from server.api.deps import CurrentStaff, DbSession
-from server.fleet.schemas import AuditRecord
 from server.fleet.models import AuditEntry
+from server.fleet.schemas import AuditRecord
 
 router = APIRouter(prefix="/admin/audit", tags=["admin"])
 

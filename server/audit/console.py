@@ -7,9 +7,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from server.api.deps import DbSession
+from server.fleet.models import AuditEntry
 from server.web.sessions import ConsoleStaff
 from server.web.templating import render
-from server.fleet.models import AuditEntry
 
 router = APIRouter()
 _SHOWN = 200

@@ -49,7 +49,7 @@ class ServerSettings(BaseSettings):
     ticket_key_secret: str = ""
 
     @model_validator(mode="after")
-    def _resolve_database_url(self) -> "ServerSettings":
+    def _resolve_database_url(self) -> ServerSettings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.kiosk_server_data_dir / 'server.sqlite'}"
         elif self.database_url.startswith(("postgresql://", "postgres://")):

@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.events import tickets_issue
-from server.events.schemas import AttendeeFields, AttendeeInfo
-from server.fleet.schemas import CsvRowError
+from common import tickets
 from server.audit.log import audit
 from server.core.clock import utcnow
+from server.events import tickets_issue
+from server.events.schemas import AttendeeFields, AttendeeInfo
 from server.fleet.models import Checkin, Event, Registration
-from common import tickets
+from server.fleet.schemas import CsvRowError
 
 MAX_IMPORT_ROWS = 20_000
 CSV_COLUMNS = ("name", "phone", "organisation")

@@ -13,11 +13,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from common import wire
+from common.catalogue import Text
 from server.events import events as events_domain
 from server.events import tickets_issue
 from server.fleet.models import Checkin, Registration, Terminal, TicketKey
-from common import wire
-from common.catalogue import Text
 
 
 def etag(db: Session, terminal: Terminal, now: datetime) -> str:

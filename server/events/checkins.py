@@ -20,13 +20,13 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from common import checkin_rules, tickets, wire
+from server.core.clock import as_utc, utcnow
 from server.events import events as events_domain
 from server.events import tickets_issue
 from server.events.schemas import CheckinInfo
-from server.core.clock import as_utc, utcnow
 from server.fleet import records
 from server.fleet.models import Checkin, Event, Record, Registration, Terminal
-from common import checkin_rules, tickets, wire
 
 log = logging.getLogger(__name__)
 PHONE_TERMINAL_NAME = "手机签到"  # shown as the "terminal" of a phone check-in (the kiosk shows it under "already")

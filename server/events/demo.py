@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from server.core.clock import utcnow
 from server.events import attendees, events, tickets_issue
 from server.events.schemas import AttendeeFields, EventFields
-from server.core.clock import utcnow
 
 DEMO_EVENTS = (
     ("“一网通办”政务服务宣讲会", "One-stop government services briefing", "市政务服务中心", "T1 三层多功能厅"),

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from server.events.schemas import Attendance, EventFields, EventInfo
 from server.audit.log import audit
 from server.core.clock import utcnow
+from server.events.schemas import Attendance, EventFields, EventInfo
 from server.fleet.models import (
     Checkin,
     Event,

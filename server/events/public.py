@@ -21,15 +21,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from server.events import attendees, checkins, events, tickets_issue
-from server.api.deps import DbSession, Settings
-from server.events.schemas import AttendeeFields
-from server.web.sessions import csrf_matches
-from server.core.clock import utcnow
-from server.fleet.models import Event
-from server.web.phone_templating import render_page
 from common import rotating_code
 from common.wire import Id
+from server.api.deps import DbSession, Settings
+from server.core.clock import utcnow
+from server.events import attendees, checkins, events, tickets_issue
+from server.events.schemas import AttendeeFields
+from server.fleet.models import Event
+from server.web.phone_templating import render_page
+from server.web.sessions import csrf_matches
 
 router = APIRouter(include_in_schema=False)
 CSRF_COOKIE = "event_form_csrf"

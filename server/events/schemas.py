@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from server.fleet.schemas import CsvRowError
 from common.wire import MAINLAND_MOBILE_PATTERN, CheckinVerdictKind, Id, WireModel
+from server.fleet.schemas import CsvRowError
 
 EventStatus = Literal["draft", "published", "cancelled"]
 CheckinFlag = Literal["duplicate", "would_refuse"]

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.events.schemas import TicketKeyInfo
+from common import tickets
 from server.audit.log import audit
 from server.core.clock import utcnow
-from server.fleet.models import Registration, TicketKey
+from server.events.schemas import TicketKeyInfo
 from server.events.ticket_key_vault import vault
-from common import tickets
+from server.fleet.models import Registration, TicketKey
 
 
 class KeyRefused(ValueError):

@@ -9,19 +9,33 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import Response
 
-from server.feedback import workflow
+from common.wire import Id
 from server.api.deps import CurrentStaff, DbSession, Settings
-from server.feedback.schemas import (
-    FeedbackAssign, FeedbackItemOut, FeedbackNoteOut, FeedbackStatsOut, FeedbackStatus, FeedbackText,
-    FeedbackTransition, RatingTally, UnhappyAlertOut,
-)
 from server.core.clock import as_utc, utcnow
+from server.feedback import workflow
 from server.feedback.items import is_negative
 from server.feedback.queries import (
-    InboxFilter, Tally, apart_counts, is_overdue, items_csv, list_items, stats, unhappy_alerts,
+    InboxFilter,
+    Tally,
+    apart_counts,
+    is_overdue,
+    items_csv,
+    list_items,
+    stats,
+    unhappy_alerts,
+)
+from server.feedback.schemas import (
+    FeedbackAssign,
+    FeedbackItemOut,
+    FeedbackNoteOut,
+    FeedbackStatsOut,
+    FeedbackStatus,
+    FeedbackText,
+    FeedbackTransition,
+    RatingTally,
+    UnhappyAlertOut,
 )
 from server.fleet.models import FeedbackItem
-from common.wire import Id
 
 router = APIRouter(prefix="/admin/feedback", tags=["admin"])
 # An age filter reaches back a century at most: further is before any feedback, and before year 1 for datetime.

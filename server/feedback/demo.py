@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.feedback_rules import new_check_code, tracking_number
+from server.core.clock import utcnow
 from server.feedback import workflow as feedback_workflow
 from server.fleet import records
-from server.core.clock import utcnow
 from server.fleet.models import FeedbackItem, Terminal
-from common.feedback_rules import new_check_code, tracking_number
 
 # (category, rating, text, reason, hours ago, suppressed)
 _DEMO_ITEMS = (

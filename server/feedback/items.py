@@ -13,15 +13,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.core.clock import as_utc
-from server.core.db import dialect_insert
-from server.core.config import ServerSettings, current_settings
-from server.core.server_secrets import stored_secret
-from server.fleet import records
-from server.fleet.models import FeedbackItem, Terminal
 from common import wire
 from common.catalogue import Text
 from common.settings import FeedbackSettings
+from server.core.clock import as_utc
+from server.core.config import ServerSettings, current_settings
+from server.core.db import dialect_insert
+from server.core.server_secrets import stored_secret
+from server.fleet import records
+from server.fleet.models import FeedbackItem, Terminal
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.catalogue import parse_catalogue
+from common.paths import SAMPLE_CATALOGUE_FILE
 from server.audit.log import audit
 from server.core.canonical import canonical_json, etag_of
 from server.fleet.models import CatalogueVersion
-from common.catalogue import parse_catalogue
-from common.paths import SAMPLE_CATALOGUE_FILE
 from server.fleet.schemas import CatalogueInfo
 
 

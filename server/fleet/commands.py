@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.audit.log import audit
-from server.fleet.models import Command, Terminal
-from server.fleet import schemas
 from common import wire
+from server.audit.log import audit
+from server.fleet import schemas
+from server.fleet.models import Command, Terminal
 
 # Kinds that take arguments, and their model; every other kind takes none.
 _ARGUMENTS: dict[str, type[wire.WireModel]] = {"show_message": wire.ShowMessageArgs,

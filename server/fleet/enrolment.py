@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import wire
 from server.audit.log import audit
 from server.core.security import hash_secret, new_terminal_token
 from server.fleet.models import EnrolmentCode, Terminal
-from common import wire
 
 
 class EnrolmentRefused(Exception):

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.core.clock import as_utc
-from server.fleet.models import HeartbeatLog, Outage, Terminal
-from server.fleet import schemas
 from common import wire
+from server.core.clock import as_utc
+from server.fleet import schemas
+from server.fleet.models import HeartbeatLog, Outage, Terminal
 
 ONLINE_FACTOR = 1.5
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from common.settings import SettingsError, SyncSettings, merge_layers, parse_settings
 from server.audit.log import audit
 from server.core.canonical import canonical_json, etag_of
 from server.fleet.models import ConfigLayer, Terminal
-from common.settings import SettingsError, SyncSettings, merge_layers, parse_settings
 from server.fleet.schemas import ConfigRejected, FieldError
 
 # Which layer is in force per (scope, target); target is "" for defaults, the group name or the terminal id.

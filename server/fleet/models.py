@@ -9,8 +9,8 @@ from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, L
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from server.core.clock import utcnow
 from common.checkin_rules import EventStatus
+from server.core.clock import utcnow
 
 
 class UTCDateTime(TypeDecorator):

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common import wire
 from server.audit.log import audit
 from server.core.security import hash_secret, secret_matches
 from server.fleet import terminals
 from server.fleet.enrolment import CodeTaken, Expired, NotFound, issue_credential, locked_terminal
 from server.fleet.models import Pairing, Terminal
-from common import wire
 
 
 def start(db: Session, code: str, secret: str, app_version: str, ttl_seconds: int, now: datetime) -> wire.PairingState:

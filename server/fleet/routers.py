@@ -2,8 +2,16 @@
 
 from server.core.domain_routers import DomainRouters
 from server.fleet.api import (
-    admin_catalogue, admin_commands, admin_config, admin_pairings, admin_records, admin_terminals, enrolment,
-    terminal, terminal_commands, terminal_records,
+    admin_catalogue,
+    admin_commands,
+    admin_config,
+    admin_pairings,
+    admin_records,
+    admin_terminals,
+    enrolment,
+    terminal,
+    terminal_commands,
+    terminal_records,
 )
 from server.fleet.console import catalogue, config, terminals
 

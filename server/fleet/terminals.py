@@ -8,11 +8,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.fleet import heartbeats, layers, schemas
 from server.audit.log import audit
 from server.core.clock import utcnow
-from server.fleet.models import EnrolmentCode, Terminal, TerminalGroup
 from server.core.security import hash_secret, new_enrolment_code
+from server.fleet import heartbeats, layers, schemas
+from server.fleet.models import EnrolmentCode, Terminal, TerminalGroup
 
 
 def find_group(db: Session, name: str) -> TerminalGroup | None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse
 
-from server.web.templating import render
 from server.core.request_ids import request_id
 from server.web.i18n import N_
+from server.web.templating import render
 
 PREFIX = "/console"
 # Status -> (title, explanation), msgids of the server's catalogue, translated when the page is rendered.

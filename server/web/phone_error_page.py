@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse
 
-from server.web.phone_templating import render_page
 from server.core.request_ids import request_id
+from server.web.phone_templating import render_page
 
 # Where the phone pages live: any failure under these paths answers with this page.
 PREFIXES = ("/e/", "/m/", "/t/", "/s/")

@@ -16,8 +16,8 @@ from starlette.datastructures import FormData
 from server.accounts.users import has_admin_role
 from server.api.deps import DbSession
 from server.core.clock import utcnow
-from server.fleet.models import Admin, ConsoleSession
 from server.core.security import hash_secret
+from server.fleet.models import Admin, ConsoleSession
 from server.web.i18n import N_
 
 SESSION_COOKIE = "console_session"

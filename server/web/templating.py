@@ -10,15 +10,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
+from common.catalogue import Text
 from server.accounts.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, has_admin_role
+from server.core.config import current_settings
 from server.feedback.console.alerts import feedback_alerts
 from server.feedback.status_names import status_name
 from server.web import i18n
 from server.web.i18n import LANGUAGES, language, use_language
 from server.web.sessions import CSRF_FIELD
 from server.web.template_folders import loader
-from server.core.config import current_settings
-from common.catalogue import Text
 
 # Autoescape everywhere: names, screens and messages come from terminals and the public.
 _environment = Environment(loader=loader("console"), autoescape=True,

@@ -12,7 +12,7 @@ import base64
 import binascii
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,7 +48,7 @@ def utc_text(moment: datetime) -> str:
     """One fixed format for stored times, so that they sort as text."""
     if moment.tzinfo is None:
         raise ValueError(f"{moment!r} has no time zone")
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class CheckinStore:

@@ -21,10 +21,10 @@ from typing import Literal
 
 from common import tickets, wire
 from common.catalogue import Text
+from common.checkin_rules import PriorCheckin, Verdict, decide
 from services.checkin.bundle_store import CheckinStore, RevokedTickets
 from services.checkin.link_health import LinkHealth
 from services.checkin.names import mask_name
-from common.checkin_rules import PriorCheckin, Verdict, decide
 from services.storage.outbox import Outbox
 from services.storage.store import LocalStore
 from services.sync.api import ServerApi, SyncError

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from common.wire import ENROLMENT_CODE_PATTERN
 from services.sync.enrolment import redeem_code
 from services.sync.identity import TerminalIdentity, save_identity
-from common.wire import ENROLMENT_CODE_PATTERN
 
 ENROLMENT_QR_PREFIX = "LKENROL|"
 MAX_URL_CHARS = 200

@@ -10,12 +10,19 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
 from common.feedback_rules import (
-    NEGATIVE_RATING, Draft, FeedbackError, Problem, add_working_days, clean_text, new_check_code, problems,
+    NEGATIVE_RATING,
+    Draft,
+    FeedbackError,
+    Problem,
+    add_working_days,
+    clean_text,
+    new_check_code,
+    problems,
     tracking_number,
 )
 from common.settings import FeedbackSettings
@@ -68,7 +75,7 @@ class FeedbackDesk:
         self,
         store: LocalStore,
         settings: FeedbackSettings,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self._store = store
         self._outbox = Outbox(store)

@@ -37,9 +37,9 @@ import logging
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process

@@ -11,11 +11,11 @@ import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, get_args
 
-from services.storage.store import LocalStore
 from common.wire import MAX_RECORD_PAYLOAD_BYTES, RecordKind
+from services.storage.store import LocalStore
 
 RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
 
@@ -67,7 +67,7 @@ class Outbox:
         if size > MAX_RECORD_PAYLOAD_BYTES:
             raise OutboxError(f"record payload is {size} bytes, more than {MAX_RECORD_PAYLOAD_BYTES}")
         record_id = record_id or str(uuid.uuid4())
-        created_at = datetime.now(timezone.utc).isoformat()
+        created_at = datetime.now(UTC).isoformat()
         db.execute(
             "INSERT INTO outbox (id, kind, created_at, payload) VALUES (?, ?, ?, ?)",
             (record_id, kind, created_at, document),
@@ -102,7 +102,7 @@ class Outbox:
             db.execute(
                 "INSERT OR REPLACE INTO parked (id, kind, created_at, payload, error, parked_at)"
                 " SELECT id, kind, created_at, payload, ?, ? FROM outbox WHERE id = ?",
-                (error, datetime.now(timezone.utc).isoformat(), record_id),
+                (error, datetime.now(UTC).isoformat(), record_id),
             )
             db.execute("DELETE FROM outbox WHERE id = ?", (record_id,))
 

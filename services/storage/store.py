@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from common.catalogue import Catalogue, CatalogueError, load_catalogue, parse_catalogue
@@ -139,7 +139,7 @@ class LocalStore:
         self._catalogue: Catalogue | None = None
 
     @classmethod
-    def open(cls, path: Path, seed: Path) -> "LocalStore":
+    def open(cls, path: Path, seed: Path) -> LocalStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return cls._open(path, seed, rebuilt_from=None)
@@ -149,7 +149,7 @@ class LocalStore:
             return cls._open(path, seed, rebuilt_from=moved_to)
 
     @classmethod
-    def _open(cls, path: Path, seed: Path, rebuilt_from: Path | None) -> "LocalStore":
+    def _open(cls, path: Path, seed: Path, rebuilt_from: Path | None) -> LocalStore:
         store = cls(path, _connect_checked(path), rebuilt_from)
         try:
             store._ensure_catalogue(seed)
@@ -184,7 +184,7 @@ class LocalStore:
                     catalogue.version,
                     hashlib.sha256(document.encode()).hexdigest(),
                     source,
-                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
                     document,
                 ),
             )

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,10 +26,10 @@ from pydantic import ValidationError
 
 from common import wire
 from common.catalogue import Catalogue, CatalogueError, parse_catalogue
+from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
 from services.checkin.link_health import LinkHealth
 from services.storage.outbox import Outbox, QueuedRecord
-from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.storage.store import LocalStore
 from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
 from services.sync.backoff import Backoff
@@ -258,7 +258,7 @@ class SyncEngine:
             self._failed(exc)
             return self._retry_delay(exc)
         self._backoff.reset()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self._store.set_state(LAST_SYNC_KEY, now.isoformat())
         for error_key in (CATALOGUE_ERROR_KEY, CHECKIN_ERROR_KEY):
             if error := self._store.get_state(error_key):
@@ -273,7 +273,7 @@ class SyncEngine:
     def _failed(self, exc: SyncError) -> None:
         log.warning("sync failed: %s", exc)
         with self._lock:
-            offline_since = self._status.offline_since or datetime.now(timezone.utc)
+            offline_since = self._status.offline_since or datetime.now(UTC)
         state = "pairing" if self._identity is None else "offline"
         self._update(state=state, offline_since=offline_since, last_error=str(exc))
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from common.wire import ENROLMENT_CODE_PATTERN
 from services.sync.api import PermanentError, ServerApi
 from services.sync.identity import TerminalIdentity
-from common.wire import ENROLMENT_CODE_PATTERN
 
 
 def redeem_code(server_url: str, code: str, app_version: str) -> TerminalIdentity:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import secrets
 
+from common.wire import PairingState
 from services.storage.store import LocalStore
 from services.sync.api import PermanentError, ServerApi
 from services.sync.identity import TerminalIdentity
-from common.wire import PairingState
 
 log = logging.getLogger(__name__)
 

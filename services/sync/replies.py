@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.storage.store import LocalStore
 from common.wire import CommandOutcome
+from services.storage.store import LocalStore
 
 
 @dataclass(frozen=True)

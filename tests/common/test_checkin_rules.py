@@ -1,11 +1,11 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from common.checkin_rules import EventWindow, PriorCheckin, Verdict, decide
 from common.tickets import SigningKey, issue
 
-UTC = timezone.utc
+UTC = UTC
 OPENS = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
 CLOSES = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DURING = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

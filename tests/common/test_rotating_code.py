@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -6,7 +6,7 @@ from common.rotating_code import current_code, verify_code
 from tests.common.doc_vectors import vectors
 
 SECRET = bytes(range(32))
-NOW = datetime(2026, 3, 1, 9, 0, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 9, 0, 10, tzinfo=UTC)
 STEP = timedelta(seconds=30)
 
 

@@ -9,7 +9,6 @@ from qrcode.constants import ERROR_CORRECT_M
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
 
 from common import base45
-from services.devices.scanner import decode_frame
 from common.tickets import (
     MAX_TEXT_CHARS,
     TICKET_PREFIX,
@@ -28,6 +27,7 @@ from common.tickets import (
     seal_name,
     verify,
 )
+from services.devices.scanner import decode_frame
 from tests.common.doc_vectors import vectors
 
 SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")

@@ -122,9 +122,9 @@ def main(name: str, result_path: Path, size: tuple[int, int] | None) -> int:
     from kivy.clock import Clock
     from kivy.core.window import Window
 
+    from common.settings import load_settings
     from kiosk.app import KioskApp
     from kiosk.cli import open_store
-    from common.settings import load_settings
 
     sys.path.insert(0, str(Path(__file__).parent))
     scenario = _load_scenario(name)

@@ -218,8 +218,8 @@ def closed_outside_opening_hours(driver):
 def search_waits_for_the_index_of_a_new_catalogue(driver):
     """The search index is built on a worker thread (at start and for a new catalogue): meanwhile a query
     gets no "nothing found", and its results come as soon as the index is there."""
-    from kiosk.screen_set import SCREEN_CLASSES
     from common.catalogue import Catalogue
+    from kiosk.screen_set import SCREEN_CLASSES
 
     app, results = driver.app, driver.results
     yield from driver.until(lambda: len(app.screens) == len(SCREEN_CLASSES), 60)  # the screens built after the first frame

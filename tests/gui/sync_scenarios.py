@@ -9,6 +9,7 @@ import os
 
 import requests
 
+
 def _admin(method: str, path: str, **kwargs):
     response = requests.request(
         method,

@@ -18,6 +18,7 @@ from tests.server.checkin_calls import (
     ticket_text,
 )
 
+
 def test_two_terminals_offline_the_earlier_scan_arriving_last_counts(live_server):
     east, west = enrolled_terminal(live_server, "东门 1 号机"), enrolled_terminal(live_server, "西门 1 号机")
     event = published_event(live_server)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from server.fleet.layers import check_layer, config_version, effective_config, heartbeat_seconds
-from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
+from server.fleet.layers import check_layer, config_version, effective_config, heartbeat_seconds
+from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
 
 BUILTIN = read_settings_document(DEFAULT_SETTINGS_FILE)
 

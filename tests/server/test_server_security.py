@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-from server.core.security import (
-    ENROLMENT_CODE_ALPHABET, hash_password, hash_secret, new_admin_token, new_enrolment_code, new_terminal_token,
-    secret_matches, verify_password,
-)
 from common.wire import ENROLMENT_CODE_PATTERN
+from server.core.security import (
+    ENROLMENT_CODE_ALPHABET,
+    hash_password,
+    hash_secret,
+    new_admin_token,
+    new_enrolment_code,
+    new_terminal_token,
+    secret_matches,
+    verify_password,
+)
 
 
 def test_tokens_carry_their_kind_and_256_random_bits():

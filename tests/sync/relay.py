@@ -51,7 +51,7 @@ class Relay:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def __enter__(self) -> "Relay":
+    def __enter__(self) -> Relay:
         self._thread.start()
         return self
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from common.wire import API_PREFIX
 from services.storage.store import LocalStore
 from services.sync.engine import CatalogueChanged
-from common.wire import API_PREFIX
 from tests.factories import catalogue_data, service_data
 from tests.sync.conftest import admin_json, wait_for
-
 
 CATALOGUE = "/terminal/catalogue"
 

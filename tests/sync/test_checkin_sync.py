@@ -7,23 +7,22 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 from PIL import Image
 
+from common.settings import LinkSettings
 from services.checkin.desk import CheckinDesk
 from services.checkin.link_health import LinkHealth
 from services.checkin.online import TerminalApi
 from services.checkin.phone_code import phone_checkin_url
-from services.storage.outbox import Outbox
 from services.devices.scanner import decode_frame
-from common.settings import LinkSettings
+from services.storage.outbox import Outbox
 from services.sync.api import ServerApi
 from services.sync.engine import CHECKIN_ETAG_KEY, CheckinBundleChanged, SettingsChanged
 from services.sync.identity import load_identity
 from tests.sync.conftest import admin_json, wait_for
-
 
 BUNDLE = "/terminal/checkin"
 ONLINE = "/terminal/checkins"
@@ -41,7 +40,7 @@ class Clock:
 
 
 def _event(server, **changes) -> dict:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fields = dict(title_zh="企业减税降费政策沙龙", title_en="Tax relief salon", organiser="党群服务中心", place="T3-1107",
                   starts_at=now, ends_at=now + timedelta(hours=3), opens_at=now - timedelta(hours=1),
                   closes_at=now + timedelta(hours=2))
@@ -103,7 +102,7 @@ def test_an_offline_check_syncs_once_when_the_server_is_back(live_server, enroll
     desk, api = _desk(store, data_dir)
     live_server.stop()
     try:
-        result = desk.check(text, datetime.now(timezone.utc))
+        result = desk.check(text, datetime.now(UTC))
     finally:
         live_server.start()
     assert (result.kind, result.mode, result.masked_name) == ("welcome", "offline", "王*")
@@ -123,7 +122,7 @@ def test_an_online_check_is_stored_once_though_the_outbox_sends_it_too(live_serv
     event = _event(live_server)
     attendee, text = _attendee(live_server, event, "Wang Li", "13800003333")
     desk, api = _desk(store, data_dir)
-    result = desk.check(text, datetime.now(timezone.utc))
+    result = desk.check(text, datetime.now(UTC))
     assert (result.kind, result.mode, result.masked_name) == ("welcome", "online", "W*** Li")
     # On disk before check() returned: another connection to the file sees the record.
     with sqlite3.connect(store.path) as other:
@@ -131,7 +130,7 @@ def test_an_online_check_is_stored_once_though_the_outbox_sends_it_too(live_serv
     other.close()
     assert json.loads(payload)["mode"] == "online"
 
-    again = desk.check(text, datetime.now(timezone.utc))
+    again = desk.check(text, datetime.now(UTC))
     assert (again.kind, again.mode) == ("already", "online")
     assert again.prior.terminal_name == enrolled.name
     engine, watcher = make_engine(None)
@@ -152,7 +151,7 @@ def test_a_revocation_reaches_the_kiosk_and_the_ticket_is_cancelled(live_server,
     admin_json(live_server, "POST", f"/admin/events/{event['id']}/attendees/{attendee['id']}/revoke")
     watcher.wait(CheckinBundleChanged, "the bundle with the revocation", lambda e: e.etag != first.etag)
     desk, api = _desk(store, data_dir, online=False)  # decided by the kiosk alone, from the bundle
-    result = desk.check(text, datetime.now(timezone.utc))
+    result = desk.check(text, datetime.now(UTC))
     assert (result.kind, result.mode, result.accepted) == ("cancelled", "offline", False)
     api.close()
 
@@ -175,11 +174,11 @@ def test_a_hanging_or_failing_server_switches_the_desk_offline_and_back(live_ser
     api.timeout_seconds = 1.0
 
     relay.mode = "hang"
-    first = desk.check(first_text, datetime.now(timezone.utc))
+    first = desk.check(first_text, datetime.now(UTC))
     assert (first.kind, first.mode) == ("welcome", "offline") and link.state == "offline"
     relay.mode = "fail"
     asked = relay.count("POST", ONLINE)
-    second = desk.check(second_text, datetime.now(timezone.utc))
+    second = desk.check(second_text, datetime.now(UTC))
     assert (second.kind, second.mode) == ("welcome", "offline")
     assert relay.count("POST", ONLINE) == asked, "offline: the server is not asked during the cool-down"
 
@@ -190,7 +189,7 @@ def test_a_hanging_or_failing_server_switches_the_desk_offline_and_back(live_ser
     relay.mode = "forward"
     clock.now += 60
     wait_for(lambda: link.state == "online", "a heartbeat to bring the link back", nudge=engine.sync_now)
-    third = desk.check(third_text, datetime.now(timezone.utc))
+    third = desk.check(third_text, datetime.now(UTC))
     assert (third.kind, third.mode) == ("welcome", "online")
     api.close()
 
@@ -200,7 +199,7 @@ def test_the_phone_checkin_qr_opens_the_servers_page_only_while_fresh(live_serve
     engine, watcher = make_engine(None)
     changed = watcher.wait(CheckinBundleChanged, "the bundle", lambda e: any(x.id == event["id"] for x in e.events))
     [offered] = [e for e in changed.events if e.id == event["id"]]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fresh = phone_checkin_url(live_server.url, offered, now)
     assert fresh.startswith(f"{live_server.url}/m/{event['id']}?t=")
     assert requests.get(fresh, timeout=30).status_code == 200

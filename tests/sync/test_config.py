@@ -5,13 +5,12 @@ Downloads are counted by a relay in front of the server (tests/sync/relay.py), a
 
 from __future__ import annotations
 
+from common.wire import API_PREFIX
 from services.storage.outbox import Outbox
 from services.sync.api import ServerApi
 from services.sync.engine import SettingsChanged
-from common.wire import API_PREFIX
 from tests.sync.conftest import admin_json, wait_for
 from tests.sync.relay import Relay
-
 
 CONFIG = "/terminal/config"
 HEARTBEAT = "/terminal/heartbeat"

@@ -4,7 +4,7 @@ happens to the server or the answers on the way back; refused records parked, ne
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -96,7 +96,7 @@ def test_a_server_stopped_for_a_while_finds_the_queue_grown_then_drained(live_se
     for count in range(1, 4):
         ids += _queue(store, 5, start=100 * count)
         engine.sync_now()
-        watcher.wait_status(lambda s: s.outbox_depth == 5 * count and s.state == "offline", "the queue to grow")
+        watcher.wait_status(lambda s, count=count: s.outbox_depth == 5 * count and s.state == "offline", "the queue to grow")
     live_server.start()
     status = _drained(engine, watcher)
     assert status.offline_since is None and status.last_error == ""
@@ -121,7 +121,7 @@ def test_a_record_the_server_rejects_is_parked_and_the_rest_go_on(live_server, e
     ids = _queue(store, 5)
     with store.transaction() as db:  # written by a newer kiosk version, with a kind this server does not know
         db.execute("INSERT INTO outbox (id, kind, created_at, payload) VALUES (?, ?, ?, ?)",
-                   ("0b9c5a4e-6a3f-4b8e-9f3e-1c2d3e4f5a6b", "survey", datetime.now(timezone.utc).isoformat(),
+                   ("0b9c5a4e-6a3f-4b8e-9f3e-1c2d3e4f5a6b", "survey", datetime.now(UTC).isoformat(),
                     json.dumps({"q": 1})))
     ids += _queue(store, 5, start=5)
     engine, watcher = make_engine(None)

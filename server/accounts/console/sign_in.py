@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from server.accounts.users import LockedOut, sign_in
 from server.api.deps import DbSession, Settings
-from server.web.i18n import N_, LANGUAGES, LANGUAGE_COOKIE
+from server.core.clock import utcnow
+from server.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_
 from server.web.sessions import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -22,7 +23,6 @@ from server.web.sessions import (
     start_session,
 )
 from server.web.templating import render
-from server.core.clock import utcnow
 
 router = APIRouter()
 _LOGIN_FORM_SECONDS = 3600

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
+from common.wire import Id
 from server.accounts import users as accounts
 from server.api.deps import DbSession
-from server.web.sessions import ConsoleAdmin, ConsoleDenied
-from server.web.templating import render
 from server.core.clock import utcnow
 from server.fleet.models import Admin, ConsoleSession
 from server.web.i18n import N_
-from common.wire import Id
+from server.web.sessions import ConsoleAdmin, ConsoleDenied
+from server.web.templating import render
 
 router = APIRouter()
 

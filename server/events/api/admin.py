@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
-from server.events import attendees, checkins, events, tickets_issue
+from common.wire import Id
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession
 from server.api.errors import BodyRejected
+from server.events import attendees, checkins, events, tickets_issue
 from server.events.schemas import (
     Attendance,
     AttendeeFields,
@@ -26,7 +27,6 @@ from server.events.schemas import (
     TicketKeyInfo,
 )
 from server.fleet.models import Event, Registration
-from common.wire import Id
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 _REFUSED: dict[int | str, dict[str, Any]] = {409: {"description": "the event's state does not allow this"}}
@@ -133,11 +133,11 @@ def import_attendees(event: PathEvent, staff: CurrentStaff, db: DbSession,
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _import_rejected(f"the file is not UTF-8: {exc}", [])
+        raise _import_rejected(f"the file is not UTF-8: {exc}", []) from exc
     try:
         outcome = attendees.import_csv(db, event, text, staff.username)
     except attendees.ImportRejected as exc:
-        raise _import_rejected(str(exc), exc.errors)
+        raise _import_rejected(str(exc), exc.errors) from exc
     db.commit()
     return AttendeeImportResult(created=outcome.created, unchanged=outcome.unchanged)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from server.events import checkin_bundle, checkins
+from common import wire
 from server.api.deps import CurrentTerminal, DbSession
 from server.api.etags import not_modified, quoted
 from server.core.clock import utcnow
-from common import wire
+from server.events import checkin_bundle, checkins
 
 router = APIRouter(prefix="/terminal", tags=["terminal"])
 

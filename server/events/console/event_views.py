@@ -16,8 +16,8 @@ from qrcode.image.svg import SvgPathFillImage
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from server.fleet.models import Checkin
 from common.qr import qr_png
+from server.fleet.models import Checkin
 
 LIVE_ROWS = 200
 CSV_COLUMNS = ("scanned_at", "received_at", "attendee", "ticket_id", "terminal", "mode", "terminal_verdict",

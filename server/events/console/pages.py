@@ -11,17 +11,16 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from server.events import attendees, checkins, events, tickets_issue
+from common.qr import qr_png
+from common.wire import CheckinVerdictKind, Id
 from server.api.deps import DbSession, Settings
+from server.events import attendees, checkins, events, tickets_issue
 from server.events.console import event_views
 from server.events.console.event_form import ALLOWED_STATUS, blank_form, form_of, read_form
+from server.fleet.models import Event, Registration, Terminal, TerminalGroup
 from server.web.i18n import N_, language, translations
 from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.web.templating import render
-from server.fleet.models import Event, Registration, Terminal, TerminalGroup
-from common.qr import qr_png
-from common.wire import CheckinVerdictKind
-from common.wire import Id
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}

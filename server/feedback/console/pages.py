@@ -9,18 +9,18 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from server.feedback import workflow
+from common.wire import Id
 from server.api.deps import DbSession, Settings
-from server.feedback.console.chart import bar_chart
-from server.web.i18n import N_, language
-from server.web.sessions import ConsoleDenied, ConsoleStaff
-from server.web.templating import render
 from server.core.clock import utcnow
 from server.core.ids import id_from_text
+from server.feedback import workflow
+from server.feedback.console.chart import bar_chart
 from server.feedback.items import STATUSES, category_titles, is_negative
 from server.feedback.queries import InboxFilter, apart_counts, is_overdue, items_csv, list_items, stats
 from server.fleet.models import Admin, FeedbackItem, Terminal
-from common.wire import Id
+from server.web.i18n import N_, language
+from server.web.sessions import ConsoleDenied, ConsoleStaff
+from server.web.templating import render
 
 router = APIRouter()
 Age = Literal["", "day", "week", "older"]

@@ -9,14 +9,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
-from server.fleet import catalogues, schemas
-from server.api.deps import CurrentStaff, DbSession
-from server.api.errors import BodyRejected
-from server.fleet.schemas import CatalogueRejected, CsvRowError
-from server.core.clock import utcnow
-from server.fleet.models import CatalogueVersion
 from common.catalogue import CatalogueError
 from common.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
+from server.api.deps import CurrentStaff, DbSession
+from server.api.errors import BodyRejected
+from server.core.clock import utcnow
+from server.fleet import catalogues, schemas
+from server.fleet.models import CatalogueVersion
+from server.fleet.schemas import CatalogueRejected, CsvRowError
 
 router = APIRouter(prefix="/admin/catalogue", tags=["admin"])
 FileFormat = Annotated[Literal["json", "csv"], Query(alias="format")]
@@ -56,12 +56,12 @@ def import_catalogue(admin: CurrentStaff, body: Annotated[bytes, Depends(import_
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _rejected(f"the file is not UTF-8: {exc}")
+        raise _rejected(f"the file is not UTF-8: {exc}") from exc
     if file_format == "json":
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise _rejected(f"not valid JSON: {exc}")
+            raise _rejected(f"not valid JSON: {exc}") from exc
         source = "imported JSON"
     else:
         base = json.loads(_current_or_404(db).document)
@@ -69,9 +69,9 @@ def import_catalogue(admin: CurrentStaff, body: Annotated[bytes, Depends(import_
             document = catalogue_from_csv(text, base, version or f"csv-{utcnow():%Y%m%dT%H%M%SZ}")
         except CatalogueCsvError as exc:
             errors = [CsvRowError(row=e.row, column=e.column, message=e.message) for e in exc.errors]
-            raise _rejected(str(exc), errors)
+            raise _rejected(str(exc), errors) from exc
         except CatalogueError as exc:
-            raise _rejected(str(exc))
+            raise _rejected(str(exc)) from exc
         source = "imported CSV"
     return _store(db, document, admin.username, source)
 
@@ -95,7 +95,7 @@ def _store(db: Session, document: object, actor: str, source: str) -> schemas.Ca
     try:
         row = catalogues.store(db, document, actor, source)
     except CatalogueError as exc:
-        raise _rejected(str(exc))
+        raise _rejected(str(exc)) from exc
     db.commit()
     return catalogues.info(row)
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from sqlalchemy import select
 
-from server.fleet import commands, schemas
+from common import wire
 from server.api.deps import CurrentStaff, DbSession, PathTerminal
 from server.core.clock import utcnow
+from server.fleet import commands, schemas
 from server.fleet.models import Command, Screenshot
-from common import wire
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.fleet import layers, schemas, terminals
-from server.api.deps import BuiltinSettings, CurrentAdmin, DbSession, PathTerminal, require_admin_role
-from server.api.errors import BodyRejected
-from server.fleet.schemas import EffectiveSettings
-from server.fleet.models import ConfigLayer
 from common import wire
 from common.settings import merge_layers
+from server.api.deps import BuiltinSettings, CurrentAdmin, DbSession, PathTerminal, require_admin_role
+from server.api.errors import BodyRejected
+from server.fleet import layers, schemas, terminals
+from server.fleet.models import ConfigLayer
+from server.fleet.schemas import EffectiveSettings
 
 router = APIRouter(prefix="/admin/config", tags=["admin"], dependencies=[Depends(require_admin_role)])
 _REJECTED: dict[int | str, dict[str, Any]] = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from server.fleet import layers, pairing, schemas, terminals
-from server.fleet.enrolment import EnrolmentRefused
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, Settings
-from server.fleet.api.enrolment import PairingCode, refusal
 from server.core.clock import utcnow
+from server.fleet import layers, pairing, schemas, terminals
+from server.fleet.api.enrolment import PairingCode, refusal
+from server.fleet.enrolment import EnrolmentRefused
 
 router = APIRouter(prefix="/admin/pairings", tags=["admin"])
 

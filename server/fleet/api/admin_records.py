@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from server.api.deps import CurrentStaff, DbSession
-from server.fleet.models import Record
-from server.fleet import schemas
 from common import wire
+from server.api.deps import CurrentStaff, DbSession
+from server.fleet import schemas
+from server.fleet.models import Record
 
 router = APIRouter(prefix="/admin/records", tags=["admin"])
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
-from server.fleet import heartbeats, layers, schemas, terminals
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, PathTerminal, Settings
-from server.fleet.schemas import StoredHeartbeat
 from server.core.clock import utcnow
+from server.fleet import heartbeats, layers, schemas, terminals
 from server.fleet.models import HeartbeatLog, Terminal
+from server.fleet.schemas import StoredHeartbeat
 
 router = APIRouter(prefix="/admin/terminals", tags=["admin"])
 Limit = Annotated[int, Query(ge=1, le=1000)]

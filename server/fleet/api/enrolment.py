@@ -10,10 +10,10 @@ from typing import Annotated, NoReturn
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 
+from common import wire
 from server.api.deps import DbSession, Settings
 from server.core.clock import utcnow
 from server.fleet import enrolment, pairing
-from common import wire
 
 router = APIRouter(prefix="/enrolment", tags=["enrolment"])
 PairingCode = Annotated[str, Path(pattern=wire.PAIRING_CODE_PATTERN)]

@@ -7,14 +7,14 @@ import random
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
 
-from server.fleet import catalogues, commands, heartbeats, layers
-from server.events import checkin_bundle
+from common import wire
+from common.catalogue import Catalogue
 from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedTerminal
 from server.api.etags import not_modified, quoted
 from server.core.clock import utcnow
+from server.events import checkin_bundle
+from server.fleet import catalogues, commands, heartbeats, layers
 from server.fleet.models import CatalogueVersion
-from common import wire
-from common.catalogue import Catalogue
 
 router = APIRouter(prefix="/terminal", tags=["terminal"])
 

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from sqlalchemy import update
 
-from server.fleet import commands
+from common import wire
 from server.api.deps import CurrentTerminal, DbSession
 from server.core.clock import utcnow
+from server.fleet import commands
 from server.fleet.models import Command, Screenshot
-from common import wire
 
 router = APIRouter(prefix="/terminal/commands", tags=["terminal"])
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import ValidationError
 
-from server.fleet import records
+from common import wire
 from server.api.deps import CurrentTerminal, DbSession
 from server.core.canonical import canonical_json
 from server.core.clock import as_utc, utcnow
-from common import wire
+from server.fleet import records
 
 router = APIRouter(prefix="/terminal/records", tags=["terminal"])
 

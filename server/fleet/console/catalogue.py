@@ -11,15 +11,15 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from server.fleet import catalogues
-from server.api.deps import DbSession
-from server.web.i18n import language, translations
-from server.fleet.console.service_form import field_errors, keep_order, service_from_form
-from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
-from server.web.templating import render
-from server.core.clock import utcnow
 from common.catalogue import Catalogue, CatalogueError
 from common.catalogue_csv import CatalogueCsvError, catalogue_from_csv, catalogue_to_csv
+from server.api.deps import DbSession
+from server.core.clock import utcnow
+from server.fleet import catalogues
+from server.fleet.console.service_form import field_errors, keep_order, service_from_form
+from server.web.i18n import language, translations
+from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
+from server.web.templating import render
 
 router = APIRouter()
 NEW = "new"

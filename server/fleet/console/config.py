@@ -11,16 +11,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from server.fleet import layers, schemas, terminals
-from server.api.deps import BuiltinSettings, DbSession
-from server.web.sessions import ConsoleAdmin, ConsoleDenied, SubmittedForm
-from server.fleet.console.settings_form import attach_errors, display, flatten, nest, read_form, settings_fields
-from server.web.templating import render
-from server.core.ids import id_from_text
-from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
-from server.web.i18n import N_
 from common.settings import SettingsError, parse_settings
 from common.wire import Id
+from server.api.deps import BuiltinSettings, DbSession
+from server.core.ids import id_from_text
+from server.fleet import layers, schemas, terminals
+from server.fleet.console.settings_form import attach_errors, display, flatten, nest, read_form, settings_fields
+from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
+from server.web.i18n import N_
+from server.web.sessions import ConsoleAdmin, ConsoleDenied, SubmittedForm
+from server.web.templating import render
 
 router = APIRouter()
 _HISTORY_SHOWN = 50

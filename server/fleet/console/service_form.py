@@ -10,8 +10,9 @@ import re
 from typing import Literal, overload
 
 from pydantic import ValidationError
-from server.web.i18n import N_
 from pydantic_core import ErrorDetails
+
+from server.web.i18n import N_
 
 TEXTS = ("name", "category", "conditions", "hours", "notes", "fee.description", "fee.basis", "office.window",
          "office.address")

@@ -9,16 +9,16 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from server.fleet import commands, heartbeats, layers, pairing, schemas, terminals
-from server.fleet.enrolment import EnrolmentRefused
-from server.api.deps import DbSession, Settings
-from server.events.console import event_views
-from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
-from server.web.templating import render
-from server.core.clock import utcnow
-from server.fleet.models import Command, HeartbeatLog, Screenshot, Terminal
 from common import wire
 from common.wire import Id
+from server.api.deps import DbSession, Settings
+from server.core.clock import utcnow
+from server.events.console import event_views
+from server.fleet import commands, heartbeats, layers, pairing, schemas, terminals
+from server.fleet.enrolment import EnrolmentRefused
+from server.fleet.models import Command, HeartbeatLog, Screenshot, Terminal
+from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
+from server.web.templating import render
 
 router = APIRouter()
 COMMAND_KINDS = get_args(wire.CommandKind)

@@ -157,7 +157,7 @@ def _spelled(letters: str, tokens: tuple[str, ...]) -> str:
 def _closeness(tokens: tuple[str, ...], syllables: list[str]) -> int:
     """0: every syllable spelled out; 1: some given by an initial; 2: some only begun."""
     worst = 0
-    for token, syllable in zip(tokens, syllables):
+    for token, syllable in zip(tokens, syllables, strict=False):
         if canonical(token) != syllable:
             worst = max(worst, 1 if len(token) == 1 or token in INITIALS else 2)
     return worst

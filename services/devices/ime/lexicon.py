@@ -99,7 +99,7 @@ def _entries(words: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
         if len(syllables) != len(word) or not all(s in SYLLABLES for s in syllables):
             continue
         entries.append(("".join(s[0] for s in syllables), "'".join(syllables), word, frequency))
-        for character, syllable in zip(word, syllables):
+        for character, syllable in zip(word, syllables, strict=False):
             usage[character, syllable] += frequency
     for character, frequency in singles.items():
         readings = []
@@ -111,7 +111,7 @@ def _entries(words: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
         # inside words (率: lv in 效率, shuai in 率领); pypinyin's first reading wins a tie.
         weights = [usage[character, r] + (1 if i == 0 else 0) for i, r in enumerate(readings)]
         total = sum(weights)
-        for reading, weight in zip(readings, weights):
+        for reading, weight in zip(readings, weights, strict=True):
             entries.append((reading[0], reading, character, max(1, frequency * weight // total)))
     # Characters seen only inside words can still be picked one by one (a rare character of a name).
     for (character, reading), frequency in usage.items():

@@ -4,7 +4,16 @@
 (repeats within a short window counted once) and its state ("ready" | "disconnected" | "off").
 """
 
-from services.devices.scanner.base import OnScan, OnState, Problem, Scan, Scanner, ScannerConfig, ScannerKind, ScannerState
+from services.devices.scanner.base import (
+           OnScan,
+           OnState,
+           Problem,
+           Scan,
+           Scanner,
+           ScannerConfig,
+           ScannerKind,
+           ScannerState,
+)
 from services.devices.scanner.camera import decode_frame
 from services.devices.scanner.facade import open_scanner
 from services.devices.scanner.framing import ScanLineReader, decode_line

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 import codecs
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol
 
 ScannerKind = Literal["serial", "hid", "camera", "simulator", "none"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.devices.scanner.base import OnScan, OnState, Problem, Scan, ScannerKind, ScannerState
 from services.devices.scanner.repeat_filter import RepeatFilter
@@ -31,7 +31,7 @@ class ScanReporter:
             fresh = self._repeats.accept(text if problem is None else f"\0unreadable:{problem}", at)
         if not fresh:
             return None
-        scan = Scan(text, self.source, at, datetime.now(timezone.utc), problem)
+        scan = Scan(text, self.source, at, datetime.now(UTC), problem)
         try:
             self._on_scan(scan)
         except Exception:

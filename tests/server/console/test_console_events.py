@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import requests
 from PIL import Image
 
-from server.core.config import ServerSettings
 from common import tickets
+from server.core.config import ServerSettings
 from services.checkin.enrolment_qr import parse_enrolment_qr
 from services.devices.scanner import decode_frame
 from tests.server.calls import enrolled_terminal, redeem

@@ -8,8 +8,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.server.calls import DEADLINE_SECONDS, enrolled_terminal
 from tests.server.console.browser import chromium
-from tests.server.console.test_console_browser import SCREENSHOTS
 from tests.server.console.console_client import create_operator
+from tests.server.console.test_console_browser import SCREENSHOTS
 from tests.server.feedback_data import feedback_record, send
 
 REPLY = "已安排物业维修，今天 15:00 前恢复供水。"

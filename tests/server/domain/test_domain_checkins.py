@@ -339,7 +339,7 @@ def test_terminals_uploading_the_same_tickets_at_once_count_each_ticket_once(db,
             session.commit()
             return answer.kind
 
-    work = [lambda s=s, b=b: upload(s, b) for s, b in zip(fleet, batches)]
+    work = [lambda s=s, b=b: upload(s, b) for s, b in zip(fleet, batches, strict=True)]
     work += [lambda: upload(fleet[0], [same_copy]), online]
     running = [_in_thread(w) for w in work]
     for thread, _ in running:

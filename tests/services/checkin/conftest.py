@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from common import tickets, wire
 from services.checkin.bundle_store import CheckinStore
 from services.storage.outbox import Outbox
 
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 KEY = tickets.SigningKey.from_private_bytes(1, bytes(range(32)))
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.checkin.bundle_store import CheckinBundleError, CheckinStore, RevokedTickets, parse_bundle
 from common.checkin_rules import PriorCheckin
+from services.checkin.bundle_store import CheckinBundleError, CheckinStore, RevokedTickets, parse_bundle
 from services.storage.store import LocalStore
 from tests.services.checkin.conftest import KEY, NOW, b64url, bundle, event
 

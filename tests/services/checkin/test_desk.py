@@ -12,11 +12,11 @@ from datetime import timedelta
 import pytest
 
 from common import tickets
+from common.settings import LinkSettings
 from services.checkin.bundle_store import CheckinStore
 from services.checkin.desk import CheckinDesk
 from services.checkin.link_health import LinkHealth
 from services.checkin.online import TerminalApi
-from common.settings import LinkSettings
 from services.sync.identity import TerminalIdentity, save_identity
 from tests.services.checkin.conftest import NOW, bundle, event, ticket
 from tests.sync.relay import Relay

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.checkin.link_health import LinkHealth
 from common.settings import LinkSettings
+from services.checkin.link_health import LinkHealth
 
 SETTINGS = LinkSettings(failures_to_offline=2, slow_seconds=0.5, slow_to_offline=3, cooldown_seconds=30,
                         max_cooldown_seconds=100)

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from common.catalogue import Service
+from common.settings import PrinterSettings
 from services.devices.printer import (
     DisabledPrinter,
     PrinterError,
@@ -19,7 +20,6 @@ from services.devices.printer import (
     service_slip,
     wrap,
 )
-from common.settings import PrinterSettings
 from tests.i18n_catalogues import compile_catalogues
 
 URL = "https://zwfw.example.gov.cn/guide/GA-0012"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -23,11 +23,11 @@ from common.feedback_rules import (
     tracking_number,
     valid_phone,
 )
+from common.settings import FeedbackSettings
+from common.wire import FEEDBACK_TRACKING_PATTERN, FeedbackRecord, Record
 from services.feedback.desk import FeedbackDesk
 from services.storage.outbox import Outbox
-from common.settings import FeedbackSettings
 from services.storage.store import LocalStore
-from common.wire import FEEDBACK_TRACKING_PATTERN, FeedbackRecord, Record
 
 SETTINGS = FeedbackSettings()
 
@@ -36,7 +36,7 @@ class FakeClock:
     """The anti-abuse rules' clock, moved by the test instead of waiting."""
 
     def __init__(self):
-        self.now = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -317,4 +317,4 @@ def test_receipt_slip_carries_tracking_code_and_qr_but_not_what_was_written():
     for expected in ("受理编号：F261125-04HMASW9", "查询码：012345", "评价：不满意", "回复期限：2026年12月2日",
                      "[QR] https://k.example.org/s/F261125-04HMASW9?c=012345"):
         assert expected in text
-    assert "F261125-04HMASW9".encode() in encode_escpos(slip, 32)
+    assert b"F261125-04HMASW9" in encode_escpos(slip, 32)

@@ -12,10 +12,10 @@ from datetime import datetime
 
 import pytest
 
-from services.storage.outbox import Outbox, OutboxError
 from common.paths import PROJECT_ROOT
-from services.storage.store import LocalStore
 from common.wire import MAX_RECORD_PAYLOAD_BYTES, Record
+from services.storage.outbox import Outbox, OutboxError
+from services.storage.store import LocalStore
 
 
 def test_added_records_come_out_oldest_first_as_valid_wire_records(store):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
 from tests.server.calls import enrolled_terminal

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
+
+import pytest
 
 from common.wire import ENROLMENT_CODE_PATTERN
 from tests.server.calls import Terminal, parse_time, redeem, sleep_until

@@ -3,10 +3,11 @@ alerts, statistics and the CSV export — over HTTP against the real server on S
 
 from __future__ import annotations
 
-import pytest
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from tests.server.calls import enrolled_terminal, record
 from tests.server.console.console_client import create_operator

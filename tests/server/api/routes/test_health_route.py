@@ -5,9 +5,9 @@ from __future__ import annotations
 import requests
 from fastapi.testclient import TestClient
 
+from common.wire import API_PREFIX
 from server.core.config import ServerSettings
 from server.main import create_app
-from common.wire import API_PREFIX
 
 
 def test_healthz_answers_ok(live_server):

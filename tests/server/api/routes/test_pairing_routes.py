@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import secrets
 
+import pytest
 import requests
 
 from tests.server.calls import APP_VERSION, Terminal, wait_for

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 import threading
 
+import pytest
 import requests
 
 from common.wire import MAX_RECORD_PAYLOAD_BYTES
@@ -111,7 +111,7 @@ def test_two_identical_batches_at_once_are_stored_once(live_server):
         batch = [record(n=n) for n in range(50)]
         ids = [r["id"] for r in batch]
         all_ids += ids
-        _assert_stored_once(_send_together([lambda: _send(terminal, batch)] * 2), ids)
+        _assert_stored_once(_send_together([lambda batch=batch: _send(terminal, batch)] * 2), ids)
     assert sorted(r["id"] for r in _stored(live_server, limit=5000)) == sorted(all_ids)
 
 
@@ -125,7 +125,7 @@ def test_two_server_processes_on_one_database_store_a_batch_once(live_server, tm
             batch = [record(n=n) for n in range(50)]
             ids = [r["id"] for r in batch]
             all_ids += ids
-            _assert_stored_once(_send_together([lambda: _send(terminal, batch), lambda: _send(via_second, batch)]), ids)
+            _assert_stored_once(_send_together([lambda batch=batch: _send(terminal, batch), lambda batch=batch: _send(via_second, batch)]), ids)
         assert sorted(r["id"] for r in _stored(second, limit=5000)) == sorted(all_ids)
         # Enrolment state is shared too: a code made on one process is used up for the other.
         code = second.enrol("C", "Lobby C")

@@ -3,9 +3,10 @@ sealed names) and every verdict of the online check."""
 
 from __future__ import annotations
 
-import pytest
 import base64
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from common import tickets
 from tests.server.calls import enrolled_terminal, parse_time

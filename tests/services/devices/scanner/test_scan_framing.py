@@ -45,7 +45,7 @@ def test_a_bracket_that_is_not_an_aim_prefix_stays():
 
 
 def test_utf8_and_gbk_payloads():
-    assert decode_line("签到处 LK1".encode("utf-8")) == ("签到处 LK1", None)
+    assert decode_line("签到处 LK1".encode()) == ("签到处 LK1", None)
     gbk = "欢迎参加活动".encode("gbk")
     with pytest.raises(UnicodeDecodeError):
         gbk.decode("utf-8")
