@@ -89,9 +89,11 @@ demo: deps
 	echo "Event check-in: scan a ticket by writing its QR text to the simulated scanner the kiosk names below."; \
 	$(BIN)/kiosk run --scanner simulator $(if $(WINDOWED),--windowed $(WINDOWED))
 
-# On every core (pytest-xdist): each worker has its own in-process servers, X display and PostgreSQL cluster.
+# pytest-xdist: one worker more than there are cores, since much of the suite waits (idle timeouts, TTLs, polls);
+# each worker has its own in-process servers, X display and PostgreSQL cluster. Idle workers steal queued tests.
+TEST_WORKERS := $(shell echo $$(( $$(nproc) + 1 )))
 test: deps lint
-	$(BIN)/python -m pytest -n logical
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # ruff (the rules in pyproject.toml) over all Python code, the layering contracts (import-linter), and mypy over
 # the shared package and the server.
@@ -101,10 +103,10 @@ lint: deps
 	$(BIN)/mypy
 
 test-services: deps
-	$(BIN)/python -m pytest -n logical tests/services tests/kiosk
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal tests/services tests/kiosk
 
 test-gui: deps
-	$(BIN)/python -m pytest -n logical tests/gui
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal tests/gui
 
 # Every screen in both languages and both orientations, to docs/screenshots/*.png.
 screenshots: deps
