@@ -66,6 +66,10 @@ class CheckinController:
         self._events: queue.Queue = queue.Queue()
         self._work: queue.Queue = queue.Queue()
         self._trigger = Clock.create_trigger(self._drain)
+        # What the UI thread does with each kind of event the scanner threads and the desk's worker put on the queue.
+        self._handlers = {"scan": self._handle_scan, "verdict": self._handle_verdict, "failed": self._handle_failed,
+                          "enrolled": self._handle_enrolled, "enrol_failed": self._handle_enrol_failed,
+                          "scanner": self._handle_scanner}
         self.scanner = None
         self.scanner_state = "off"
         self.desk = None
@@ -195,7 +199,7 @@ class CheckinController:
             except queue.Empty:
                 return
             try:
-                getattr(self, f"_handle_{kind}")(payload)
+                self._handlers[kind](payload)
             except Exception:
                 log.exception("handling check-in event %s failed", kind)
 
