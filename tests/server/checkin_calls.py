@@ -13,6 +13,17 @@ from services.devices.scanner import decode_frame
 from tests.live_server import LiveServer
 from tests.server.calls import Terminal
 
+# An attendee CSV refused whole (rows 3-6: no name, a bad phone, a phone twice in the file, a phone registered
+# for the event under another name) though rows 2 and 8 are good; the blank line is skipped.
+BAD_ATTENDEE_FILE = ("姓名,手机,单位\n"
+                     "张三,13800138000,华东设计院\n"
+                     ",13800138001,没有名字\n"
+                     "李四,12345,号码不对\n"
+                     "赵六,13800138000,与第 2 行同号\n"
+                     "王小五,13700137000,已报名的号码换了名字\n"
+                     "\n"
+                     "Zoë <b>,138 0013 8002,\n")
+
 
 def event_body(**overrides) -> dict:
     """A published-to-be event whose check-in window is open now, offered at every terminal."""

@@ -13,6 +13,7 @@ from common import tickets
 from server.events import attendees, tickets_issue
 from server.events.schemas import AttendeeFields
 from server.fleet.models import AuditEntry, Registration
+from tests.server.checkin_calls import BAD_ATTENDEE_FILE
 from tests.server.domain.builders import ACTOR, BOTH_DIALECTS, published_event, registration
 
 
@@ -29,21 +30,11 @@ def _audited(db, action: str) -> list[dict]:
     return [e.detail for e in db.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))]
 
 
-BAD_FILE = ("姓名,手机,单位\n"
-            "张三,13800138000,华东设计院\n"
-            ",13800138001,没有名字\n"
-            "李四,12345,号码不对\n"
-            "赵六,13800138000,与第 2 行同号\n"
-            "王小五,13700137000,已报名的号码换了名字\n"
-            "\n"
-            "Zoë <b>,138 0013 8002,\n")
-
-
 def test_a_file_with_bad_rows_is_refused_row_by_row_and_nothing_is_imported(db):
     event = published_event(db)
     registration(db, event, "王五", "13700137000")
     with pytest.raises(attendees.ImportRejected) as rejected:
-        attendees.import_csv(db, event, BAD_FILE, ACTOR)
+        attendees.import_csv(db, event, BAD_ATTENDEE_FILE, ACTOR)
     db.rollback()  # as the route does on a refusal
     assert _errors(rejected) == [(3, "name"), (4, "phone"), (5, "phone"), (6, "phone")]
     messages = [e.message for e in rejected.value.errors]

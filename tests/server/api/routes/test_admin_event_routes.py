@@ -12,7 +12,14 @@ from PIL import Image
 from common import tickets
 from services.devices.scanner import decode_frame
 from tests.server.calls import enrolled_terminal
-from tests.server.checkin_calls import attendee, event_body, published_event, scan_online, ticket_text
+from tests.server.checkin_calls import (
+    BAD_ATTENDEE_FILE,
+    attendee,
+    event_body,
+    published_event,
+    scan_online,
+    ticket_text,
+)
 
 
 def _operator_token(server) -> str:
@@ -68,15 +75,7 @@ def test_an_operator_creates_edits_publishes_and_cancels_an_event_but_cannot_tou
 def test_an_attendee_file_with_bad_rows_is_refused_row_by_row_and_a_good_one_imports_once(live_server):
     event = published_event(live_server)
     attendee(live_server, event["id"], "王五", "13700137000")
-    bad = ("姓名,手机,单位\n"
-           "张三,13800138000,华东设计院\n"
-           ",13800138001,没有名字\n"
-           "李四,12345,号码不对\n"
-           "赵六,13800138000,与第 2 行同号\n"
-           "王小五,13700137000,已报名的号码换了名字\n"
-           "\n"
-           "Zoë <b>,138 0013 8002,\n")
-    reply = live_server.admin("POST", f"/admin/events/{event['id']}/attendees/import", data=bad.encode(),
+    reply = live_server.admin("POST", f"/admin/events/{event['id']}/attendees/import", data=BAD_ATTENDEE_FILE.encode(),
                               headers={"Content-Type": "text/csv"})
     assert reply.status_code == 422
     errors = [(e["row"], e["column"]) for e in reply.json()["errors"]]
