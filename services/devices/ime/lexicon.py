@@ -4,10 +4,12 @@ Building reads ~350,000 words through pypinyin (10-20 s), so it happens once per
 written to a cache directory; after that the file is memory-mapped, so opening it costs a header read and
 only the pages a lookup touches are ever loaded.
 
-Layout: ``LKIME <format> <fingerprint> <buckets>\\n``; an index of fixed-size entries (bucket, start,
-end) sorted by bucket, searched in place; then the records, UTF-8: ``\\n<syllables joined by '> <word>
-<frequency>``, by bucket, then by frequency. A bucket holds the words whose syllables begin with its
-letters, one per syllable ('ts': ting'shui 停水).
+Layout: ``LKIME <format> <fingerprint> <buckets> <spellings>\\n``; an index of fixed-size entries (bucket,
+start, end) sorted by bucket, searched in place; the index of spellings (offsets, sorted by word); then the
+records, UTF-8: ``\\n<syllables joined by '> <word> <frequency>``, by bucket, then by frequency. A bucket
+holds the words whose syllables begin with its letters, one per syllable ('ts': ting'shui 停水). Last, the
+spellings: ``<word> <syllables> <frequency>\\n`` for each word and character (its likeliest reading), so
+that words the dictionary lacks (the catalogue's) can be read without pypinyin in the kiosk's process.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ __all__ = ["Lexicon", "StaleLexicon", "build", "default_cache_dir", "jieba_dicti
 
 _log = logging.getLogger(__name__)
 
-FORMAT = "3"
+FORMAT = "4"
 RARE_DEMOTION = 1000  # characters outside GB 2312 stay reachable, after the everyday ones
 MAX_WORD_CHARS = 8  # longer entries (idiom chains, organisation names) nobody types as one pick
 KEY_BYTES = MAX_WORD_CHARS  # a bucket is one letter per syllable
 _INDEX = struct.Struct(f"<{KEY_BYTES}sII")  # bucket (NUL-padded), start, end: sorted by bucket
+_OFFSET = struct.Struct("<I")  # where a spelling starts: sorted by word
 
 
 def default_cache_dir() -> Path:
@@ -121,6 +124,15 @@ def _entries(words: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
     return entries
 
 
+def _spellings(entries: list[tuple[str, str, str, int]]) -> list[tuple[str, tuple[str, int]]]:
+    """(word, (syllables, frequency)) of every word and character at its most frequent reading, by word."""
+    best: dict[str, tuple[str, int]] = {}
+    for _, syllables, word, frequency in entries:
+        if word not in best or frequency > best[word][1]:
+            best[word] = (syllables, frequency)
+    return sorted(best.items(), key=lambda item: item[0].encode())
+
+
 def build(path: Path, dictionary: Path | None = None) -> None:
     """Write the dictionary file at ``path`` (atomically: a reader never sees half a file)."""
     dictionary = dictionary or jieba_dictionary()
@@ -134,9 +146,18 @@ def build(path: Path, dictionary: Path | None = None) -> None:
             span = spans[bucket] = [len(body), len(body)]
         body += f"\n{syllables} {word} {frequency}".encode()
         span[1] = len(body)
-    header = f"LKIME {FORMAT} {_fingerprint(dictionary)} {len(spans)}\n".encode()
-    base = len(header) + len(spans) * _INDEX.size
+    spellings = _spellings(entries)
+    header = f"LKIME {FORMAT} {_fingerprint(dictionary)} {len(spans)} {len(spellings)}\n".encode()
+    base = len(header) + len(spans) * _INDEX.size + len(spellings) * _OFFSET.size
     index = b"".join(_INDEX.pack(key.encode(), base + a, base + b) for key, (a, b) in spans.items())
+    lines, offsets, at = [], [], base + len(body)
+    for word, (syllables, frequency) in spellings:
+        line = f"{word} {syllables} {frequency}\n".encode()
+        offsets.append(_OFFSET.pack(at))
+        lines.append(line)
+        at += len(line)
+    index += b"".join(offsets)
+    body += b"".join(lines)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as out:
         out.write(header + index + body)
@@ -155,11 +176,12 @@ class Lexicon:
         expected = f"LKIME {FORMAT} {_fingerprint(dictionary or jieba_dictionary())}"
         with path.open("rb") as file:
             header = file.readline().decode("ascii", "replace").strip()
-            name, _, count = header.rpartition(" ")
-            if name != expected or not count.isdigit():
+            name, count, spellings = header.rsplit(" ", 2) if header.count(" ") >= 2 else (header, "", "")
+            if name != expected or not count.isdigit() or not spellings.isdigit():
                 raise StaleLexicon(f"{path}: {header!r} is not {expected!r}")
             self.blob = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         self._index_at, self._count = len(header) + 1, int(count)
+        self._spellings_at, self._spelling_count = self._index_at + self._count * _INDEX.size, int(spellings)
         self.path = path
 
     def span(self, bucket: str) -> tuple[int, int] | None:
@@ -179,6 +201,24 @@ class Lexicon:
             else:
                 _, start, end = _INDEX.unpack_from(blob, at + middle * size)
                 return start, end
+        return None
+
+    def spelling(self, word: str) -> tuple[str, int] | None:
+        """(syllables joined by ', frequency) of ``word`` at its likeliest reading, or None: a binary search."""
+        key = word.encode() + b" "
+        blob, at, size = self.blob, self._spellings_at, _OFFSET.size
+        low, high = 0, self._spelling_count
+        while low < high:
+            middle = (low + high) // 2
+            (start,) = _OFFSET.unpack_from(blob, at + middle * size)
+            found = blob[start : start + len(key)]
+            if found == key:
+                _, syllables, frequency = blob[start : blob.find(b"\n", start)].decode().split(" ")
+                return syllables, int(frequency)
+            if blob[start : blob.find(b" ", start)] + b" " < key:
+                low = middle + 1
+            else:
+                high = middle
         return None
 
     @classmethod
