@@ -234,6 +234,10 @@ class InputMethod:
         pick of its own, which counts more when it is one of the kiosk's words' (灯 of 灯不亮), else as a
         word of a sentence."""
         bucket = "".join(t[0] for t in tokens)
+        span = self._lexicon.span(bucket)
+        extras = [blob for blob in (self._vocabulary.blob(bucket), self._learnt.blob(bucket)) if blob is not None]
+        if span is None and not extras:
+            return []  # most stretches of a long input: no word has these initials, no pattern to compile
         pattern = _pattern(tokens, to_end)
         found: dict[str, tuple[int, int]] = {}
 
@@ -247,7 +251,6 @@ class InputMethod:
                     found[text] = key
                 yield key
 
-        span = self._lexicon.span(bucket)
         if span is not None:
             # Records come most frequent first: once ``limit`` words are as close as these tokens can
             # be read, no later record can make the cut.
@@ -257,11 +260,9 @@ class InputMethod:
                     closest += 1
                     if closest >= limit:
                         break
-        for extra in (self._vocabulary, self._learnt):
-            blob = extra.blob(bucket)
-            if blob is not None:
-                for _ in read(pattern.finditer(blob)):
-                    pass
+        for blob in extras:
+            for _ in read(pattern.finditer(blob)):
+                pass
         return heapq.nsmallest(limit, ((key, text) for text, key in found.items()))
 
 
@@ -296,7 +297,7 @@ def _best_closeness(tokens: tuple[str, ...], to_end: bool) -> int:
     return 1 if all(token in SYLLABLES or len(token) == 1 or token in INITIALS for token in tokens) else 2
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)  # a long input compiles a pattern per stretch of it
 def _pattern(tokens: tuple[str, ...], to_end: bool) -> re.Pattern[bytes]:
     """A record whose syllables read as ``tokens``: a whole syllable exactly (but a one-letter one,
     a/e/o, also as an initial), an initial as any syllable it begins; the last token as any
