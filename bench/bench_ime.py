@@ -25,13 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psutil  # noqa: E402
 from timing import percentile, time_each  # noqa: E402  (bench/timing.py, beside this script)
 
-from services.devices.ime import InputMethod, input_method, syllables  # noqa: E402
-from services.devices.ime.lexicon import Lexicon, default_cache_dir, jieba_dictionary  # noqa: E402
-from services.devices.ime.vocabulary import kiosk_words, lobby_words  # noqa: E402
-
 from common.catalogue import load_catalogue  # noqa: E402
 from common.paths import SAMPLE_CATALOGUE_FILE  # noqa: E402
 from common.settings import FeedbackSettings  # noqa: E402
+from services.devices.ime import InputMethod, input_method, syllables  # noqa: E402
+from services.devices.ime.lexicon import Lexicon, default_cache_dir, jieba_dictionary  # noqa: E402
+from services.devices.ime.vocabulary import kiosk_words, lobby_words  # noqa: E402
 
 TARGET_P99_MS = 10.0
 CANDIDATES = 48  # what the keyboard asks for per keystroke
