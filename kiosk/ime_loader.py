@@ -2,7 +2,7 @@
 
 Opening the built dictionary is a header read and a memory map (under a millisecond). The first start
 on a machine has to build it (10-20 s through pypinyin, or run `kiosk ime --build` at install): that
-runs in a child process, so the kiosk never holds the build's transient memory (~200 MiB).
+runs in a child process, so the kiosk never holds the build's transient memory (~350 MiB).
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ composed is also written into the target, as the guide search wants), ``page_siz
 on the bar at once; fewer when they do not fit). ``commit()`` turns what is being composed into text
 (first candidates), for a Next button outside the keyboard. Read-only:
 ``composition`` (the pinyin typed so far), ``page`` ("letters" or "symbols"). Call ``reset()`` when the
-visitor leaves: the composition is dropped, what the input method learnt from the picks is forgotten, the
-mode goes back to Chinese; the target is left alone.
+visitor leaves: the composition is dropped, the mode goes back to Chinese; the target is left alone. Each
+pick is learnt by the input method (offered first again); the App makes it forget when the visitor's
+session is wiped (``KioskApp.reset_session``), not here: clearing a field is no new visitor.
 A TextInput target is edited as a whole string, at its end: the kiosk has no cursor keys.
 """
 
@@ -180,7 +181,7 @@ class PinyinKeyboard(BoxLayout):
             return
         candidate = self._candidates[index]
         if self.input_method is not None:
-            self.input_method.learn(candidate.text)  # offered first again to this visitor, forgotten on reset()
+            self.input_method.learn(candidate.text)  # offered first again to this visitor only
         rest = candidate.rest(self.composition)
         base = self._committed()
         self._compose("", write=False)
@@ -209,8 +210,6 @@ class PinyinKeyboard(BoxLayout):
             self._show_page()
 
     def reset(self):
-        if self.input_method is not None:
-            self.input_method.forget()  # the next visitor is never offered what this one picked
         self._compose("", write=False)
         self.chinese = True
         self.page = "letters"
