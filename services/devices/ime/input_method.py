@@ -46,7 +46,7 @@ DOMAIN_BOOST = 20  # the kiosk's own words count this many times their frequency
 DOMAIN_FLOOR = 20_000  # ...and at least this much (怎么 is 27,339, 空调 614, 停水 12)
 DOMAIN_CHARACTER_BOOST = 10  # a character of the kiosk's words, typed alone
 LEARNT = 10**9  # a word this visitor picked: first for the same letters
-SINGLE_COST = math.log(SINGLE_PENALTY := 10)  # jieba counts 之 的 了... alone ten times as they are typed alone
+SINGLE_COST = math.log(10)  # a character as a word of a sentence: jieba counts 之 的 了 alone far more than people type them
 SENTENCES = 3  # sentences kept per position of the lattice...
 SENTENCES_OFFERED = 2  # ...and offered
 WORDS_PER_STRETCH = 3  # words of the lattice per stretch of syllables
