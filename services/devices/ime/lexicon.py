@@ -1,6 +1,7 @@
-"""The input method's dictionary file: jieba's word frequencies read with pypinyin, built once.
+"""The input method's dictionary file: jieba's word frequencies joined by Rime's essay (services.devices.ime.
+essay, when installed), read with pypinyin, built once.
 
-Building reads ~350,000 words through pypinyin (10-20 s), so it happens once per machine and is
+Building reads ~410,000 words through pypinyin (~20 s), so it happens once per machine and is
 written to a cache directory; after that the file is memory-mapped, so opening it costs a header read and
 only the pages a lookup touches are ever loaded.
 
@@ -24,14 +25,16 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from services.devices.ime.essay import ESSAY, essay_counts
 from services.devices.ime.syllables import SYLLABLES, canonical
 
 __all__ = ["Lexicon", "StaleLexicon", "build", "default_cache_dir", "jieba_dictionary"]
 
 _log = logging.getLogger(__name__)
 
-FORMAT = "4"
+FORMAT = "5"
 RARE_DEMOTION = 1000  # characters outside GB 2312 stay reachable, after the everyday ones
+ESSAY_ONLY_MIN = 100  # a word only the essay knows is kept from this count (~63,000 words)
 MAX_WORD_CHARS = 8  # longer entries (idiom chains, organisation names) nobody types as one pick
 KEY_BYTES = MAX_WORD_CHARS  # a bucket is one letter per syllable
 _INDEX = struct.Struct(f"<{KEY_BYTES}sII")  # bucket (NUL-padded), start, end: sorted by bucket
@@ -55,9 +58,15 @@ def jieba_dictionary() -> Path:
     return Path(spec.origin).with_name("dict.txt")
 
 
-def _fingerprint(dictionary: Path) -> str:
-    # Readings come from pypinyin, so a new pypinyin means a new file, as does another dictionary.
-    return f"{dictionary.stat().st_size}-{importlib.metadata.version('pypinyin')}"
+def _essay(dictionary: Path | None) -> Path | None:
+    """Rime's essay joins jieba's counts for the real dictionary, when installed (not for a test's own)."""
+    return ESSAY if dictionary is None and ESSAY.exists() else None
+
+
+def _fingerprint(dictionary: Path, essay: Path | None) -> str:
+    # Readings come from pypinyin, so a new pypinyin means a new file, as does other data.
+    essay_size = essay.stat().st_size if essay else 0
+    return f"{dictionary.stat().st_size}-{essay_size}-{importlib.metadata.version('pypinyin')}"
 
 
 def _is_hanzi(text: str) -> bool:
@@ -74,14 +83,26 @@ def _is_common(text: str) -> bool:
     return True
 
 
-def _read_dictionary(dictionary: Path) -> list[tuple[str, int]]:
-    words = []
+def _usable(word: str) -> bool:
+    return len(word) <= MAX_WORD_CHARS and _is_hanzi(word)
+
+
+def _read_dictionary(dictionary: Path, essay: Path | None) -> list[tuple[str, int]]:
+    """(word, frequency): jieba's counts, plus the essay's scaled to the same total (a word the essay
+    alone knows only when it is common there: each costs a pypinyin reading at build time)."""
+    words: dict[str, int] = {}
     with dictionary.open(encoding="utf-8") as lines:
         for line in lines:
             parts = line.split()
-            if len(parts) >= 2 and parts[1].isdigit() and len(parts[0]) <= MAX_WORD_CHARS and _is_hanzi(parts[0]):
-                words.append((parts[0], int(parts[1])))
-    return words
+            if len(parts) >= 2 and parts[1].isdigit() and _usable(parts[0]):
+                words[parts[0]] = words.get(parts[0], 0) + int(parts[1])
+    counts = essay_counts(essay) if essay else {}
+    if counts:
+        scale = sum(words.values()) / sum(counts.values())
+        for word, count in counts.items():
+            if _usable(word) and (word in words or count >= ESSAY_ONLY_MIN):
+                words[word] = words.get(word, 0) + round(count * scale)
+    return list(words.items())
 
 
 def _entries(words: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
@@ -135,8 +156,9 @@ def _spellings(entries: list[tuple[str, str, str, int]]) -> list[tuple[str, tupl
 
 def build(path: Path, dictionary: Path | None = None) -> None:
     """Write the dictionary file at ``path`` (atomically: a reader never sees half a file)."""
+    essay = _essay(dictionary)
     dictionary = dictionary or jieba_dictionary()
-    entries = _entries(_read_dictionary(dictionary))
+    entries = _entries(_read_dictionary(dictionary, essay))
     entries.sort(key=lambda e: (e[0].encode().ljust(KEY_BYTES, b"\0"), -e[3], e[1], e[2]))
     body = bytearray()
     spans: dict[str, list[int]] = {}  # bucket -> [start, end] in body
@@ -147,7 +169,7 @@ def build(path: Path, dictionary: Path | None = None) -> None:
         body += f"\n{syllables} {word} {frequency}".encode()
         span[1] = len(body)
     spellings = _spellings(entries)
-    header = f"LKIME {FORMAT} {_fingerprint(dictionary)} {len(spans)} {len(spellings)}\n".encode()
+    header = f"LKIME {FORMAT} {_fingerprint(dictionary, essay)} {len(spans)} {len(spellings)}\n".encode()
     base = len(header) + len(spans) * _INDEX.size + len(spellings) * _OFFSET.size
     index = b"".join(_INDEX.pack(key.encode(), base + a, base + b) for key, (a, b) in spans.items())
     lines, offsets, at = [], [], base + len(body)
@@ -173,7 +195,7 @@ class Lexicon:
     FILE_NAME = "ime-lexicon.bin"
 
     def __init__(self, path: Path, dictionary: Path | None = None):
-        expected = f"LKIME {FORMAT} {_fingerprint(dictionary or jieba_dictionary())}"
+        expected = f"LKIME {FORMAT} {_fingerprint(dictionary or jieba_dictionary(), _essay(dictionary))}"
         with path.open("rb") as file:
             header = file.readline().decode("ascii", "replace").strip()
             name, count, spellings = header.rsplit(" ", 2) if header.count(" ") >= 2 else (header, "", "")
