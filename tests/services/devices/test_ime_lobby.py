@@ -10,6 +10,7 @@ from common.catalogue import load_catalogue
 from common.paths import SAMPLE_CATALOGUE_FILE
 from common.settings import FeedbackSettings
 from services.devices.ime import InputMethod
+from services.devices.ime.essay import ESSAY, essay_counts
 from services.devices.ime.lexicon import Lexicon
 from services.devices.ime.vocabulary import kiosk_words, lobby_words, spell
 
@@ -162,3 +163,10 @@ def test_kiosk_words_are_every_run_of_chinese_in_the_catalogue_and_categories():
     assert len(OWN_WORDS) == len(set(OWN_WORDS))
     assert all(len(word) >= 2 for word in OWN_WORDS)
     assert not any(word.isascii() for word in OWN_WORDS)  # "SSC", "reset PIN" are for the search, not pinyin
+
+
+@pytest.mark.skipif(not ESSAY.exists(), reason="Rime's essay is not installed (Debian rime-essay, make deps)")
+def test_the_essay_is_read_as_simplified_chinese():
+    counts = essay_counts()
+    assert counts["谢谢"] > counts["謝謝"] == 0  # 謝謝 in the file, counted as 谢谢
+    assert counts["吗"] > counts["马"]  # conversational: jieba has 吗 21,245 to 马 19,918
