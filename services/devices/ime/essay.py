@@ -13,7 +13,7 @@ import ctypes.util
 from collections import Counter
 from pathlib import Path
 
-__all__ = ["ESSAY", "essay_counts"]
+__all__ = ["ESSAY", "T2S", "essay_counts"]
 
 ESSAY = Path("/usr/share/rime-data/essay.txt")
 T2S = Path("/usr/share/opencc/t2s.json")  # OpenCC's traditional-to-simplified configuration

@@ -25,7 +25,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from services.devices.ime.essay import ESSAY, essay_counts
+from services.devices.ime.essay import ESSAY, T2S, essay_counts
 from services.devices.ime.syllables import SYLLABLES, canonical
 
 __all__ = ["Lexicon", "StaleLexicon", "build", "default_cache_dir", "jieba_dictionary"]
@@ -60,7 +60,7 @@ def jieba_dictionary() -> Path:
 
 def _essay(dictionary: Path | None) -> Path | None:
     """Rime's essay joins jieba's counts for the real dictionary, when installed (not for a test's own)."""
-    return ESSAY if dictionary is None and ESSAY.exists() else None
+    return ESSAY if dictionary is None and ESSAY.exists() and T2S.exists() else None
 
 
 def _fingerprint(dictionary: Path, essay: Path | None) -> str:
