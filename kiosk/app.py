@@ -243,7 +243,9 @@ class KioskApp(App):
 
     def _update_ime_vocabulary(self) -> None:
         if self.input_method is not None:
-            self.input_method.set_vocabulary(self.ime_vocabulary())
+            # Reading ~1,200 words takes ~0.2 s: on a worker thread, the keyboard keeps answering meanwhile.
+            threading.Thread(target=self.input_method.set_vocabulary, args=(self.ime_vocabulary(),),
+                             name="ime-vocabulary", daemon=True).start()
 
     def _build_other_screens(self) -> None:
         self.screens.build_rest_later()

@@ -103,6 +103,7 @@ class InputMethod:
     def __init__(self, lexicon: Lexicon, vocabulary: list[str] | tuple[str, ...] = ()):
         self._lexicon = lexicon
         self._vocabulary, self._learnt = _Words(), _Words()
+        self._characters: frozenset[str] = frozenset()
         self._edges: dict[tuple[tuple[str, ...], bool], list] = {}
         self.set_vocabulary(vocabulary)
 
@@ -113,14 +114,15 @@ class InputMethod:
 
     def set_vocabulary(self, words: list[str] | tuple[str, ...]) -> None:
         """The kiosk's own words (Chinese), ranked above the dictionary's; replaces the previous ones.
-        Words with a character the dictionary cannot read are left out."""
-        self._vocabulary.clear()
-        self._characters = frozenset("".join(words))
+        Words with a character the dictionary cannot read are left out. Safe on a worker thread while
+        the UI thread looks up candidates: the new words replace the old ones at once when read (~0.2 s)."""
+        vocabulary = _Words()
         for word in words:
             spelled = spell(self._lexicon, word)
             if spelled is not None:
                 syllables, frequency = spelled
-                self._vocabulary.add(syllables, word, max(frequency * DOMAIN_BOOST, DOMAIN_FLOOR))
+                vocabulary.add(syllables, word, max(frequency * DOMAIN_BOOST, DOMAIN_FLOOR))
+        self._vocabulary, self._characters = vocabulary, frozenset("".join(words))
         self._edges.clear()
 
     @property
