@@ -41,6 +41,7 @@ from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
 from services.devices.display.fit import WindowPlan
 from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
+from services.devices.ime.vocabulary import kiosk_words, lobby_words
 from services.devices.printer import PrinterError, Slip, make_printer
 from services.storage.store import LocalStore
 
@@ -174,7 +175,7 @@ class KioskApp(App):
         self._start_checkin()
         self._start_sync()
         self.guide.index_catalogue()
-        load_input_method(lambda ime: setattr(self, "input_method", ime))
+        load_input_method(lambda ime: setattr(self, "input_method", ime), self.ime_vocabulary())
 
     def _start_sync(self):
         from kiosk.sync.bridge import SyncBridge
@@ -228,11 +229,23 @@ class KioskApp(App):
             self.sync.refresh_snapshot()
         if hasattr(self, "checkin"):
             self.checkin.configure(settings)
+        self._update_ime_vocabulary()  # the feedback categories may have changed
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.guide.index_catalogue()
         self._refresh_content()
+        self._update_ime_vocabulary()
+
+    def ime_vocabulary(self) -> list[str]:
+        """The words the keyboard ranks first: the lobby's, the catalogue's and the feedback categories'."""
+        return lobby_words() + kiosk_words(self.catalogue, self.kiosk_settings.feedback.categories)
+
+    def _update_ime_vocabulary(self) -> None:
+        if self.input_method is not None:
+            # Reading ~1,200 words takes ~0.2 s: on a worker thread, the keyboard keeps answering meanwhile.
+            threading.Thread(target=self.input_method.set_vocabulary, args=(self.ime_vocabulary(),),
+                             name="ime-vocabulary", daemon=True).start()
 
     def _build_other_screens(self) -> None:
         self.screens.build_rest_later()
@@ -387,6 +400,8 @@ class KioskApp(App):
         self.guide.reset()
         if self._feedback is not None:
             self._feedback.reset()  # the feedback draft and receipt
+        if self.input_method is not None:
+            self.input_method.forget()  # what the keyboard learnt from this visitor's picks
         self.root_layout.hide_toast()
         self.lang = self.kiosk_settings.display.default_language
         self.elder_mode = self.kiosk_settings.display.elder_mode

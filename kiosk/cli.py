@@ -146,6 +146,19 @@ def _search(query: str, limit: int) -> int:
     return 0
 
 
+def _ime_vocabulary() -> list[str]:
+    """The kiosk's own words, as the running kiosk ranks them: the lobby's, this terminal's catalogue's
+    and its feedback categories'."""
+    from services.devices.ime.vocabulary import kiosk_words, lobby_words
+
+    store = open_store()
+    try:
+        settings = store.remote_settings() or load_settings(paths.settings_file())
+        return lobby_words() + kiosk_words(store.catalogue(), settings.feedback.categories)
+    finally:
+        store.close()
+
+
 def _ime(letters: str, limit: int, rebuild: bool) -> int:
     from services.devices.ime import InputMethod
     from services.devices.ime.lexicon import Lexicon, build, default_cache_dir
@@ -158,7 +171,7 @@ def _ime(letters: str, limit: int, rebuild: bool) -> int:
     elif not letters:
         print("kiosk: give the letters to look up, e.g. kiosk ime tingshui", file=sys.stderr)
         return 2
-    ime = InputMethod.load(cache_dir)
+    ime = InputMethod.load(cache_dir, vocabulary=_ime_vocabulary())
     try:
         for candidate in ime.candidates(letters, limit):
             print(candidate.text)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kiosk.idle import IdleMonitor
     from kiosk.navigation import Navigator
     from kiosk.screen_set import ScreenSet
+    from services.devices.ime import InputMethod
     from services.devices.printer import Printer, Slip
     from services.storage.store import LocalStore
     from services.sync.engine import SyncStatus
@@ -53,6 +54,9 @@ class KioskHost(Protocol):
     printer: Printer
     printing: bool
     printer_enabled: bool
+
+    # The pinyin input method; None while it loads. It learns the visitor's picks: forget() with the draft.
+    input_method: InputMethod | None
 
     def bind(self, **kwargs) -> None:
         """Kivy property bindings, e.g. ``bind(lang=...)``."""

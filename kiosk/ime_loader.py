@@ -2,7 +2,7 @@
 
 Opening the built dictionary is a header read and a memory map (under a millisecond). The first start
 on a machine has to build it (10-20 s through pypinyin, or run `kiosk ime --build` at install): that
-runs in a child process, so the kiosk never holds the build's transient memory (~200 MiB).
+runs in a child process, so the kiosk never holds the build's transient memory (~350 MiB).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from kivy.clock import Clock
 log = logging.getLogger(__name__)
 
 
-def load_input_method(on_ready: Callable[[object], None]) -> None:
-    """Start loading; ``on_ready(input_method)`` then runs on the UI thread."""
+def load_input_method(on_ready: Callable[[object], None], vocabulary: list[str]) -> None:
+    """Start loading; ``on_ready(input_method)`` then runs on the UI thread. ``vocabulary``: the kiosk's
+    own words (services.devices.ime.vocabulary), ranked above the dictionary's."""
 
     def work():
         from services.devices.ime import InputMethod
@@ -31,16 +32,18 @@ def load_input_method(on_ready: Callable[[object], None]) -> None:
         started = time.monotonic()
         try:
             try:
-                ime = InputMethod(Lexicon(cache_dir / Lexicon.FILE_NAME))
+                lexicon = Lexicon(cache_dir / Lexicon.FILE_NAME)
             except (FileNotFoundError, StaleLexicon):
                 log.info("building the input method dictionary in %s", cache_dir)
                 env = dict(os.environ, KIOSK_IME_CACHE=str(cache_dir))
                 subprocess.run([sys.executable, "-m", "kiosk", "ime", "--build"], env=env, check=True, timeout=600)
-                ime = InputMethod(Lexicon(cache_dir / Lexicon.FILE_NAME))
+                lexicon = Lexicon(cache_dir / Lexicon.FILE_NAME)
+            ime = InputMethod(lexicon, vocabulary)
         except Exception:
             log.exception("the input method could not be loaded: the keyboard types letters only")
             return
-        log.info("input method ready in %.2f s (%.1f MiB mapped)", time.monotonic() - started, ime.mapped_bytes / 2**20)
+        log.info("input method ready in %.2f s (%.1f MiB mapped, %d words of the kiosk's own)",
+                 time.monotonic() - started, ime.mapped_bytes / 2**20, ime.vocabulary_size)
         Clock.schedule_once(lambda _dt: on_ready(ime))
 
     threading.Thread(target=work, name="input-method", daemon=True).start()

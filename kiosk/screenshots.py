@@ -146,7 +146,7 @@ def _type_on_search_keyboard(app, letters: str):
     from services.devices.ime.lexicon import default_cache_dir
 
     if app.input_method is None:  # not loaded yet (or being built): load it now, for the picture
-        app.input_method = InputMethod.load(default_cache_dir())
+        app.input_method = InputMethod.load(default_cache_dir(), vocabulary=app.ime_vocabulary())
     search = app.screens["search"]
     search.clear()
     search.type_text(letters)

@@ -15,7 +15,9 @@ composed is also written into the target, as the guide search wants), ``page_siz
 on the bar at once; fewer when they do not fit). ``commit()`` turns what is being composed into text
 (first candidates), for a Next button outside the keyboard. Read-only:
 ``composition`` (the pinyin typed so far), ``page`` ("letters" or "symbols"). Call ``reset()`` when the
-visitor leaves: the composition is dropped, the mode goes back to Chinese; the target is left alone.
+visitor leaves: the composition is dropped, the mode goes back to Chinese; the target is left alone. Each
+pick is learnt by the input method (offered first again); the App makes it forget when the visitor's
+session is wiped (``KioskApp.reset_session``), not here: clearing a field is no new visitor.
 A TextInput target is edited as a whole string, at its end: the kiosk has no cursor keys.
 """
 
@@ -41,12 +43,13 @@ from kiosk.i18n import N_
 from screens.icons import ICONS
 from screens.widgets import translate_label
 from services.devices.ime import normalize, segmentations
+from services.devices.ime.syllables import MAX_LETTERS
 
 # Three rows of 10, 9 and 9 keys; what each key types follows the page and the mode.
 LETTERS = {True: ("qwertyuiop", "asdfghjkl", "zxcvbnm，。"), False: ("qwertyuiop", "asdfghjkl", "zxcvbnm,.")}
 # The 123 page: Chinese punctuation in Chinese mode, ASCII in English mode.
 SYMBOLS = {True: ("1234567890", "，。？！、：；“”", "（）《》…—-@."), False: ("1234567890", ",.?!:;'\"&", "()-+/@#_%")}
-MAX_COMPOSITION = 40  # letters; services.devices.ime reads no more
+MAX_COMPOSITION = MAX_LETTERS  # services.devices.ime reads no more
 CANDIDATES = 48  # looked up at once, then paged
 
 
@@ -177,6 +180,8 @@ class PinyinKeyboard(BoxLayout):
         if not 0 <= index < len(self._candidates):
             return
         candidate = self._candidates[index]
+        if self.input_method is not None:
+            self.input_method.learn(candidate.text)  # offered first again to this visitor only
         rest = candidate.rest(self.composition)
         base = self._committed()
         self._compose("", write=False)

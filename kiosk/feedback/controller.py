@@ -268,6 +268,8 @@ class FeedbackController:
         self._session += 1
         self.draft = Draft()
         self.receipt = None
+        if self.host.input_method is not None:
+            self.host.input_method.forget()  # the words picked for the draft go with it
         for name in list(self.host.screens):
             if name.startswith("feedback_"):
                 self.host.screens[name].reset()

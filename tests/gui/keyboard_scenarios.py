@@ -121,3 +121,29 @@ def keyboard_search_pages_and_picks(driver):
     yield 0.2
     results["query_after_clear"] = search.query
     results["bar_after_clear"] = list(keyboard.shown)
+
+
+def keyboard_forgets_the_visitor(driver):
+    """A pick comes first again for the same visitor; after the idle timeout's wipe the next visitor sees
+    the candidates as if nobody had typed."""
+    app, results = driver.app, driver.results
+    yield from driver.until(lambda: app.input_method is not None, DICTIONARY_SECONDS)
+    app.guide.open_search()
+    yield from driver.settled()
+    keyboard = app.screens["search"].ids.keyboard
+    yield from _keys(driver, "shi")
+    results["bar_before"] = before = list(keyboard.shown)
+    results["picked"] = before[3]
+    driver.tap(_candidate(driver, before[3]))
+    yield 0.3
+    driver.tap(driver.button("清空"))
+    yield 0.2
+    yield from _keys(driver, "shi")
+    results["bar_same_visitor"] = list(keyboard.shown)
+    app.reset_session()  # what the idle timeout does
+    yield from driver.settled()
+    results["learnt_after_reset"] = app.input_method.learnt
+    app.guide.open_search()
+    yield from driver.settled()
+    yield from _keys(driver, "shi")
+    results["bar_next_visitor"] = list(keyboard.shown)

@@ -43,3 +43,11 @@ def test_search_letters_then_a_candidate_from_the_bar(run_scenario):
     assert seen["rows_after_pick"] and all("公积金" in title for title in seen["rows_after_pick"][:2])
     assert seen["query_after_clear"] == ""
     assert seen["bar_after_clear"] == []
+
+
+def test_a_pick_is_offered_first_to_that_visitor_only(run_scenario):
+    seen = run_scenario("keyboard_forgets_the_visitor")
+    assert seen["bar_before"][0] != seen["picked"]
+    assert seen["bar_same_visitor"][0] == seen["picked"]  # the visitor's pick comes first again
+    assert seen["learnt_after_reset"] == 0
+    assert seen["bar_next_visitor"] == seen["bar_before"]  # the next visitor is offered none of it

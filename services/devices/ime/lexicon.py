@@ -1,13 +1,16 @@
-"""The input method's dictionary file: jieba's word frequencies read with pypinyin, built once.
+"""The input method's dictionary file: jieba's word frequencies joined by Rime's essay (services.devices.ime.
+essay, when installed), read with pypinyin, built once.
 
-Building reads ~350,000 words through pypinyin (10-20 s), so it happens once per machine and is
+Building reads ~410,000 words through pypinyin (~20 s), so it happens once per machine and is
 written to a cache directory; after that the file is memory-mapped, so opening it costs a header read and
 only the pages a lookup touches are ever loaded.
 
-Layout: ``LKIME <format> <fingerprint> <buckets>\\n``; an index of fixed-size entries (bucket, start,
-end) sorted by bucket, searched in place; then the records, UTF-8: ``\\n<syllables joined by '> <word>
-<frequency>``, by bucket, then by frequency. A bucket holds the words whose syllables begin with its
-letters, one per syllable ('ts': ting'shui 停水).
+Layout: ``LKIME <format> <fingerprint> <buckets> <spellings>\\n``; an index of fixed-size entries (bucket,
+start, end) sorted by bucket, searched in place; the index of spellings (offsets, sorted by word); then the
+records, UTF-8: ``\\n<syllables joined by '> <word> <frequency>``, by bucket, then by frequency. A bucket
+holds the words whose syllables begin with its letters, one per syllable ('ts': ting'shui 停水). Last, the
+spellings: ``<word> <syllables> <frequency>\\n`` for each word and character (its likeliest reading), so
+that words the dictionary lacks (the catalogue's) can be read without pypinyin in the kiosk's process.
 """
 
 from __future__ import annotations
@@ -22,17 +25,20 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from services.devices.ime.essay import ESSAY, T2S, essay_counts
 from services.devices.ime.syllables import SYLLABLES, canonical
 
 __all__ = ["Lexicon", "StaleLexicon", "build", "default_cache_dir", "jieba_dictionary"]
 
 _log = logging.getLogger(__name__)
 
-FORMAT = "3"
+FORMAT = "5"
 RARE_DEMOTION = 1000  # characters outside GB 2312 stay reachable, after the everyday ones
+ESSAY_ONLY_MIN = 100  # a word only the essay knows is kept from this count (~63,000 words)
 MAX_WORD_CHARS = 8  # longer entries (idiom chains, organisation names) nobody types as one pick
 KEY_BYTES = MAX_WORD_CHARS  # a bucket is one letter per syllable
 _INDEX = struct.Struct(f"<{KEY_BYTES}sII")  # bucket (NUL-padded), start, end: sorted by bucket
+_OFFSET = struct.Struct("<I")  # where a spelling starts: sorted by word
 
 
 def default_cache_dir() -> Path:
@@ -52,9 +58,15 @@ def jieba_dictionary() -> Path:
     return Path(spec.origin).with_name("dict.txt")
 
 
-def _fingerprint(dictionary: Path) -> str:
-    # Readings come from pypinyin, so a new pypinyin means a new file, as does another dictionary.
-    return f"{dictionary.stat().st_size}-{importlib.metadata.version('pypinyin')}"
+def _essay(dictionary: Path | None) -> Path | None:
+    """Rime's essay joins jieba's counts for the real dictionary, when installed (not for a test's own)."""
+    return ESSAY if dictionary is None and ESSAY.exists() and T2S.exists() else None
+
+
+def _fingerprint(dictionary: Path, essay: Path | None) -> str:
+    # Readings come from pypinyin, so a new pypinyin means a new file, as does other data.
+    essay_size = essay.stat().st_size if essay else 0
+    return f"{dictionary.stat().st_size}-{essay_size}-{importlib.metadata.version('pypinyin')}"
 
 
 def _is_hanzi(text: str) -> bool:
@@ -71,14 +83,26 @@ def _is_common(text: str) -> bool:
     return True
 
 
-def _read_dictionary(dictionary: Path) -> list[tuple[str, int]]:
-    words = []
+def _usable(word: str) -> bool:
+    return len(word) <= MAX_WORD_CHARS and _is_hanzi(word)
+
+
+def _read_dictionary(dictionary: Path, essay: Path | None) -> list[tuple[str, int]]:
+    """(word, frequency): jieba's counts, plus the essay's scaled to the same total (a word the essay
+    alone knows only when it is common there: each costs a pypinyin reading at build time)."""
+    words: dict[str, int] = {}
     with dictionary.open(encoding="utf-8") as lines:
         for line in lines:
             parts = line.split()
-            if len(parts) >= 2 and parts[1].isdigit() and len(parts[0]) <= MAX_WORD_CHARS and _is_hanzi(parts[0]):
-                words.append((parts[0], int(parts[1])))
-    return words
+            if len(parts) >= 2 and parts[1].isdigit() and _usable(parts[0]):
+                words[parts[0]] = words.get(parts[0], 0) + int(parts[1])
+    counts = essay_counts(essay) if essay else {}
+    if counts:
+        scale = sum(words.values()) / sum(counts.values())
+        for word, count in counts.items():
+            if _usable(word) and (word in words or count >= ESSAY_ONLY_MIN):
+                words[word] = words.get(word, 0) + round(count * scale)
+    return list(words.items())
 
 
 def _entries(words: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
@@ -121,10 +145,20 @@ def _entries(words: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
     return entries
 
 
+def _spellings(entries: list[tuple[str, str, str, int]]) -> list[tuple[str, tuple[str, int]]]:
+    """(word, (syllables, frequency)) of every word and character at its most frequent reading, by word."""
+    best: dict[str, tuple[str, int]] = {}
+    for _, syllables, word, frequency in entries:
+        if word not in best or frequency > best[word][1]:
+            best[word] = (syllables, frequency)
+    return sorted(best.items(), key=lambda item: item[0].encode())
+
+
 def build(path: Path, dictionary: Path | None = None) -> None:
     """Write the dictionary file at ``path`` (atomically: a reader never sees half a file)."""
+    essay = _essay(dictionary)
     dictionary = dictionary or jieba_dictionary()
-    entries = _entries(_read_dictionary(dictionary))
+    entries = _entries(_read_dictionary(dictionary, essay))
     entries.sort(key=lambda e: (e[0].encode().ljust(KEY_BYTES, b"\0"), -e[3], e[1], e[2]))
     body = bytearray()
     spans: dict[str, list[int]] = {}  # bucket -> [start, end] in body
@@ -134,9 +168,18 @@ def build(path: Path, dictionary: Path | None = None) -> None:
             span = spans[bucket] = [len(body), len(body)]
         body += f"\n{syllables} {word} {frequency}".encode()
         span[1] = len(body)
-    header = f"LKIME {FORMAT} {_fingerprint(dictionary)} {len(spans)}\n".encode()
-    base = len(header) + len(spans) * _INDEX.size
+    spellings = _spellings(entries)
+    header = f"LKIME {FORMAT} {_fingerprint(dictionary, essay)} {len(spans)} {len(spellings)}\n".encode()
+    base = len(header) + len(spans) * _INDEX.size + len(spellings) * _OFFSET.size
     index = b"".join(_INDEX.pack(key.encode(), base + a, base + b) for key, (a, b) in spans.items())
+    lines, offsets, at = [], [], base + len(body)
+    for word, (syllables, frequency) in spellings:
+        line = f"{word} {syllables} {frequency}\n".encode()
+        offsets.append(_OFFSET.pack(at))
+        lines.append(line)
+        at += len(line)
+    index += b"".join(offsets)
+    body += b"".join(lines)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as out:
         out.write(header + index + body)
@@ -152,14 +195,15 @@ class Lexicon:
     FILE_NAME = "ime-lexicon.bin"
 
     def __init__(self, path: Path, dictionary: Path | None = None):
-        expected = f"LKIME {FORMAT} {_fingerprint(dictionary or jieba_dictionary())}"
+        expected = f"LKIME {FORMAT} {_fingerprint(dictionary or jieba_dictionary(), _essay(dictionary))}"
         with path.open("rb") as file:
             header = file.readline().decode("ascii", "replace").strip()
-            name, _, count = header.rpartition(" ")
-            if name != expected or not count.isdigit():
+            name, count, spellings = header.rsplit(" ", 2) if header.count(" ") >= 2 else (header, "", "")
+            if name != expected or not count.isdigit() or not spellings.isdigit():
                 raise StaleLexicon(f"{path}: {header!r} is not {expected!r}")
             self.blob = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         self._index_at, self._count = len(header) + 1, int(count)
+        self._spellings_at, self._spelling_count = self._index_at + self._count * _INDEX.size, int(spellings)
         self.path = path
 
     def span(self, bucket: str) -> tuple[int, int] | None:
@@ -179,6 +223,24 @@ class Lexicon:
             else:
                 _, start, end = _INDEX.unpack_from(blob, at + middle * size)
                 return start, end
+        return None
+
+    def spelling(self, word: str) -> tuple[str, int] | None:
+        """(syllables joined by ', frequency) of ``word`` at its likeliest reading, or None: a binary search."""
+        key = word.encode() + b" "
+        blob, at, size = self.blob, self._spellings_at, _OFFSET.size
+        low, high = 0, self._spelling_count
+        while low < high:
+            middle = (low + high) // 2
+            (start,) = _OFFSET.unpack_from(blob, at + middle * size)
+            found = blob[start : start + len(key)]
+            if found == key:
+                _, syllables, frequency = blob[start : blob.find(b"\n", start)].decode().split(" ")
+                return syllables, int(frequency)
+            if blob[start : blob.find(b" ", start)] + b" " < key:
+                low = middle + 1
+            else:
+                high = middle
         return None
 
     @classmethod

@@ -20,7 +20,7 @@ _SPELLING = {"lve": "lue", "nve": "nue"}
 INITIALS = frozenset(["b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s", "y", "w", "zh", "ch", "sh"])
 _PREFIXES = frozenset(s[:i] for s in SYLLABLES for i in range(1, len(s)))
 _LONGEST = max(map(len, SYLLABLES))
-MAX_LETTERS = 40  # longer input is cut: no word in the dictionary needs more
+MAX_LETTERS = 96  # longer input is cut: the longest service name needs ~80
 BEAM = 8  # segmentations kept per position: enough for every real ambiguity (xian / xi'an)
 
 
