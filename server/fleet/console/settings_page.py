@@ -46,7 +46,7 @@ def sections(fields: list[SettingField], own: dict, effective: layers.EffectiveC
         set_here = mine is not None or setting.typed is not None or bool(setting.errors)
         if only_set and not set_here:
             continue
-        effective_value = values.get(setting.key) if setting.kind != "hours" else value_at(values, setting.key)
+        effective_value = values.get(setting.key)
         source = _source(effective.sources, setting.key)
         by_anchor[setting.section].rows.append(Row(
             setting, set_here,

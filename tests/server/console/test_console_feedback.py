@@ -90,7 +90,7 @@ def test_the_item_page_runs_the_workflow_with_errors_beside_the_field(live_serve
     assert empty_note.status_code == 422 and 'id="error-note"' in empty_note.text
     client.submit(f"/feedback/{item_id}", f"/feedback/{item_id}/notes", {"note": "已联系物业"})
     assign = dict(form_fields(re.search(r'<form[^>]*id="assign-form".*?</form>', page, re.S).group(0)))
-    operator_id = re.search(r'<option value="(\d+)" >operator \(operator\)', page).group(1)
+    operator_id = re.search(r'<option value="(\d+)" >operator \(Operator\)', page).group(1)
     client.submit(f"/feedback/{item_id}", f"/feedback/{item_id}/assign", {**assign, "assignee": operator_id})
     client.submit(f"/feedback/{item_id}", f"/feedback/{item_id}/reply", {"reply": "已恢复供水"})
     rejected = client.submit(f"/feedback/{item_id}", f"/feedback/{item_id}/status", {"to": "rejected", "reason": "重复"})
