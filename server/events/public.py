@@ -97,7 +97,7 @@ def ticket_page(token: str, request: Request, db: DbSession, settings: Settings)
     if registration is None:
         return _message(request, settings, None, "no_ticket", 404)
     event = events.get(db, registration.event_id)
-    shown = registration.revoked_at is None and event.status != "cancelled"
+    shown = registration.revoked_at is None and event is not None and event.status != "cancelled"
     return _page(request, settings, "event_ticket.html", {
         "event": event, "registration": registration, "name": registration.name,
         "phone": attendees.mask_phone(registration.phone), "token": token,
