@@ -99,7 +99,7 @@ def _field(key: str, annotation: Any, info: FieldInfo) -> SettingField:
     if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
         setting.optional = True
         annotation = next(arg for arg in args if arg is not type(None))
-    origin = typing.get_origin(annotation)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     setting.unit = next((unit for suffix, unit in _UNITS_BY_SUFFIX if key.endswith(suffix)), "")
     if key == "maintenance.pin_hash":
         setting.kind = "pin"
@@ -112,11 +112,11 @@ def _field(key: str, annotation: Any, info: FieldInfo) -> SettingField:
         setting.integer = annotation is int
         setting.kind = "duration" if setting.unit == "seconds" and (setting.maximum or 0) >= 600 else "number"
     elif origin is Literal:
-        setting.kind, setting.options = "select", args_of(annotation)
+        setting.kind, setting.options = "select", args
     elif annotation is Text:
         setting.kind = "text_pair"
     elif origin is tuple and typing.get_origin(typing.get_args(annotation)[0]) is Literal:
-        setting.kind, setting.options = "checkboxes", args_of(typing.get_args(annotation)[0])
+        setting.kind, setting.options = "checkboxes", typing.get_args(typing.get_args(annotation)[0])
     elif origin is tuple and isinstance(item := typing.get_args(annotation)[0], type) and issubclass(item, BaseModel):
         setting.kind, setting.columns = "rows", _columns(item)
     elif origin is tuple:
@@ -124,10 +124,6 @@ def _field(key: str, annotation: Any, info: FieldInfo) -> SettingField:
     elif origin is dict:
         setting.kind = "hours"
     return setting
-
-
-def args_of(literal: Any) -> tuple:
-    return typing.get_args(literal)
 
 
 def _columns(item: type[BaseModel]) -> tuple[Column, ...]:

@@ -48,7 +48,8 @@ def _switch(setting: SettingField, form: FormData, name: str, current: dict) -> 
 
 def _number(setting: SettingField, form: FormData, name: str, current: dict) -> float | int | None:
     raw = str(form.get(name, "")).strip()
-    factor = int(str(form.get(f"unit:{setting.key}", "1"))) if setting.kind == "duration" else 1
+    offered = {str(factor): factor for factor, _ in setting.units} if setting.kind == "duration" else {}
+    factor = offered.get(str(form.get(f"unit:{setting.key}", "1")), 1)
     if raw == "" and setting.optional:
         return None
     typed: Any = {"amount": raw, "factor": factor} if setting.kind == "duration" else raw

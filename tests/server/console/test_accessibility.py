@@ -83,7 +83,7 @@ def _console_pages(server) -> list[str]:
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}"]
 
 
-def _show_errors(browser, server, terminal_page: str) -> list[tuple[str, str]]:
+def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:
     """Forms submitted with bad values, so that their errors are on the page: (what, the page's path)."""
     shown = []
     browser.get(f"{server.url}/console{terminal_page}")
@@ -103,6 +103,16 @@ def _show_errors(browser, server, terminal_page: str) -> list[tuple[str, str]]:
     browser.find_element(By.ID, "publish").click()
     _wait(browser, lambda b: b.find_elements(By.ID, "error-phone"))
     shown.append(("service form errors", browser.current_url))
+    browser.get(f"{server.url}/console{event_page}/edit")
+    browser.find_element(By.ID, "f-title_zh").clear()
+    browser.find_element(By.ID, "save-event").click()  # the form is novalidate: the server's error shows
+    _wait(browser, lambda b: b.find_elements(By.ID, "error-title_zh"))
+    shown.append(("event form errors", browser.current_url))
+    browser.get(f"{server.url}/console/users")
+    browser.execute_script("document.getElementById('create-user').noValidate = true;")
+    browser.find_element(By.CSS_SELECTOR, "#create-user button[type=submit]").click()
+    _wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#create-user .field-error"))
+    shown.append(("user form errors", browser.current_url))
     return shown
 
 
@@ -116,6 +126,10 @@ def test_every_console_and_phone_page_passes_axe_in_both_languages(live_server):
         for path in public:
             browser.get(f"{live_server.url}{path}")
             violations += _violations(browser, path)
+        browser.get(f"{live_server.url}{public[0]}")
+        browser.find_element(By.ID, "submit").click()  # nothing filled in: the registration form's errors
+        _wait(browser, lambda b: b.find_elements(By.ID, "error-name"))
+        violations += _violations(browser, "registration with errors")
         browser.get(f"{live_server.url}/console/login")
         browser.find_element(By.ID, "sign-in").click()  # empty: the login error shows
         violations += _violations(browser, "login with an error")
@@ -133,7 +147,8 @@ def test_every_console_and_phone_page_passes_axe_in_both_languages(live_server):
                     violations.append(f"{lang} {path}: reflow: {wide} px wide at 320 px")
             browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
             terminal_page = next(p for p in console if p.startswith("/config/terminal/"))
-            for what, _ in _show_errors(browser, live_server, terminal_page):
+            event_page = next(p for p in console if p.startswith("/events/") and p.count("/") == 2 and p != "/events/new")
+            for what, _ in _show_errors(browser, live_server, terminal_page, event_page):
                 violations += _violations(browser, f"{lang} {what}")
     assert not violations, "\n".join(violations)
 

@@ -83,6 +83,9 @@ def test_a_bad_value_is_refused_in_the_consoles_language_next_to_its_field(live_
     assert 'aria-invalid="true"' in field and 'aria-describedby="help-idle.timeout_seconds error-idle.timeout_seconds"' in field
     summary = re.search(r'id="error-summary".*?</div>', reply.text, re.DOTALL).group(0)
     assert 'href="#value:idle.timeout_seconds"' in summary and 'href="#value:feedback.max_text_length"' in summary
+    odd_unit = client.submit(path, f"{path}/preview", {"set:idle.timeout_seconds": "on",
+                                                       "value:idle.timeout_seconds": "90", "unit:idle.timeout_seconds": "7"})
+    assert odd_unit.status_code == 200 and "90 秒" in _text(odd_unit.text)  # a unit the form does not offer: seconds
     assert live_server.admin("GET", f"/admin/config/terminals/{terminal.id}").status_code == 404
 
 
