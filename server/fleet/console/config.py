@@ -73,7 +73,7 @@ def _form_page(request: Request, db, builtin: dict, key: layers.LayerKey, propos
     history = db.scalars(select(ConfigLayer).where(ConfigLayer.scope == key.scope, ConfigLayer.target == key.target)
                          .order_by(ConfigLayer.id.desc()).limit(_HISTORY_SHOWN))
     return render(request, "config_form.html", {
-        "key": key, "url": _url(key), "sections": shown, "layer": layer, "history": list(history),
+        "key": key, "url": _url(key), "sections": shown, "terminal_name": subject.name, "layer": layer, "history": list(history),
         "general_errors": general_errors or [], "saved": request.query_params.get("saved"), "only_set": only_set,
         "invalid": [row for section in shown for row in section.rows if row.field.errors],
         "comment": request.query_params.get("comment", "") if status_code == 200 else "",
@@ -121,7 +121,7 @@ def preview(request: Request, scope: str, user: ConsoleAdmin, db: DbSession, bui
     with use_language(language(request)):
         in_words = settings_page.changes_in_words(changes, fields)
     return render(request, "config_confirm.html", {
-        "key": key, "url": _url(key), "changes": in_words,
+        "key": key, "url": _url(key), "changes": in_words, "terminal_name": _subject(db, key).name,
         "document": json.dumps(proposed, ensure_ascii=False), "comment": comment,
     })
 
