@@ -179,6 +179,15 @@ def test_keyboard_focus_titles_and_the_live_list_by_hand(live_server):
         _wait(browser, lambda b: b.switch_to.active_element.get_attribute("id") == "error-summary")
         browser.find_element(By.CSS_SELECTOR, "#error-summary a").click()
         assert browser.switch_to.active_element.get_attribute("id") == "value:sync.batch_size"
+        # Any other form: its refused fields are tied to their errors, and the alert takes the focus.
+        browser.get(f"{live_server.url}/console/catalogue/services/RS-001")
+        browser.find_element(By.ID, "f-phone").send_keys(" call us")
+        browser.execute_script("document.getElementById('service-form').noValidate = true;")
+        browser.find_element(By.ID, "publish").click()
+        _wait(browser, lambda b: b.find_elements(By.ID, "error-phone"))
+        phone = browser.find_element(By.ID, "f-phone")
+        assert phone.get_attribute("aria-invalid") == "true" and "error-phone" in phone.get_attribute("aria-describedby")
+        assert browser.switch_to.active_element.get_attribute("role") == "alert"
         # The live terminal list refreshes its cells in place: a focused link keeps the focus.
         browser.get(f"{live_server.url}/console/terminals")
         link = browser.find_element(By.CSS_SELECTOR, f"#terminal-rows a[href='/console/terminals/{terminal.id}']")
