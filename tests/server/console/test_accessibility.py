@@ -139,9 +139,13 @@ def test_every_console_and_phone_page_passes_axe_in_both_languages(live_server):
             narrow = lang == "en"  # English at 320 CSS px: every page reflows without sideways scrolling (WCAG 1.4.10)
             if narrow:
                 browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", _PHONE_320)
+            titles: dict[str, str] = {}
             for path in console:
                 browser.get(f"{live_server.url}/console{path}")
                 violations += _violations(browser, f"{lang} {path}")
+                if browser.title in titles:  # each page says which page it is (WCAG 2.4.2)
+                    violations.append(f"{lang} {path}: the title of {titles[browser.title]}: {browser.title}")
+                titles[browser.title] = path
                 wide = browser.execute_script("return document.documentElement.scrollWidth")
                 if narrow and wide > _PHONE_320["width"]:
                     violations.append(f"{lang} {path}: reflow: {wide} px wide at 320 px")
