@@ -1,8 +1,13 @@
 // Repeatable rows (a service's materials and steps, feedback categories, announcements): add a blank row from
 // the table's <template>, remove a row, move a row up or down (the form sends rows in the order they stand).
-// Without JavaScript the form still works: one blank row is always there, and an empty row is left out on save.
+// Without JavaScript the form still works (the buttons stay hidden): one blank row is always there, an emptied row
+// is left out on save.
 (function () {
   "use strict";
+  // The buttons are rendered hidden: without this script they would do nothing.
+  document.querySelectorAll(".add-row, .remove-row, .move-up, .move-down").forEach(function (button) {
+    button.hidden = false;
+  });
   document.querySelectorAll(".add-row").forEach(function (button) {
     button.addEventListener("click", function () {
       var body = document.querySelector("#" + button.dataset.table + " tbody");
@@ -12,6 +17,7 @@
       });
       var html = document.getElementById(button.dataset.table + "-row").innerHTML.split("__i__").join(String(next));
       body.insertAdjacentHTML("beforeend", html);
+      body.lastElementChild.querySelectorAll("button[hidden]").forEach(function (b) { b.hidden = false; });
       var first = body.lastElementChild.querySelector("input, textarea");
       if (first) first.focus();
       body.dispatchEvent(new Event("change", { bubbles: true }));

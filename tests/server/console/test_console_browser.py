@@ -165,3 +165,30 @@ def test_screenshots_of_the_terminals_page_and_the_config_form(live_server, brow
         browser.execute_script("document.getElementById('row-feedback.categories').scrollIntoView({block: 'start'});")
         browser.save_screenshot(str(SCREENSHOTS / f"console-config-rows-{lang}.png"))
     assert requests.get(f"{live_server.url}/console/static/console.css", timeout=30).status_code == 200
+
+
+def test_feedback_categories_reordered_and_added_in_the_browser_reach_the_terminal(live_server, browser):
+    terminal = enrolled_terminal(live_server)
+    _sign_in(browser, live_server)
+    browser.get(f"{live_server.url}/console/config/defaults")
+
+    def rows():
+        return browser.find_elements(By.CSS_SELECTOR, "#rows-feedback-categories tbody tr")
+
+    blank = len(rows())
+    click_centred(browser, "add:feedback.categories")  # static/row_editor.js adds a numbered row
+    assert len(rows()) == blank + 1 and browser.find_element(By.ID, "set:feedback.categories").is_selected()
+    added = rows()[-1]  # the server's blank row stays empty and is left out
+    assert added.find_element(By.CSS_SELECTOR, ".remove-row").is_displayed()  # shown by the script
+    added.find_element(By.CSS_SELECTOR, "input[name$='.key']").send_keys("volunteer")
+    added.find_element(By.CSS_SELECTOR, "input[name$='.title.zh']").send_keys("志愿服务")
+    added.find_element(By.CSS_SELECTOR, "input[name$='.title.en']").send_keys("Volunteering")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", rows()[0])
+    rows()[0].find_element(By.CSS_SELECTOR, ".move-down").click()  # repair below order
+    browser.find_element(By.ID, "preview").click()
+    _wait(browser, lambda b: b.find_element(By.ID, "changes"))
+    browser.find_element(By.ID, "save").click()
+    _wait(browser, lambda b: "saved=" in b.current_url)
+    categories = terminal.call("GET", "/terminal/config").json()["settings"]["feedback"]["categories"]
+    assert [c["key"] for c in categories] == ["order", "repair", "service_rating", "event_suggestion", "micro_wish",
+                                              "other", "volunteer"]
