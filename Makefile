@@ -45,7 +45,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 # tests/test_translations.py reads BABEL_EXTRACT and the *_SOURCES below and extracts the same way.
 BABEL_EXTRACT := extract -F babel.cfg -k N_ --no-location --sort-by-file --project "Lobby Kiosk" --version 0.1.0
 KIOSK_SOURCES := kiosk screens services common
-SERVER_SOURCES := server
+SERVER_SOURCES := server common/settings.py
 I18N_DOMAINS := kiosk server
 
 i18n: $(VENV)/.installed

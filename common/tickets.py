@@ -185,6 +185,11 @@ def render_png(text: str, box_size: int = 10) -> bytes:
     return buffer.getvalue()
 
 
+def png_pixels(text: str, box_size: int = 10) -> int:
+    """The side of ``render_png``'s square image, in pixels (a page sets it on the <img> so nothing jumps)."""
+    return (qr_code(text).modules_count + 8) * box_size
+
+
 def render_svg(text: str) -> str:
     """The ticket's QR code as a standalone SVG document on white (scales without loss for printing)."""
     return qr_code(text).make_image(image_factory=SvgPathFillImage).to_string(encoding="unicode")

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from common import rotating_code
+from common import rotating_code, tickets
 from common.wire import Id
 from server.api.deps import DbSession, Settings
 from server.core.clock import utcnow
@@ -97,9 +97,11 @@ def ticket_page(token: str, request: Request, db: DbSession, settings: Settings)
     if registration is None:
         return _message(request, settings, None, "no_ticket", 404)
     event = events.get(db, registration.event_id)
+    shown = registration.revoked_at is None and event is not None and event.status != "cancelled"
     return _page(request, settings, "event_ticket.html", {
         "event": event, "registration": registration, "name": registration.name,
-        "phone": attendees.mask_phone(registration.phone), "token": token}, 200)
+        "phone": attendees.mask_phone(registration.phone), "token": token,
+        "qr_pixels": tickets.png_pixels(tickets_issue.ticket_text(db, registration)) if shown else 0}, 200)
 
 
 @router.get("/t/{token}/ticket.{image_format}")

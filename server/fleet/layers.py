@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from common.settings import SettingsError, SyncSettings, merge_layers, parse_settings
 from server.audit.log import audit
 from server.core.canonical import canonical_json, etag_of
+from server.fleet.layer_documents import value_at
 from server.fleet.models import ConfigLayer, Terminal
 from server.fleet.schemas import ConfigRejected, FieldError
 
@@ -126,8 +127,10 @@ def check_layer(builtin: dict, layers: Layers, scope: str, target: str, settings
             parse_settings(merge_layers(*(document for _, document, _ in stack)), label)
         except SettingsError as exc:
             failed.append(label)
-            for error in _field_errors(str(exc)):
-                errors.setdefault((error.field, error.message), error)
+            for problem in exc.problems:
+                errors.setdefault((problem.key, problem.message),
+                                  FieldError(field=problem.key, message=problem.message, kind=problem.kind,
+                                             limits=problem.limits))
     if not failed:
         return None
     named = ", ".join(failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
@@ -168,10 +171,15 @@ def _leaves(document: dict, prefix: str = "") -> list[str]:
     return keys
 
 
-def _field_errors(message: str) -> list[FieldError]:
-    """SettingsError lines ("  idle.timeout_seconds: Input should be...") as field errors."""
-    errors = []
-    for line in message.splitlines()[1:]:
-        field, _, problem = line.strip().partition(": ")
-        errors.append(FieldError(field=field, message=problem))
-    return errors
+def last_changed(db: Session, key: LayerKey, dotted: str) -> ConfigLayer | None:
+    """The version of the layer that last gave ``dotted`` the value it holds now (None: it holds none)."""
+    versions = list(db.scalars(select(ConfigLayer).where(ConfigLayer.scope == key.scope,
+                                                         ConfigLayer.target == key.target).order_by(ConfigLayer.id)))
+    changed_in = None
+    previous = None
+    for version in versions:
+        value = value_at(version.settings, dotted)
+        if value != previous:
+            changed_in = version if value is not None else None
+        previous = value
+    return changed_in

@@ -122,6 +122,9 @@ class ConfigLayerVersion(WireModel):
 class FieldError(WireModel):
     field: str
     message: str
+    # pydantic's error type (less_than_equal, missing…) and the limits the message names: for saying it in words.
+    kind: str = ""
+    limits: dict[str, str | int | float] = {}
 
 
 class ConfigRejected(WireModel):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import RedirectResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import FileResponse, RedirectResponse
 
 from server.domains import DOMAINS
+from server.web.compression import PageCompression
 from server.web.sessions import ConsoleDenied, LoginRequired
+from server.web.static_files import STATIC_DIR, STATIC_PREFIX, VersionedStaticFiles, content_version
 from server.web.templating import render
 
 PREFIX = "/console"
-_STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
@@ -23,7 +21,14 @@ def install(app: FastAPI) -> None:
         for page_router in domain.console:
             router.include_router(page_router)
     app.include_router(router)
-    app.mount(f"{PREFIX}/static", StaticFiles(directory=_STATIC), name="console-static")
+    app.mount(STATIC_PREFIX, VersionedStaticFiles(directory=STATIC_DIR), name="console-static")
+    app.add_middleware(PageCompression)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> FileResponse:
+        # Browsers ask for it at the root whatever the page says; it changes with a release at most.
+        return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon",
+                            headers={"Cache-Control": "public, max-age=86400", "ETag": content_version("favicon.ico")})
 
     @app.exception_handler(LoginRequired)
     def _to_login(request: Request, _exc: LoginRequired) -> RedirectResponse:

@@ -16,8 +16,9 @@ from server.core.config import current_settings
 from server.feedback.console.alerts import feedback_alerts
 from server.feedback.status_names import status_name
 from server.web import i18n
-from server.web.i18n import LANGUAGES, language, use_language
+from server.web.i18n import LANGUAGES, N_, language, use_language
 from server.web.sessions import CSRF_FIELD
+from server.web.static_files import static_url
 from server.web.template_folders import loader
 
 # Autoescape everywhere: names, screens and messages come from terminals and the public.
@@ -31,6 +32,9 @@ _environment.globals["fleet_timezone"] = lambda: current_settings().timezone
 # gettext for {% trans %} and _(), in the language of the request being rendered (see render()).
 i18n.install(_environment)
 _environment.globals["status_name"] = status_name
+_environment.globals["static_url"] = static_url
+# A role is a word of the console's language, not the stored code.
+_environment.globals["role_names"] = {"admin": N_("Administrator"), "operator": N_("Operator")}
 
 
 def _when(value: datetime | None) -> str:

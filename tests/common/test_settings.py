@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from common.catalogue import Text
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.pin import hash_pin
-from common.settings import SettingsError, load_settings
+from common.settings import FeedbackCategory, KioskSettings, SettingsError, load_settings
 
 TERMINAL = """
 [terminal]
@@ -97,3 +99,23 @@ def test_settings_are_frozen():
         settings.idle.warning_seconds = 5
     with pytest.raises(ValidationError):
         settings.display = settings.display
+
+
+def _leaf_fields(model, prefix=""):
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation is not Text:
+            yield from _leaf_fields(annotation, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", info
+
+
+def test_every_setting_has_a_title_and_one_line_of_help_and_the_readme_names_every_section():
+    """The console's configuration page and the kiosk take both from here (marked for gettext), so they agree."""
+    for key, info in [*_leaf_fields(KioskSettings), *_leaf_fields(FeedbackCategory, "feedback.categories.")]:
+        assert info.title and info.description, f"{key} has no title or description"
+        assert "\n" not in info.description and len(info.description) <= 120, key
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("Once enrolled", 1)[0]
+    for section in KioskSettings.model_fields:
+        assert f"`[{section}]`" in table or f"`{section}`" in table, f"README's configuration table lacks {section}"

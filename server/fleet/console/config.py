@@ -11,14 +11,17 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from common.settings import SettingsError, parse_settings
 from common.wire import Id
 from server.api.deps import BuiltinSettings, DbSession
 from server.core.ids import id_from_text
 from server.fleet import layers, schemas, terminals
-from server.fleet.console.settings_form import attach_errors, display, flatten, nest, read_form, settings_fields
+from server.fleet.console import settings_page, settings_words
+from server.fleet.console.settings_form import SettingField, attach_errors, settings_fields
+from server.fleet.console.settings_input import PIN_DIGITS, SPANS_PER_DAY, read_form
+from server.fleet.console.settings_words import WEEKDAY_NAMES, problem_words
+from server.fleet.layer_documents import flatten, layer_changes, nest, value_at
 from server.fleet.models import ConfigLayer, Terminal, TerminalGroup
-from server.web.i18n import N_
+from server.web.i18n import N_, language, use_language
 from server.web.sessions import ConsoleAdmin, ConsoleDenied, SubmittedForm
 from server.web.templating import render
 
@@ -57,38 +60,32 @@ def config_index(request: Request, user: ConsoleAdmin, db: DbSession) -> Respons
 
 
 def _form_page(request: Request, db, builtin: dict, key: layers.LayerKey, proposed: dict | None = None,
-               fields=None, general_errors: list[str] | None = None, status_code: int = 200) -> Response:
+               fields=None, general_errors: list | None = None, status_code: int = 200) -> Response:
     layer = layers.current_layer(db, key.scope, key.target)
-    own = flatten(proposed if proposed is not None else (layer.settings if layer else {}))
-    current = layers.current_layers(db)
-    effective = layers.effective_config(builtin, current, _subject(db, key))
-    values = _with_model_defaults(effective.settings)
-    rows = []
-    for setting in fields or settings_fields():
-        value = display(setting, own[setting.key] if setting.key in own else values.get(setting.key))
-        rows.append({"field": setting, "set_here": setting.key in own or setting.typed is not None,
-                     "value": value if setting.typed is None else setting.typed,
-                     "effective": values.get(setting.key), "source": effective.sources.get(setting.key)
-                     or _text_source(effective.sources, setting.key) or "default"})
+    own = proposed if proposed is not None else (layer.settings if layer else {})
+    subject = _subject(db, key)
+    effective = layers.effective_config(builtin, layers.current_layers(db), subject)
+    fields = fields or settings_fields()
+    only_set = request.query_params.get("only") == "set" and status_code == 200
+    with use_language(language(request)):  # the values in words
+        shown = settings_page.sections(fields, own, effective, key, subject.group.name if subject.group else "",
+                                       only_set, layers.last_changed(db, key, "maintenance.pin_hash"))
     history = db.scalars(select(ConfigLayer).where(ConfigLayer.scope == key.scope, ConfigLayer.target == key.target)
                          .order_by(ConfigLayer.id.desc()).limit(_HISTORY_SHOWN))
     return render(request, "config_form.html", {
-        "key": key, "url": _url(key), "rows": rows, "layer": layer, "history": list(history),
-        "general_errors": general_errors or [], "saved": request.query_params.get("saved"),
+        "key": key, "url": _url(key), "sections": shown, "terminal_name": subject.name, "layer": layer, "history": list(history),
+        "general_errors": general_errors or [], "saved": request.query_params.get("saved"), "only_set": only_set,
+        "invalid": [row for section in shown for row in section.rows if row.field.errors],
+        "comment": request.query_params.get("comment", "") if status_code == 200 else "",
+        "words": settings_words, "weekdays": WEEKDAY_NAMES, "spans_per_day": SPANS_PER_DAY, "pin_digits": PIN_DIGITS,
     }, status_code)
 
 
-def _with_model_defaults(settings: dict) -> dict:
-    """Every setting's value, the model's defaults filled in (as the kiosk sees them) when the layers are valid."""
-    try:
-        return flatten(parse_settings(settings, "effective settings").model_dump(mode="json"))
-    except SettingsError:
-        return flatten(settings)
-
-
-def _text_source(sources: dict[str, str], key: str) -> str | None:
-    """A Text setting's source is its "zh" leaf's."""
-    return sources.get(f"{key}.zh")
+def _in_words(fields: list[SettingField], errors: list[schemas.FieldError]) -> list:
+    """The layer check's errors placed on their fields in the console's words; those that fit none returned."""
+    units = {setting.key: setting.unit for setting in fields}
+    placed = [problem_words(e.field, e.kind, e.message, e.limits, units.get(e.field, "")) for e in errors]
+    return attach_errors(fields, placed)
 
 
 @router.get("/config/{scope}")
@@ -106,23 +103,26 @@ def preview(request: Request, scope: str, user: ConsoleAdmin, db: DbSession, bui
     key = _layer_key(db, scope, target)
     fields = settings_fields()
     layer = layers.current_layer(db, key.scope, key.target)
-    old = flatten(layer.settings if layer else {})
+    old = layer.settings if layer else {}
     offered = {setting.key for setting in fields}
     # Keys the form does not offer (e.g. a terminal's name) stay as they are.
-    kept = {k: v for k, v in old.items() if not any(k == o or k.startswith(o + ".") for o in offered)}
-    proposed = nest({**kept, **read_form(fields, form)})
+    kept = {k: v for k, v in flatten(old).items() if not any(k == o or k.startswith(o + ".") for o in offered)}
+    current = {setting.key: value_at(old, setting.key) for setting in fields}
+    proposed = nest({**kept, **read_form(fields, form, current)})
+    comment = str(form.get("comment", ""))[:500]
     if any(setting.errors for setting in fields):
         return _form_page(request, db, builtin, key, proposed, fields, status_code=422)
     rejected = layers.check_layer(builtin, layers.current_layers(db), key.scope, key.target, proposed,
                                   key.reached(db))
     if rejected is not None:
-        general = attach_errors(fields, [(e.field, e.message) for e in rejected.errors])
-        return _form_page(request, db, builtin, key, proposed, fields, [rejected.detail, *general], 422)
-    new = flatten(proposed)
-    changes = [(k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+        general = _in_words(fields, rejected.errors)
+        return _form_page(request, db, builtin, key, proposed, fields, general, 422)
+    changes = layer_changes(old, proposed, tuple(s.key for s in fields if s.kind == "hours"))
+    with use_language(language(request)):
+        in_words = settings_page.changes_in_words(changes, fields)
     return render(request, "config_confirm.html", {
-        "key": key, "url": _url(key), "changes": changes, "document": json.dumps(proposed, ensure_ascii=False),
-        "comment": str(form.get("comment", "")),
+        "key": key, "url": _url(key), "changes": in_words, "terminal_name": _subject(db, key).name,
+        "document": json.dumps(proposed, ensure_ascii=False), "comment": comment,
     })
 
 
@@ -157,7 +157,7 @@ def _written(request: Request, db, builtin: dict, key: layers.LayerKey, written)
     if isinstance(written, schemas.ConfigRejected):
         db.rollback()
         fields = settings_fields()
-        general = attach_errors(fields, [(e.field, e.message) for e in written.errors])
-        return _form_page(request, db, builtin, key, None, fields, [written.detail, *general], 422)
+        general = _in_words(fields, written.errors)
+        return _form_page(request, db, builtin, key, None, fields, general, 422)
     db.commit()
     return RedirectResponse(f"{_url(key)}?saved={written.id}", status_code=303)

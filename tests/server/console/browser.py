@@ -44,3 +44,11 @@ def chromium(width: int = 1440, height: int = 1000) -> Iterator[webdriver.Chrome
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def click_centred(browser: webdriver.Chrome, element_id: str) -> None:
+    """Click an element after scrolling it to the middle of the window: clear of the configuration page's sticky bar
+    (Selenium scrolls an element only just into view, which can leave it under the bar)."""
+    element = browser.find_element("id", element_id)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()

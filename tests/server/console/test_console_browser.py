@@ -19,7 +19,7 @@ from services.sync.enrolment import redeem_code
 from services.sync.identity import save_identity
 from tests.live_server import ROOT, LiveServer
 from tests.server.calls import enrolled_terminal
-from tests.server.console.browser import chromium
+from tests.server.console.browser import chromium, click_centred
 from tests.sync.conftest import APP_VERSION, DEADLINE, Watcher
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -74,7 +74,7 @@ def test_a_setting_changed_in_the_browser_reaches_the_kiosk(live_server, browser
     assert set_here.is_selected()  # choosing a value ticks "set here" (static/settings_form.js)
     browser.find_element(By.ID, "preview").click()
     changes = _wait(browser, lambda b: b.find_element(By.ID, "changes"))
-    assert "display.theme" in changes.text and "dark" in changes.text
+    assert "Colour theme" in changes.text and "Set here to Dark" in changes.text
     browser.find_element(By.ID, "save").click()
     _wait(browser, lambda b: "saved=" in b.current_url)
     changed = watcher.wait(SettingsChanged, "the theme set in the browser", lambda e: e.settings.display.theme == "dark")
@@ -149,16 +149,46 @@ def test_screenshots_of_the_terminals_page_and_the_config_form(live_server, brow
     browser.get(f"{live_server.url}/console/language/zh_CN")  # no Referer: back to the terminal list
     _wait(browser, lambda b: "终端" in b.find_element(By.TAG_NAME, "nav").text)
     browser.save_screenshot(str(SCREENSHOTS / "console-terminals-zh_CN.png"))
-    browser.get(f"{live_server.url}/console/language/en")
-    browser.get(f"{live_server.url}/console/config/terminal/{online.id}")
-    browser.find_element(By.ID, "set:idle.timeout_seconds").click()
-    field = browser.find_element(By.ID, "value:idle.timeout_seconds")
-    field.clear()
-    field.send_keys("5")
-    browser.execute_script("document.getElementById('settings-form').noValidate = true;")  # let the server judge
-    browser.find_element(By.ID, "preview").click()
-    error = _wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, ".has-error .field-error"))
-    assert "greater than or equal to 15" in error.text
-    browser.execute_script("document.getElementById('row-idle.timeout_seconds').scrollIntoView({block: 'center'});")
-    browser.save_screenshot(str(SCREENSHOTS / "console-config.png"))
+    for lang, refused in (("zh_CN", "不能少于 15 秒"), ("en", "At least 15 seconds.")):
+        browser.get(f"{live_server.url}/console/language/{lang}")
+        browser.get(f"{live_server.url}/console/config/terminal/{online.id}")
+        click_centred(browser, "set:idle.timeout_seconds")
+        field = browser.find_element(By.ID, "value:idle.timeout_seconds")
+        field.clear()
+        field.send_keys("5")
+        Select(browser.find_element(By.ID, "unit:idle.timeout_seconds")).select_by_value("1")
+        browser.execute_script("document.getElementById('settings-form').noValidate = true;")  # let the server judge
+        browser.find_element(By.ID, "preview").click()
+        error = _wait(browser, lambda b: b.find_element(By.ID, "error-idle.timeout_seconds"))
+        assert refused in error.text
+        browser.save_screenshot(str(SCREENSHOTS / f"console-config-{lang}.png"))  # the summary has the focus
+        browser.execute_script("document.getElementById('row-feedback.categories').scrollIntoView({block: 'start'});")
+        browser.save_screenshot(str(SCREENSHOTS / f"console-config-rows-{lang}.png"))
     assert requests.get(f"{live_server.url}/console/static/console.css", timeout=30).status_code == 200
+
+
+def test_feedback_categories_reordered_and_added_in_the_browser_reach_the_terminal(live_server, browser):
+    terminal = enrolled_terminal(live_server)
+    _sign_in(browser, live_server)
+    browser.get(f"{live_server.url}/console/config/defaults")
+
+    def rows():
+        return browser.find_elements(By.CSS_SELECTOR, "#rows-feedback-categories tbody tr")
+
+    blank = len(rows())
+    click_centred(browser, "add:feedback.categories")  # static/row_editor.js adds a numbered row
+    assert len(rows()) == blank + 1 and browser.find_element(By.ID, "set:feedback.categories").is_selected()
+    added = rows()[-1]  # the server's blank row stays empty and is left out
+    assert added.find_element(By.CSS_SELECTOR, ".remove-row").is_displayed()  # shown by the script
+    added.find_element(By.CSS_SELECTOR, "input[name$='.key']").send_keys("volunteer")
+    added.find_element(By.CSS_SELECTOR, "input[name$='.title.zh']").send_keys("志愿服务")
+    added.find_element(By.CSS_SELECTOR, "input[name$='.title.en']").send_keys("Volunteering")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", rows()[0])
+    rows()[0].find_element(By.CSS_SELECTOR, ".move-down").click()  # repair below order
+    browser.find_element(By.ID, "preview").click()
+    _wait(browser, lambda b: b.find_element(By.ID, "changes"))
+    browser.find_element(By.ID, "save").click()
+    _wait(browser, lambda b: "saved=" in b.current_url)
+    categories = terminal.call("GET", "/terminal/config").json()["settings"]["feedback"]["categories"]
+    assert [c["key"] for c in categories] == ["order", "repair", "service_rating", "event_suggestion", "micro_wish",
+                                              "other", "volunteer"]

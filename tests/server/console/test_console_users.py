@@ -55,7 +55,7 @@ def test_an_admin_creates_an_operator_who_can_then_sign_in(live_server, admin):
     assert "desk-1" in admin.page("/users").text
     newcomer = ConsoleClient(live_server)
     assert newcomer.sign_in("desk-1", "long enough").status_code == 200
-    assert 'class="role">operator<' in newcomer.page("/terminals").text
+    assert 'class="role">Operator<' in newcomer.page("/terminals").text
     assert ("admin", "admin.create", "admin:desk-1") in _audit(live_server)
 
 
@@ -121,7 +121,7 @@ def test_the_only_admin_cannot_demote_or_delete_themselves(live_server, admin):
     assert demoted.status_code == 422 and "The last admin cannot be demoted." in demoted.text
     deleted = admin.submit(f"/users/{me}", f"/users/{me}/delete", {})
     assert deleted.status_code == 422 and "The last admin cannot be deleted." in deleted.text
-    assert 'class="role">admin<' in admin.page("/terminals").text
+    assert 'class="role">Administrator<' in admin.page("/terminals").text
 
 
 def test_an_admin_cannot_demote_or_delete_their_own_account_even_with_another_admin(live_server, admin):
@@ -131,7 +131,7 @@ def test_an_admin_cannot_demote_or_delete_their_own_account_even_with_another_ad
     assert demoted.status_code == 422 and "You cannot demote your own account." in demoted.text
     deleted = admin.submit(f"/users/{me}", f"/users/{me}/delete", {})
     assert deleted.status_code == 422 and "You cannot delete your own account." in deleted.text
-    assert 'class="role">admin<' in admin.page("/terminals").text
+    assert 'class="role">Administrator<' in admin.page("/terminals").text
 
 
 def test_an_admin_changes_another_users_role(live_server, admin):

@@ -183,3 +183,24 @@ def test_the_heartbeat_interval_follows_the_effective_settings(db, seconds):
     subject = terminal(db)
     _write(db, DEFAULTS, {"sync": {"heartbeat_seconds": seconds}})
     assert layers.heartbeat_seconds(_effective(db, subject).settings) == seconds
+
+
+def test_a_refusal_names_each_field_with_its_error_type_and_limits(db):
+    refused = _write(db, DEFAULTS, {"idle": {"timeout_seconds": 5}, "feedback": {"max_text_length": 900}})
+    assert isinstance(refused, ConfigRejected)
+    by_field = {error.field: error for error in refused.errors}
+    assert (by_field["idle.timeout_seconds"].kind, by_field["idle.timeout_seconds"].limits) == ("greater_than_equal", {"ge": 15})
+    assert (by_field["feedback.max_text_length"].kind, by_field["feedback.max_text_length"].limits) == ("less_than_equal", {"le": 500})
+
+
+def test_last_changed_is_the_version_that_gave_a_key_its_current_value(db):
+    pin = "maintenance.pin_hash"
+    assert layers.last_changed(db, DEFAULTS, pin) is None
+    hashed = {"maintenance": {"pin_hash": BUILTIN["maintenance"]["pin_hash"]}}
+    first = _write(db, DEFAULTS, hashed)
+    _write(db, DEFAULTS, {**hashed, "idle": {"timeout_seconds": 90}})  # the PIN kept as it was
+    assert layers.last_changed(db, DEFAULTS, pin).id == first.id
+    _write(db, DEFAULTS, {"idle": {"timeout_seconds": 90}})  # no longer set here
+    assert layers.last_changed(db, DEFAULTS, pin) is None
+    again = _write(db, DEFAULTS, hashed)
+    assert layers.last_changed(db, DEFAULTS, pin).id == again.id
