@@ -30,6 +30,11 @@ class TerminalSettings(_Section):
     location: str = Field(min_length=1, max_length=120)
     centre_name: Text
     help_phone: str = Field(default="0451-12345", pattern=r"^[0-9\-]{5,20}$")
+    # Where a visitor asks a person, named when the guide has no answer (the search's "not here").
+    help_desk: Text = Text(
+        zh="党群服务中心 8 号窗口（综合受理），T3 楼 11 层 1107 室",
+        en="Window 8 (general services), Party and Public Service Centre, Tower T3, 11F, room 1107",
+    )
 
 
 class DisplaySettings(_Section):
