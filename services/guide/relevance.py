@@ -34,7 +34,11 @@ K1 = 1.2
 B = 0.5  # fields are short: length matters, but less than in prose
 SYNONYM_WEIGHT = 0.7  # a synonym found counts a little less than the visitor's own word
 SINGLE_CHARACTER = 0.5
-UNKNOWN_WORD = 1.5  # a word the catalogue lacks, times the rarest known term's weight
+# A word the catalogue lacks weighs as the rarest known term times a factor set by how rare the word is in
+# everyday Chinese (jieba's corpus, -log of its frequency): 这里, 父亲 (common, 7.6-8.7) little, 驾驶证, 宠物,
+# 燃气 (rare, 12-14) more than the rarest known term: the visitor names what the centre does not offer.
+COMMON_RARITY, RARITY_SPAN = 7.5, 3.0
+UNKNOWN_FACTOR = (0.15, 1.5)
 # Calibrated on the evaluation set: a service is shown when it covers this share of the query's weight…
 MIN_COVERAGE = 0.5
 # …a share of it in what the service is called (name, aliases, keywords, category), not only in its guide…
@@ -144,9 +148,14 @@ class RelevanceIndex:
 
 
     def _unknown_weight(self, word: str) -> float:
-        """A word the catalogue has nothing of: a real word (驾驶证, 宠物) names what the visitor wants, so it
-        weighs more than the rarest known term; a stray character (a typo) weighs as the rarest."""
-        return self._max_idf * (UNKNOWN_WORD if len(word) >= 2 and self._segmenter.known(word) else 1.0)
+        """A word the catalogue has nothing of, weighed by how rare it is in everyday Chinese; one jieba does
+        not know either (a typo, a latin word) weighs as the rarest known term."""
+        rarity = self._segmenter.rarity(word)
+        if rarity is None:
+            return self._max_idf
+        low, high = UNKNOWN_FACTOR
+        factor = min(high, max(low, (rarity - COMMON_RARITY) / RARITY_SPAN))
+        return self._max_idf * factor * (SINGLE_CHARACTER if len(word) == 1 else 1.0)
 
 
 def _fields(service: Service, segmenter: Segmenter) -> list[tuple[float, list[str]]]:

@@ -86,8 +86,9 @@ WORDS_HALF = 6.0  # the relevance at which a sentence's score is half-way up its
 CORE_BONUS = 3.0  # the query without its filler (请问在哪里领失业金 -> 领失业金) is a name or keyword: x1-3
 DEPARTMENT = 30.0
 CATEGORY = 28.0
-LITERAL_MIN = CATEGORY  # from here up the whole query is in a name, keyword, alias or group, or spells one
 HOMOPHONE = 20.0  # a Chinese query that only matches by sound (同音字): 社保咔 -> 社保卡
+# From here up the whole query is in a name, keyword, alias or group, spells one or sounds like one.
+LITERAL_MIN = HOMOPHONE
 FUZZY_MAX = 10.0  # fuzzy scores are ratio / 10, so at most 10
 
 MAX_QUERY_CHARS = 64  # longer queries are cut: no service name is that long

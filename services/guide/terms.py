@@ -12,6 +12,7 @@ company / enterprise, refund) are given here as synonyms; wordings that belong t
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -66,6 +67,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "生孩子": ("生育",), "买房": ("购房",), "买房子": ("购房",), "租房": ("租赁",), "租房子": ("租房",),
     "老人": ("高龄", "老年"), "看病": ("就医",), "住院": ("就医",), "去世": ("死亡",), "过世": ("死亡",),
     "工资": ("欠薪",), "证明": ("证明开具",), "医药费": ("医疗费",), "房本": ("不动产",), "房产证": ("不动产",),
+    "转": ("转移",), "转到": ("转移",), "转走": ("转移", "迁出"), "外地": ("异地",), "外省": ("跨省", "异地"),
+    "名字": ("名称",), "起名": ("名称",), "改": ("变更",), "改名": ("变更", "名称"), "偷": ("挂失", "遗失"),
+    "被偷": ("挂失", "遗失"), "换卡": ("换领", "补领"), "二胎": ("出生", "新生儿"), "留学": ("出国",),
+    "查查": ("查询",), "查": ("查询",), "专用发票": ("专票", "增值税"), "存": ("存档", "接收"), "存放": ("存档",),
+    "父母": ("家庭",), "爸爸": ("家庭",), "妈妈": ("家庭",),
     # English
     "company": ("enterprise",), "companies": ("enterprise",), "firm": ("enterprise",), "enterprise": ("company",),
     "business": ("enterprise",), "shop": ("business",), "store": ("business",), "restaurant": ("food",),
@@ -126,8 +132,11 @@ class Segmenter:
                 tokenizer.add_word(word, freq=max(tokenizer.FREQ.get(word, 0), 2000))
         self._tokenizer = tokenizer
 
-    def known(self, word: str) -> bool:
-        return bool(self._tokenizer.FREQ.get(word))
+    def rarity(self, word: str) -> float | None:
+        """-log of the word's frequency in jieba's own dictionary (not the catalogue's); None when not in it."""
+        freq, total = _base_dictionary()
+        count = freq.get(word)
+        return math.log(total / count) if count else None
 
     def index_terms(self, text: str) -> list[str]:
         """Words and their sub-words, for a catalogue text: 住房公积金 -> 住房, 公积金, 住房公积金."""
