@@ -263,6 +263,12 @@ def main() -> int:
     m50, m99 = percentile(naive_typo, 50), percentile(naive_typo, 99)
     print(f"typo (fuzzy) p50   {t50:7.3f} ms   (naive substring scan p50 {m50:.3f} ms; ratio {t50 / m50:.2f}x; naive finds nothing)")
     print(f"typo (fuzzy) p99   {t99:7.3f} ms   (naive substring scan p99 {m99:.3f} ms; ratio {t99 / m99:.2f}x)")
+    # Each keystroke's fastest round: what it costs when the other processes on a shared machine leave the
+    # core alone (the plain p99 above counts their interruptions too).
+    fastest = [min(timed[r * len(keys) + i] for r in range(args.rounds)) for i in range(len(keys))]
+    fastest_naive = [min(naive[r * len(keys) + i] for r in range(args.rounds)) for i in range(len(keys))]
+    f99, g99 = percentile(fastest, 99), percentile(fastest_naive, 99)
+    print(f"fastest-round p99  {f99:7.3f} ms   (naive substring scan {g99:.3f} ms; ratio {f99 / g99:.2f}x)")
     a99, b99 = percentile(every, 99), percentile(every_naive, 99)
     verdict = "OK" if a99 < TARGET_P99_MS else "MISSED"
     print(

@@ -148,3 +148,15 @@ def test_catalogues_without_aliases_still_load():
     # Catalogue files written before aliases existed are valid: the field is optional.
     catalogue = _small({})
     assert all(service.aliases == () for service in catalogue.services)
+
+
+def test_negations_and_numbers_are_kept():
+    segmenter = Segmenter(["欠薪"])
+    assert "不" in segmenter.query_terms("老板不发工资怎么办")
+    assert "80" in segmenter.query_terms("老人80岁了有什么补贴")
+    assert "怎么办" not in segmenter.query_terms("老板不发工资怎么办")
+
+
+def test_a_number_finds_its_service(sample):
+    assert _codes(sample, "12315", 1) == ["SC-021"]
+    assert _codes(sample, "老人80岁了有什么补贴", 1) == ["MZ-007"]
