@@ -11,11 +11,11 @@ company / enterprise, refund) are given here as synonyms; wordings that belong t
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 
@@ -87,7 +87,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "withdraw": ("withdrawal",), "reimbursement": ("refund",),
 }
 
-_log = logging.getLogger(__name__)
 
 
 def english_word(word: str) -> str:
@@ -109,31 +108,67 @@ def english_terms(text: str, drop_filler: bool) -> list[str]:
     return [english_word(w) for w in words if not (drop_filler and w in ENGLISH_FILLER)]
 
 
+# jieba's dictionary holds 349,000 words, 78 MiB as its dict. The words seen at least MIN_WORD_COUNT times in
+# its corpus, and two-character words seen MIN_PAIR_COUNT times (网店 is seen 3 times: everyday two-character
+# words are what questions are made of), about 150,000 words, segment visitors' questions as well; a rarer
+# word is cut into its known parts.
+MIN_WORD_COUNT, MIN_PAIR_COUNT = 10, 3
+
+
 @lru_cache(maxsize=1)
 def _base_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's main dictionary, loaded once per process (about a second) and copied per catalogue."""
-    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines are not ours to show
-    base = jieba.Tokenizer()
-    base.initialize()
-    return base.FREQ, base.total
+    """jieba's word counts (with the zero-count prefixes its segmenter walks), read once per process from its
+    own dict.txt, and the corpus total of every word, pruned ones too, so probabilities stay jieba's."""
+    counts: dict[str, int] = {}
+    total = 0
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as lines:
+        for line in lines:
+            word, count, _tag = line.split(" ")
+            total += int(count)
+            if int(count) >= (MIN_PAIR_COUNT if len(word) == 2 else MIN_WORD_COUNT):
+                counts[word] = int(count)
+                for end in range(1, len(word)):
+                    counts.setdefault(word[:end], 0)
+    return counts, total
+
+
+class _WordCounts(dict):
+    """One catalogue's words over the shared dictionary, which is read through and never written: adding
+    a word here (jieba's ``add_word``) leaves every other catalogue's segmenter as it was."""
+
+    __slots__ = ("_shared",)
+
+    def __init__(self, shared: dict[str, int]):
+        super().__init__()
+        self._shared = shared
+
+    def __missing__(self, word: str) -> int:
+        return self._shared[word]
+
+    def __contains__(self, word: object) -> bool:
+        return dict.__contains__(self, word) or word in self._shared
+
+    def get(self, word, default=None):
+        return dict.get(self, word) if dict.__contains__(self, word) else self._shared.get(word, default)
 
 
 class Segmenter:
     """jieba with one catalogue's words added, private to that catalogue."""
 
     def __init__(self, words: Iterable[str]):
-        freq, total = _base_dictionary()
+        shared, total = _base_dictionary()
         tokenizer = jieba.Tokenizer()
-        # A copy of the loaded dictionary instead of loading it again: jieba keeps it in these two fields.
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
+        # jieba reads its dictionary through these two fields; ours is the shared one under this catalogue's.
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = _WordCounts(shared), total, True
         for word in words:
             if len(word) >= 2 and not word.isascii():
                 # Frequent enough that jieba keeps it whole instead of cutting it into common words.
-                tokenizer.add_word(word, freq=max(tokenizer.FREQ.get(word, 0), 2000))
+                tokenizer.add_word(word, freq=max(tokenizer.FREQ.get(word) or 0, 2000))
         self._tokenizer = tokenizer
 
     def rarity(self, word: str) -> float | None:
-        """-log of the word's frequency in jieba's own dictionary (not the catalogue's); None when not in it."""
+        """-log of the word's frequency in jieba's own dictionary (not the catalogue's); None when not in it
+        (or too rare to be kept)."""
         freq, total = _base_dictionary()
         count = freq.get(word)
         return math.log(total / count) if count else None
