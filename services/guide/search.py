@@ -70,7 +70,9 @@ class SearchHit:
 NAME_EXACT = 100.0
 NAME_PREFIX = 95.0
 NAME_SUBSTRING = 90.0
-KEYWORD_EXACT = 85.0
+# A whole keyword or alias typed exactly (营业执照, 结婚证) names what the visitor wants more surely than the
+# start of a longer name (营业执照变更登记, 补领结婚证…): above NAME_PREFIX.
+KEYWORD_EXACT = 96.0
 KEYWORD_PREFIX = 80.0
 KEYWORD_SUBSTRING = 75.0
 PINYIN_WHOLE = 72.0  # the query spells every syllable of a name or keyword

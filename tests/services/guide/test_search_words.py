@@ -162,3 +162,9 @@ def test_negations_and_numbers_are_kept():
 def test_a_number_finds_its_service(sample):
     assert _codes(sample, "12315", 1) == ["SC-021"]
     assert _codes(sample, "老人80岁了有什么补贴", 1) == ["MZ-007"]
+
+
+@pytest.mark.parametrize(("query", "code"), [("营业执照", "SC-001"), ("结婚证", "MZ-002"), ("落户", "GA-006")])
+def test_a_whole_keyword_beats_the_start_of_a_longer_name(sample, query, code):
+    # 营业执照 is a keyword of 企业设立登记 and the start of 营业执照变更登记: the visitor wants one.
+    assert _codes(sample, query, 1) == [code], _codes(sample, query)
