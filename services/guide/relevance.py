@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from common.catalogue import Service
@@ -59,7 +59,16 @@ class RelevanceIndex:
 
     def __init__(self, services: Sequence[Service], segmenter: Segmenter):
         self._segmenter = segmenter
-        documents = [_fields(service, segmenter) for service in services]
+        # Guides repeat themselves (居民身份证 in most materials lists): each distinct text is segmented once.
+        segmented: dict[str, list[str]] = {}
+
+        def terms(text: str) -> list[str]:
+            found = segmented.get(text)
+            if found is None:
+                found = segmented[text] = segmenter.index_terms(text)
+            return found
+
+        documents = [_fields(service, terms) for service in services]
         field_count = len(documents[0]) if documents else 0
         average = [
             max(1.0, sum(len(doc[f][1]) for doc in documents) / max(1, len(documents))) for f in range(field_count)
@@ -158,8 +167,7 @@ class RelevanceIndex:
         return self._max_idf * factor * (SINGLE_CHARACTER if len(word) == 1 else 1.0)
 
 
-def _fields(service: Service, segmenter: Segmenter) -> list[tuple[float, list[str]]]:
-    terms = segmenter.index_terms
+def _fields(service: Service, terms: Callable[[str], list[str]]) -> list[tuple[float, list[str]]]:
     guide = [service.conditions.zh, service.conditions.en]
     for material in service.materials:
         guide += [material.name.zh, material.name.en]
