@@ -334,8 +334,12 @@ class SearchIndex:
             names.append((name, position))
             zh_texts = [name]
             for alias in service.aliases:
-                # Whole phrases ("辞职了", "get married"): matched as typed, not by their initials.
-                aliases.append((_normalize(alias), position))
+                if alias.isascii():
+                    # "get married" ranks as English names do, below pinyin: "ren" is 人才 before "renew…".
+                    english.append((" " + _english_form(alias), position))
+                else:
+                    # Whole phrases (辞职了): matched as typed, not by their initials.
+                    aliases.append((_normalize(alias), position))
             for keyword in service.keywords:
                 keyword = _normalize(keyword)
                 if keyword:
