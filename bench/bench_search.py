@@ -50,6 +50,15 @@ QUERIES = [
     "geshui",
     "passport",
 ]
+# Whole questions, typed character by character (after the pinyin keyboard turned them into Chinese):
+# segmentation, filler words and the relevance model run on each keystroke.
+SENTENCE_QUERIES = [
+    "我想办社保卡要带什么",
+    "公积金怎么提取出来",
+    "营业执照丢了怎么补办",
+    "请问在哪里领失业金",
+    "how do I renew my passport",
+]
 # Typos: these take the fuzzy fallback; reported on their own line too.
 TYPO_QUERIES = ["shebaoak", "pensoin", "socail security", "gongjijn", "yingyezhizaho"]
 
@@ -233,7 +242,7 @@ def main() -> int:
     build_ms = (time.perf_counter() - start) * 1000
 
     services = list(catalogue.services)
-    keys = keystrokes(QUERIES)
+    keys = keystrokes(QUERIES + SENTENCE_QUERIES)
     typo_keys = [q for q in TYPO_QUERIES]  # the whole mistyped word, as the fuzzy path sees it
     naive = time_each(lambda q: naive_scan(services, q.lower()), keys, args.rounds)
     timed = time_each(lambda q: index.search(q), keys, args.rounds, _forget_compiled_queries)
@@ -245,7 +254,8 @@ def main() -> int:
     n50, n99, nmax = percentile(naive, 50), percentile(naive, 99), max(naive)
     s50, s99, smax = percentile(timed, 50), percentile(timed, 99), max(timed)
     print(f"index build        {build_ms:7.1f} ms   (= {build_ms / n50:.0f} naive scans at p50 {n50:.2f} ms; built once per catalogue)")
-    print(f"keystrokes         {len(keys)} prefixes of {len(QUERIES)} queries x {args.rounds} rounds, cold regex caches")
+    print(f"keystrokes         {len(keys)} prefixes of {len(QUERIES) + len(SENTENCE_QUERIES)} queries (sentences too)"
+          f" x {args.rounds} rounds, cold regex caches")
     print(f"search p50         {s50:7.3f} ms   (naive substring scan p50 {n50:.3f} ms; ratio {s50 / n50:.2f}x)")
     print(f"search p99         {s99:7.3f} ms   (naive substring scan p99 {n99:.3f} ms; ratio {s99 / n99:.2f}x)")
     print(f"search max         {smax:7.3f} ms   (naive substring scan max {nmax:.3f} ms; ratio {smax / nmax:.2f}x)")
@@ -253,6 +263,12 @@ def main() -> int:
     m50, m99 = percentile(naive_typo, 50), percentile(naive_typo, 99)
     print(f"typo (fuzzy) p50   {t50:7.3f} ms   (naive substring scan p50 {m50:.3f} ms; ratio {t50 / m50:.2f}x; naive finds nothing)")
     print(f"typo (fuzzy) p99   {t99:7.3f} ms   (naive substring scan p99 {m99:.3f} ms; ratio {t99 / m99:.2f}x)")
+    # Each keystroke's fastest round: what it costs when the other processes on a shared machine leave the
+    # core alone (the plain p99 above counts their interruptions too).
+    fastest = [min(timed[r * len(keys) + i] for r in range(args.rounds)) for i in range(len(keys))]
+    fastest_naive = [min(naive[r * len(keys) + i] for r in range(args.rounds)) for i in range(len(keys))]
+    f99, g99 = percentile(fastest, 99), percentile(fastest_naive, 99)
+    print(f"fastest-round p99  {f99:7.3f} ms   (naive substring scan {g99:.3f} ms; ratio {f99 / g99:.2f}x)")
     a99, b99 = percentile(every, 99), percentile(every_naive, 99)
     verdict = "OK" if a99 < TARGET_P99_MS else "MISSED"
     print(

@@ -100,6 +100,9 @@ class Service(_Strict):
     online_url: str = Field(pattern=r"^https://\S+$")
     visits_required: int = Field(ge=0, le=5)
     notes: Text | None = None
+    # How visitors say what they need when they do not know the procedure's name: the life situation
+    # (领低保, 辞职了, 开网店, "get married"). The search weighs them above keywords, below the name.
+    aliases: tuple[str, ...] = ()
     # Synonyms and colloquial names, in any language: 社保卡 for 社会保障卡, "SSC"...
     keywords: tuple[str, ...] = ()
     # Relative demand, used to rank equal matches and to pick "popular services".

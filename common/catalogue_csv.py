@@ -1,7 +1,7 @@
 """The service catalogue as CSV, one row per service, for editing in a spreadsheet.
 
 A text shown to people becomes two columns (``name_zh``, ``name_en``); nested fields (materials, steps,
-fee, office, audience, life_events, keywords) are JSON text in their own column; numbers and plain
+fee, office, audience, life_events, aliases, keywords) are JSON text in their own column; numbers and plain
 strings are as they are. Departments and life events are not in the CSV: an import keeps those of the
 catalogue it replaces. Every error names the row, numbered as a spreadsheet shows it (the header is
 row 1), and the column.
@@ -104,9 +104,17 @@ def catalogue_from_csv(text: str, base: dict, version: str) -> dict:
     return document
 
 
+# Columns added after files were first exported: a file without them imports with the field empty.
+OPTIONAL_COLUMNS = frozenset({"aliases"})
+
+
 def _header_errors(header: Sequence[str]) -> list[RowError]:
     errors = [RowError(HEADER_ROW, column, "unknown column") for column in header if column not in COLUMNS]
-    errors += [RowError(HEADER_ROW, column, "missing column") for column in COLUMNS if column not in header]
+    errors += [
+        RowError(HEADER_ROW, column, "missing column")
+        for column in COLUMNS
+        if column not in header and column not in OPTIONAL_COLUMNS
+    ]
     return errors
 
 

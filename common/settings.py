@@ -33,6 +33,15 @@ class TerminalSettings(_Section):
     centre_name: Text = Field(title=N_("Centre name"), description=N_("The name on the home screen and on printed slips, in Chinese and English."))
     help_phone: str = Field(default="0451-12345", pattern=r"^[0-9\-]{5,20}$",
                             title=N_("Help phone"), description=N_("The number visitors are told to call when something does not work; digits and hyphens."))
+    # Where a visitor asks a person, named when the guide has no answer (the search's "not here").
+    help_desk: Text = Field(
+        default=Text(
+            zh="党群服务中心 8 号窗口（综合受理），T3 楼 11 层 1107 室",
+            en="Window 8 (general services), Party and Public Service Centre, Tower T3, 11F, room 1107",
+        ),
+        title=N_("Help desk"),
+        description=N_("Where visitors can ask a person, named when the search has no answer; in Chinese and English."),
+    )
 
 
 class DisplaySettings(_Section):

@@ -45,6 +45,8 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
 from common.catalogue import Catalogue
+from services.guide.relevance import RelevanceIndex
+from services.guide.terms import Segmenter
 
 __all__ = ["SearchHit", "SearchIndex"]
 
@@ -56,7 +58,7 @@ class SearchHit:
     """One result: the service code, its relevance score (higher is better) and what matched.
 
     ``field`` is one of "name", "keyword", "initials", "pinyin", "english", "department",
-    "category", "fuzzy".
+    "category", "fuzzy", "alias" (how visitors say it), or "words" (the query's meaningful words, scored by relevance: a sentence).
     """
 
     code: str
@@ -68,7 +70,9 @@ class SearchHit:
 NAME_EXACT = 100.0
 NAME_PREFIX = 95.0
 NAME_SUBSTRING = 90.0
-KEYWORD_EXACT = 85.0
+# A whole keyword or alias typed exactly (营业执照, 结婚证) names what the visitor wants more surely than the
+# start of a longer name (营业执照变更登记, 补领结婚证…): above NAME_PREFIX.
+KEYWORD_EXACT = 96.0
 KEYWORD_PREFIX = 80.0
 KEYWORD_SUBSTRING = 75.0
 PINYIN_WHOLE = 72.0  # the query spells every syllable of a name or keyword
@@ -78,9 +82,15 @@ PINYIN_INSIDE_WEAK = 47.0  # ...when the query reads as English words ("rent" is
 ENGLISH_START = 56.0  # the English name starts with the query (at a word start)
 ENGLISH_PHRASE = 52.0  # the query is a phrase inside the English name, at a word start
 ENGLISH_WORDS = 48.0  # every query word starts a word of the English name, any order
+WORDS_BASE = 38.0  # a question in the visitor's own words: 38 + up to 8.9 by relevance, below every literal tier
+WORDS_SPAN = 8.9
+WORDS_HALF = 6.0  # the relevance at which a sentence's score is half-way up its band
+CORE_BONUS = 3.0  # the query without its filler (请问在哪里领失业金 -> 领失业金) is a name or keyword: x1-3
 DEPARTMENT = 30.0
 CATEGORY = 28.0
 HOMOPHONE = 20.0  # a Chinese query that only matches by sound (同音字): 社保咔 -> 社保卡
+# From here up the whole query is in a name, keyword, alias or group, spells one or sounds like one.
+LITERAL_MIN = HOMOPHONE
 FUZZY_MAX = 10.0  # fuzzy scores are ratio / 10, so at most 10
 
 MAX_QUERY_CHARS = 64  # longer queries are cut: no service name is that long
@@ -311,6 +321,7 @@ class SearchIndex:
 
         names: list[tuple[str, int]] = []
         keywords: list[tuple[str, int]] = []
+        aliases: list[tuple[str, int]] = []
         english: list[tuple[str, int]] = []
         pinyin_by_initial: dict[str, list[tuple[str, int]]] = {}
         pinyin_inside: list[tuple[str, int]] = []
@@ -322,6 +333,13 @@ class SearchIndex:
             name = _normalize(service.name.zh)
             names.append((name, position))
             zh_texts = [name]
+            for alias in service.aliases:
+                if alias.isascii():
+                    # "get married" ranks as English names do, below pinyin: "ren" is 人才 before "renew…".
+                    english.append((" " + _english_form(alias), position))
+                else:
+                    # Whole phrases (辞职了): matched as typed, not by their initials.
+                    aliases.append((_normalize(alias), position))
             for keyword in service.keywords:
                 keyword = _normalize(keyword)
                 if keyword:
@@ -362,6 +380,7 @@ class SearchIndex:
 
         self._names = _Haystack(names)
         self._keywords = _Haystack(keywords)
+        self._aliases = _Haystack(aliases)
         self._english = _Haystack(english)
         self._pinyin_starts = {letter: _Haystack(records) for letter, records in pinyin_by_initial.items()}
         self._pinyin_inside = _Haystack(pinyin_inside)
@@ -385,6 +404,10 @@ class SearchIndex:
         for position, service in enumerate(services):
             by_department.setdefault(service.department, []).append(position)
             by_category.setdefault((service.category.zh, service.category.en), []).append(position)
+        self._segmenter = Segmenter(
+            word for s in services for word in (s.name.zh, *s.aliases, *s.keywords, s.category.zh)
+        )
+        self._relevance = RelevanceIndex(services, self._segmenter)
         self._groups: list[tuple[float, str, _Group]] = [
             (DEPARTMENT, "department", _Group(d.name.zh, d.name.en, by_department[d.id]))
             for d in catalogue.departments
@@ -438,6 +461,9 @@ class SearchIndex:
                 lambda: self._match_text(
                     self._keywords, text_query, KEYWORD_EXACT, KEYWORD_PREFIX, KEYWORD_SUBSTRING, "keyword", best
                 ),
+                lambda: self._match_text(
+                    self._aliases, text_query, KEYWORD_EXACT, KEYWORD_PREFIX, KEYWORD_SUBSTRING, "alias", best
+                ),
             ]
         # "rent", "card": words of the English names; pinyin inside a name is then a coincidence
         reads_as_english = len(latin) >= 3 and all(self._is_word_prefix(w) for w in latin.split())
@@ -459,8 +485,15 @@ class SearchIndex:
             stage()
             if len(best) >= limit:
                 break
-        if len(best) < FEW_RESULTS:
-            self._match_fuzzy(text_query, latin, has_cjk, best)
+        if not any(score >= LITERAL_MIN for score, _ in best.values()):
+            # Not a name, keyword or its pinyin: the visitor asked in their own words (or mistyped).
+            answered, unknown = self._match_words(q, text_query, has_cjk)
+            if answered:
+                best = answered
+            elif not unknown and len(best) < FEW_RESULTS:
+                # A typo, unless the query names something the catalogue knows nothing of (渔船登记 is not
+                # a misspelt 参保登记): then nothing is the right answer.
+                self._match_fuzzy(text_query, latin, has_cjk, best)
 
         ranked = sorted(best.items(), key=_rank)[:limit]
         codes = self._codes
@@ -583,6 +616,25 @@ class SearchIndex:
                 for position in group.members:
                     if position not in best:
                         best[position] = (score, field)
+
+    def _match_words(self, query: str, text: str, has_cjk: bool) -> tuple[dict[int, tuple[float, str]], bool]:
+        """Services that answer a question asked in the visitor's own words, with confidence ({} when none),
+        and whether the query names something the catalogue knows nothing of."""
+        found, unknown = self._relevance.search(query)
+        relevance = {relevant.position: relevant.score for relevant in found}
+        core = self._segmenter.core(query) if has_cjk else ""
+        if len(core) >= 2 and core != text:
+            literal: dict[int, tuple[float, str]] = {}
+            self._match_text(self._names, core, 3.0, 2.0, 1.0, "name", literal)
+            self._match_text(self._keywords, core, 3.0, 2.0, 1.0, "keyword", literal)
+            self._match_text(self._aliases, core, 3.0, 2.0, 1.0, "alias", literal)
+            for position, (matched, _) in literal.items():
+                relevance[position] = relevance.get(position, 0.0) + matched * CORE_BONUS
+        answered = {
+            position: (WORDS_BASE + WORDS_SPAN * value / (value + WORDS_HALF), "words")
+            for position, value in relevance.items()
+        }
+        return answered, unknown
 
     def _match_fuzzy(self, text: str, latin: str, has_cjk: bool, best) -> None:
         def add(position: int, score: float) -> None:

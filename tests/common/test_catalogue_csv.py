@@ -95,3 +95,11 @@ def test_unknown_and_missing_columns_are_refused_before_any_row():
 
 def test_an_empty_file_is_no_catalogue():
     assert [(e.row, e.message) for e in _errors(_csv([]))] == [(1, "no services")]
+
+
+def test_a_file_exported_before_aliases_existed_still_imports():
+    rows = _rows(SAMPLE)
+    columns = [c for c in COLUMNS if c != "aliases"]
+    document = catalogue_from_csv(_csv(rows, columns), SAMPLE, "v")
+    assert all(not service.get("aliases") for service in document["services"])
+    assert len(document["services"]) == len(SAMPLE["services"])

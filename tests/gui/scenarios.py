@@ -244,3 +244,31 @@ def search_waits_for_the_index_of_a_new_catalogue(driver):
     yield 0.3
     results["after"] = [row["code"] for row in search.rows]
     results["no_results_shown_after"] = search._no_results.parent is not None
+
+
+def search_answers_a_question_or_says_not_here(driver):
+    """A whole question finds its service; a question about something the centre does not offer shows no
+    service, says so, and offers the life-event browser and a person to ask (window and phone)."""
+    from kiosk.screen_set import SCREEN_CLASSES
+
+    app, results = driver.app, driver.results
+    yield from driver.until(lambda: len(app.screens) == len(SCREEN_CLASSES), 60)
+    app.guide.open_search()
+    yield from driver.settled()
+    search = app.screens["search"]
+    yield from driver.until(lambda: app.guide.search_index is not None, 60)
+    # The query as the pinyin keyboard leaves it once the visitor picked the characters.
+    search.query = "辞职了公积金怎么取出来"
+    yield 0.5
+    results["question_rows"] = [row["code"] for row in search.rows]
+    results["question_not_here_shown"] = search._no_results.parent is not None
+    search.query = "驾驶证到期了怎么换"
+    yield 0.5
+    results["absent_rows"] = [row["code"] for row in search.rows]
+    results["absent_texts"] = driver.texts()
+    results["help_phone"] = app.kiosk_settings.terminal.help_phone
+    results["help_desk"] = app.kiosk_settings.terminal.help_desk.zh
+    driver.tap(driver.button("按人生事项"))
+    yield from driver.settled()
+    results["after_browse"] = app.current_screen
+    results["guide_tab"] = app.screens["guide"].tab

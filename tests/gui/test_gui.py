@@ -134,3 +134,17 @@ def test_search_waits_for_the_index_of_a_new_catalogue(run_scenario):
     assert seen["after"] and "RS-001" not in seen["after"]
     assert "RS-002" in seen["after"]
     assert seen["no_results_shown_after"] is False
+
+
+def test_search_answers_a_question_or_says_not_here_with_help(run_scenario):
+    seen = run_scenario("search_answers_a_question_or_says_not_here")
+    assert seen["question_rows"][:1] == ["GJJ-005"]  # 住房公积金提取（离职销户）
+    assert seen["question_not_here_shown"] is False
+    # Nothing the centre offers: no service shown as if it were an answer, but a plain "not here" and help.
+    assert seen["absent_rows"] == []
+    texts = seen["absent_texts"]
+    assert any("没有与“驾驶证到期了怎么换”相关的服务" in t for t in texts)
+    assert any(seen["help_phone"] in t for t in texts if "服务热线" not in t)  # on the panel, not only the footer
+    assert any(seen["help_desk"] in t for t in texts)
+    assert seen["after_browse"] == "guide"
+    assert seen["guide_tab"] == "life_events"

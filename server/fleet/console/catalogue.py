@@ -37,7 +37,7 @@ def _new_version() -> str:
 
 
 def _matches(service: dict, query: str) -> bool:
-    haystack = [service["code"], *service["name"].values(), *service.get("keywords", ())]
+    haystack = [service["code"], *service["name"].values(), *service.get("aliases", ()), *service.get("keywords", ())]
     return any(query in text.casefold() for text in haystack)
 
 

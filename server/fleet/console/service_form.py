@@ -19,7 +19,7 @@ TEXTS = ("name", "category", "conditions", "hours", "notes", "fee.description", 
 OPTIONAL_TEXTS = ("notes", "fee.basis")
 INTEGERS = ("legal_time_limit_days", "promised_time_limit_days", "visits_required", "popularity")
 STRINGS = ("code", "department", "office.floor", "office.room", "phone", "complaint_phone", "online_url")
-LISTS = ("audience", "life_events", "keywords")
+LISTS = ("audience", "life_events", "aliases", "keywords")
 _REFERENCE = re.compile(r"^service (\S+): field (\w+): (.*)$")
 # Pydantic's wording names regular expressions and types; administrators get these instead.
 PLAIN_MESSAGES = {
@@ -112,7 +112,8 @@ def service_from_form(form) -> dict:
     _put(service, "fee.amount_yuan", _number(form.get("fee.amount_yuan", "")))
     service["audience"] = form.getlist("audience")
     service["life_events"] = form.getlist("life_events")
-    service["keywords"] = [line.strip() for line in form.get("keywords", "").splitlines() if line.strip()]
+    for key in ("aliases", "keywords"):
+        service[key] = [line.strip() for line in form.get(key, "").splitlines() if line.strip()]
     service["materials"] = _materials(form)
     service["steps"] = _steps(form)
     return service

@@ -62,6 +62,16 @@ def test_an_edited_service_is_published_to_terminals(live_server):
     assert {**after, "hours": before["hours"]} == before  # the form carries every other field through unchanged
 
 
+def test_how_visitors_ask_is_edited_as_aliases_and_served_with_the_catalogue(live_server):
+    terminal = enrolled_terminal(live_server)
+    client = _signed_in(live_server)
+    fields = with_values(_form(client, "MZ-005"), {"aliases": "领低保\n  \n家里揭不开锅了\n"})
+    reply = _save(client, "MZ-005", fields)
+    assert reply.status_code == 200 and "published=" in reply.url
+    assert _served(terminal)["MZ-005"]["aliases"] == ["领低保", "家里揭不开锅了"]  # one a line, blank lines dropped
+    assert "MZ-005" in client.page("/catalogue", params={"q": "揭不开锅"}).text
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"phone": "call us"}, "phone", "not in the expected form"),
     ({"legal_time_limit_days": "5", "promised_time_limit_days": "9"}, "promised_time_limit_days",

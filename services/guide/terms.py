@@ -1,0 +1,207 @@
+"""Query understanding: a visitor's words, as the terms the relevance model scores.
+
+Chinese is segmented with jieba (its own ``Tokenizer`` per catalogue, with the catalogue's names, aliases and
+keywords added as words, so nothing leaks into jieba's global dictionary or between catalogues); English is
+lower-cased, British spellings become American ones and plurals singular. Filler (我想, 怎么, 要, 了, 吗,
+什么, 请问…; "how do I", "my", "the"…) is dropped; negations (不, 没, 无) and numbers stay, they change what
+is asked. Everyday words that name the same thing as the catalogue's official ones (公司 / 企业, 丢了 / 补领,
+company / enterprise, refund) are given here as synonyms; wordings that belong to one service (领低保,
+辞职了) are that service's aliases in the catalogue.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]+")
+
+# Whole phrases said before or after what is wanted; cut before segmenting, because jieba reads some of
+# them together with the next word (我想开 -> 我 / 想开).
+FILLER_PHRASES = (
+    "请问一下", "请问", "你好", "您好", "我想要", "我想", "我要", "想要", "我们想", "我们要", "我需要", "我得",
+    "需要准备", "需要带", "要准备", "要带", "需要", "怎么办理", "怎么办", "怎么弄", "怎么样", "怎么", "怎样",
+    "如何", "在哪里", "在哪儿", "在哪", "去哪里", "去哪儿", "去哪", "哪里", "哪儿", "找谁", "能不能", "可不可以",
+    "可以吗", "可以", "有没有", "是不是", "什么", "哪些", "啥", "一下", "应该", "吗", "呢", "吧", "啊", "呀",
+    "了", "的",
+)
+# Single words that carry nothing when left alone after segmenting.
+FILLER_WORDS = frozenset((
+    "我", "你", "您", "他", "她", "我们", "我的", "想", "要", "会", "能", "该", "办", "办理", "弄", "搞", "做", "去", "到", "在", "把",
+    "给", "被", "让", "是", "有", "个", "一个", "一家", "家", "这", "那", "这个", "那个", "和", "与", "及", "或", "还", "也", "都", "就",
+    "才", "又", "再", "很", "太", "多少", "几", "时候", "什么时候", "多久", "手续", "流程", "材料", "东西", "事", "事情", "问题", "情况", "一下",
+    "请", "您好", "谢谢", "吗", "呢", "吧", "啊", "了", "的", "么", "之后", "以后", "后", "现在", "今天", "马上", "急", "快", "刚", "刚刚", "自己", "家里",
+    "已经",
+))
+ENGLISH_FILLER = frozenset((
+    "i", "me", "my", "we", "our", "you", "your", "a", "an", "the", "to", "of", "for", "in", "on", "at", "by",
+    "with", "and", "or", "is", "are", "am", "be", "do", "does", "did", "can", "could", "how", "what", "where",
+    "when", "which", "who", "want", "need", "would", "like", "get", "got", "have", "has", "please", "help",
+    "about", "from", "it", "this", "that", "there", "apply", "application",
+))
+# British -> American, then one form for a word and its plural.
+_SPELLINGS = {
+    "licence": "license", "licences": "license", "organisation": "organization", "organisations": "organization",
+    "labour": "labor", "enrolment": "enrollment", "centre": "center", "colour": "color", "practising": "practicing",
+    "practise": "practice", "programme": "program", "cheque": "check", "authorising": "authorizing",
+    "notarisation": "notarization", "stabilisation": "stabilization", "cancelled": "canceled",
+}
+_IRREGULAR = {"children": "child", "people": "person", "wives": "wife", "men": "man", "women": "woman"}
+# Everyday word -> the catalogue's words for the same thing (each searched as that word, a little weaker).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    # Chinese
+    "公司": ("企业",), "企业": ("公司",), "单位": ("企业",), "老板": ("单位",),
+    "丢": ("遗失", "补领", "挂失"), "丢了": ("遗失", "补领", "挂失"), "丢失": ("遗失", "补领", "挂失"),
+    "掉": ("遗失", "补领"), "补办": ("补领",), "补": ("补领",),
+    "过期": ("换领", "到期"), "到期": ("换领", "延续"), "换": ("换领",), "换新": ("换领",), "续": ("签注", "续签"),
+    "取": ("提取",), "取出": ("提取",), "取出来": ("提取",), "提": ("提取",), "领取": ("申领",), "领": ("申领",),
+    "辞职": ("离职",), "离职": ("辞职",), "不干": ("注销",), "关门": ("注销",), "不开": ("注销",), "关": ("注销",),
+    "开": ("设立",), "注册": ("设立", "登记"), "成立": ("设立",), "申请": ("申领",),
+    "执照": ("营业执照",), "宝宝": ("新生儿",), "孩子": ("新生儿",), "小孩": ("新生儿",), "婴儿": ("新生儿",),
+    "生孩子": ("生育",), "买房": ("购房",), "买房子": ("购房",), "租房": ("租赁",), "租房子": ("租房",),
+    "老人": ("高龄", "老年"), "看病": ("就医",), "住院": ("就医",), "去世": ("死亡",), "过世": ("死亡",),
+    "工资": ("欠薪",), "证明": ("证明开具",), "医药费": ("医疗费",), "房本": ("不动产",), "房产证": ("不动产",),
+    "转": ("转移",), "转到": ("转移",), "转走": ("转移", "迁出"), "外地": ("异地",), "外省": ("跨省", "异地"),
+    "名字": ("名称",), "起名": ("名称",), "改": ("变更",), "改名": ("变更", "名称"), "偷": ("挂失", "遗失"),
+    "被偷": ("挂失", "遗失"), "换卡": ("换领", "补领"), "二胎": ("出生", "新生儿"), "留学": ("出国",),
+    "查查": ("查询",), "查": ("查询",), "专用发票": ("专票", "增值税"), "存": ("存档", "接收"), "存放": ("存档",),
+    "父母": ("家庭",), "爸爸": ("家庭",), "妈妈": ("家庭",),
+    "房子": ("住房", "房屋", "购房"), "租": ("租房", "租赁"), "买": ("购房", "购买"), "住": ("居住",),
+    "网上": ("网店",), "直播": ("网店",), "带货": ("网店",),
+    # English
+    "company": ("enterprise",), "companies": ("enterprise",), "firm": ("enterprise",), "enterprise": ("company",),
+    "business": ("enterprise",), "shop": ("business",), "store": ("business",), "restaurant": ("food",),
+    "refund": ("reconciliation", "reimbursement"), "reimburse": ("reimbursement",), "id": ("identity",),
+    "identity": ("id",), "close": ("deregistration",), "shut": ("deregistration",), "open": ("registration",),
+    "start": ("registration", "start-up"), "register": ("registration",), "registering": ("registration",),
+    "renew": ("renewal",), "lost": ("loss", "replacement"), "lose": ("loss",), "replace": ("replacement",),
+    "married": ("marriage",), "marry": ("marriage",), "wedding": ("marriage",), "newborn": ("birth",),
+    "baby": ("newborn", "birth"), "retire": ("retirement",), "retiring": ("retirement",), "jobless": ("unemployment",),
+    "salary": ("wage",), "pay": ("wage", "payment"), "permits": ("permit",), "property": ("real", "estate"),
+    "house": ("housing",), "home": ("housing",), "flat": ("housing",), "apartment": ("housing",),
+    "foreigner": ("foreign",), "foreigners": ("foreign",), "mortgage": ("loan",), "rent": ("rental",),
+    "withdraw": ("withdrawal",), "reimbursement": ("refund",),
+}
+
+
+
+def english_word(word: str) -> str:
+    """One form for a word: American spelling, singular ('licences' -> 'license', 'benefits' -> 'benefit')."""
+    word = _SPELLINGS.get(word, word)
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return _SPELLINGS.get(word, word)  # the singular of a plural not listed: centres -> centre -> center
+
+
+def english_terms(text: str, drop_filler: bool) -> list[str]:
+    words = _LATIN_WORD.findall(text.lower())
+    return [english_word(w) for w in words if not (drop_filler and w in ENGLISH_FILLER)]
+
+
+# jieba's dictionary holds 349,000 words, 78 MiB as its dict. The words seen at least MIN_WORD_COUNT times in
+# its corpus, and two-character words seen MIN_PAIR_COUNT times (网店 is seen 3 times: everyday two-character
+# words are what questions are made of), 159,000 words in ~33 MiB, segment visitors' questions as well; a
+# rarer word is cut into its known parts.
+MIN_WORD_COUNT, MIN_PAIR_COUNT = 10, 3
+
+
+@lru_cache(maxsize=1)
+def _base_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's word counts (with the zero-count prefixes its segmenter walks), read once per process from its
+    own dict.txt, and the corpus total of every word, pruned ones too, so probabilities stay jieba's."""
+    counts: dict[str, int] = {}
+    total = 0
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as lines:
+        for line in lines:
+            word, count, _tag = line.split(" ")
+            total += int(count)
+            if int(count) >= (MIN_PAIR_COUNT if len(word) == 2 else MIN_WORD_COUNT):
+                counts[word] = int(count)
+                for end in range(1, len(word)):
+                    counts.setdefault(word[:end], 0)
+    return counts, total
+
+
+class _WordCounts(dict):
+    """One catalogue's words over the shared dictionary, which is read through and never written: adding
+    a word here (jieba's ``add_word``) leaves every other catalogue's segmenter as it was."""
+
+    __slots__ = ("_shared",)
+
+    def __init__(self, shared: dict[str, int]):
+        super().__init__()
+        self._shared = shared
+
+    def __missing__(self, word: str) -> int:
+        return self._shared[word]
+
+    def __contains__(self, word: object) -> bool:
+        return dict.__contains__(self, word) or word in self._shared
+
+    def get(self, word, default=None):
+        return dict.get(self, word) if dict.__contains__(self, word) else self._shared.get(word, default)
+
+
+class Segmenter:
+    """jieba with one catalogue's words added, private to that catalogue."""
+
+    def __init__(self, words: Iterable[str]):
+        shared, total = _base_dictionary()
+        tokenizer = jieba.Tokenizer()
+        # jieba reads its dictionary through these two fields; ours is the shared one under this catalogue's.
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = _WordCounts(shared), total, True
+        for word in words:
+            if len(word) >= 2 and not word.isascii():
+                # Frequent enough that jieba keeps it whole instead of cutting it into common words.
+                tokenizer.add_word(word, freq=max(tokenizer.FREQ.get(word) or 0, 2000))
+        self._tokenizer = tokenizer
+
+    def rarity(self, word: str) -> float | None:
+        """-log of the word's frequency in jieba's own dictionary (not the catalogue's); None when not in it
+        (or too rare to be kept)."""
+        freq, total = _base_dictionary()
+        count = freq.get(word)
+        return math.log(total / count) if count else None
+
+    def index_terms(self, text: str) -> list[str]:
+        """Words and their sub-words, for a catalogue text: 住房公积金 -> 住房, 公积金, 住房公积金."""
+        terms: list[str] = []
+        for run in _CJK_RUN.findall(text):
+            terms.extend(w for w in self._tokenizer.cut_for_search(run, HMM=False) if w.strip())
+        terms.extend(english_terms(text, drop_filler=False))
+        return terms
+
+    def query_terms(self, text: str) -> list[str]:
+        """The meaningful words of a query, in order, each once: 我想开个网店要什么证 -> 开, 网店, 证."""
+        terms: list[str] = []
+        for run in _CJK_RUN.findall(text):
+            for phrase in FILLER_PHRASES:
+                run = run.replace(phrase, " ")
+            for part in run.split():
+                for word in self._tokenizer.cut(part, HMM=False):
+                    if word.strip() and word not in FILLER_WORDS and word not in terms:
+                        terms.append(word)
+        for word in english_terms(text, drop_filler=True):
+            if word not in terms:
+                terms.append(word)
+        return terms
+
+    def sub_terms(self, word: str) -> list[str]:
+        """The known words inside a word the catalogue does not have (网店营业执照 -> 网店, 营业, 执照…)."""
+        return [w for w in self._tokenizer.cut_for_search(word, HMM=False) if w != word and len(w) >= 2]
+
+    def core(self, text: str) -> str:
+        """The query without its filler, as one string: 请问在哪里领失业金 -> 领失业金."""
+        return "".join(self.query_terms(text)) if _CJK_RUN.search(text) else text
