@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # clicks, libX11/libXrandr (the kiosk measures its display), PostgreSQL (the server's scale path; the tests start
 # a private cluster of their own); for the display tests, Xorg's dummy driver (a screen that changes size, as
 # a panel turned on its side) with xrandr, and openbox (a window manager, as on a desktop).
-SYSTEM_PACKAGES := xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 libx11-6 libxrandr2 postgresql chromium chromium-driver \
+SYSTEM_PACKAGES := prometheus xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 libx11-6 libxrandr2 postgresql chromium chromium-driver \
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils openbox
 DEMO_DATA := .demo-data
 DEMO_PORT := 8800

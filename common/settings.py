@@ -153,6 +153,10 @@ class SyncSettings(_Section):
     read_timeout_seconds: float = Field(default=15.0, ge=1, le=120)
     # Exponential backoff after failures, capped here.
     max_backoff_seconds: int = Field(default=300, ge=10, le=3600)
+    # Records the server confirmed stay on the terminal this long (and within this size, oldest dropped first),
+    # so a server restored from an older backup gets them again. Personal fields are kept only sealed.
+    keep_confirmed_days: int = Field(default=14, ge=0, le=90)
+    keep_confirmed_megabytes: int = Field(default=64, ge=1, le=2048)
 
 
 ScannerKind = Literal["auto", "serial", "hid", "camera", "simulator", "none"]

@@ -122,6 +122,8 @@ class Heartbeat(WireModel):
     last_command: CommandOutcome | None = None
     log_level: str = Field(default="INFO", max_length=10)
     in_service: bool = True
+    # The ``resend_since`` of a reply this terminal has acted on: its kept records are back in its outbox.
+    resent_since: datetime | None = None
 
 
 class HeartbeatReply(WireModel):
@@ -134,6 +136,11 @@ class HeartbeatReply(WireModel):
     commands_pending: int
     # The check-in bundle's ETag for this terminal; the kiosk fetches GET /terminal/checkin when it differs.
     checkin_etag: str = ""
+    # After a restore from a backup taken at this time: the terminal sends again every record it kept that the
+    # server confirmed since (ids make each land once), then says so in ``Heartbeat.resent_since``.
+    resend_since: datetime | None = None
+    # The server's record key (common.sealed_box): kept copies of records hold personal fields only sealed to it.
+    record_seal_key: str = Field(default="", max_length=64)
 
 
 # -- remote commands -----------------------------------------------------------------------------
@@ -173,6 +180,12 @@ class Record(WireModel):
     kind: RecordKind
     created_at: datetime
     payload: dict[str, Any]
+
+
+# The fields a terminal's kept copy of a record holds only sealed (common.sealed_box), as one JSON object under
+# ``SEALED_FIELDS_KEY`` in the payload; the server opens it when the record is sent again after a restore.
+KEPT_SEALED_FIELDS: dict[str, tuple[str, ...]] = {"feedback": ("phone",), "checkin": ("code",)}
+SEALED_FIELDS_KEY = "sealed_fields"
 
 
 class RecordBatch(WireModel):

@@ -5,5 +5,6 @@ from server.audit.routers import ROUTERS as AUDIT
 from server.events.routers import ROUTERS as EVENTS
 from server.feedback.routers import ROUTERS as FEEDBACK
 from server.fleet.routers import ROUTERS as FLEET
+from server.monitoring.routers import ROUTERS as MONITORING
 
-DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS)
+DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, MONITORING)
