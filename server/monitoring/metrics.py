@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from sqlalchemy import Engine, event
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from common.wire import API_PREFIX
 from server.monitoring.fleet_metrics import FleetCollector
 
 REQUESTS = Counter("kiosk_http_requests", "HTTP requests answered, by route template and status",
@@ -54,6 +55,17 @@ def process_exiting() -> None:
         multiprocess.mark_process_dead(os.getpid())
 
 
+def _route_template(scope: Scope) -> str:
+    """The path template of the route that answered ("/api/v1/admin/terminals/{terminal_id}"); routers included
+    under the API prefix report their own path, without it."""
+    template = getattr(scope.get("route"), "path", None)
+    if not template:
+        return UNMATCHED_ROUTE
+    if scope["path"].startswith(API_PREFIX + "/") and not template.startswith(API_PREFIX + "/"):
+        return API_PREFIX + template
+    return template
+
+
 class RequestMetrics:
     """ASGI middleware: each HTTP request counted by the route template it matched (never the raw path, so ids
     and unknown paths do not make new series) and status, and timed."""
@@ -77,8 +89,7 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or UNMATCHED_ROUTE
+            template = _route_template(scope)
             method = scope.get("method", "")
             REQUESTS.labels(method, template, str(status)).inc()
             LATENCY.labels(method, template).observe(time.perf_counter() - started)
