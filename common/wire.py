@@ -112,6 +112,8 @@ class Heartbeat(WireModel):
     outbox_depth: Count
     parked_count: Count = 0
     free_disk_bytes: int = Field(ge=0, le=MAX_INT64)
+    # Memory available to new programs (Linux MemAvailable); None where the kiosk cannot tell.
+    free_memory_bytes: int | None = Field(default=None, ge=0, le=MAX_INT64)
     peripherals: dict[str, PeripheralState] = Field(default_factory=dict, max_length=16)
     current_screen: str = Field(default="", max_length=40)
     # 0 while no configuration layer exists yet (only the built-in settings).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.alerts.job import run_alerts
 from server.backups.schedule import run_scheduled_backup
 
-JOBS = (run_scheduled_backup,)
+JOBS = (run_scheduled_backup, run_alerts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,16 @@ class ServerSettings(BaseSettings):
     # /metrics answers these client addresses or networks (comma-separated, e.g. "127.0.0.1,10.0.0.0/8") without
     # a token; anyone else needs a metrics token (kiosk-server metrics-token).
     metrics_allow_from: str = ""
+    # Alert e-mail (server/alerts): the SMTP server, with STARTTLS (default), implicit TLS ("ssl") or none (only for
+    # a relay on this machine); SMTP_CA_FILE trusts a private CA besides the system's. The password stays here,
+    # in the environment, never in the database.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "lobby-kiosk@localhost"
+    smtp_ca_file: Path | None = None
     # How often each server process looks for due work (scheduled backup, alert rules), in seconds; 0 = never
     # (another process does it).
     operations_interval_seconds: float = Field(default=60, ge=0, le=3600)

@@ -47,6 +47,7 @@ def record(db: Session, terminal: Terminal, heartbeat: wire.Heartbeat, interval:
     terminal.outbox_depth = heartbeat.outbox_depth
     terminal.parked_count = heartbeat.parked_count
     terminal.free_disk_bytes = heartbeat.free_disk_bytes
+    terminal.free_memory_bytes = heartbeat.free_memory_bytes
     terminal.peripherals = dict(heartbeat.peripherals)
     terminal.current_screen = heartbeat.current_screen
     terminal.config_version_applied = heartbeat.config_version

@@ -112,6 +112,7 @@ class Terminal(Base):
     outbox_depth: Mapped[int | None]
     parked_count: Mapped[int | None]
     free_disk_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    free_memory_bytes: Mapped[int | None] = mapped_column(BigInteger)
     peripherals: Mapped[dict[str, Any] | None]
     current_screen: Mapped[str | None] = mapped_column(String(40))
     config_version_applied: Mapped[int | None]

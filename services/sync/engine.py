@@ -61,6 +61,17 @@ RESENT_SINCE_KEY = "resent_since"
 State = Literal["standalone", "pairing", "online", "offline", "syncing", "unauthorised"]
 
 
+def available_memory(meminfo: Path = Path("/proc/meminfo")) -> int | None:
+    """Memory available to new programs (Linux MemAvailable), for the heartbeat; None where there is no such file."""
+    try:
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     state: State
@@ -481,6 +492,7 @@ class SyncEngine:
             outbox_depth=self._outbox.depth(),
             parked_count=self._outbox.parked_count(),
             free_disk_bytes=shutil.disk_usage(self._data_dir).free,
+            free_memory_bytes=available_memory(),
             config_version=self._store.remote_settings_version(),
             config_error=config_error[:4000] if config_error else None,
             catalogue_version=self._store.catalogue().version[:64],

@@ -30,6 +30,8 @@ def _terminal_fk(table: str) -> sa.ForeignKeyConstraint:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("terminals") as terminals:
+        terminals.add_column(sa.Column("free_memory_bytes", sa.BigInteger(), nullable=True))
     op.create_table(
         "backups",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -129,3 +131,5 @@ def downgrade() -> None:
     op.drop_index("ix_alerts_rule_subject", table_name="alerts")
     for table in ("alerts", "alert_config", "metrics_tokens", "terminal_resends", "restores", "backups"):
         op.drop_table(table)
+    with op.batch_alter_table("terminals") as terminals:
+        terminals.drop_column("free_memory_bytes")
