@@ -77,3 +77,4 @@ def test_an_operator_reads_but_cannot_change_the_alerts(live_server):
     assert page.status_code == 200 and 'type="submit"' not in page.text.split('id="alert-settings"')[1].split("</form>")[0]
     refused = client.submit("/alerts", "/alerts", {"terminal_offline.minutes": "1"})
     assert refused.status_code == 403
+
