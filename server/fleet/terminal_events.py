@@ -13,6 +13,8 @@ from common import wire
 from server.fleet.models import HeartbeatLog, Terminal, TerminalEvent
 
 EVENT_KINDS = ("app_started", "app_restarted", "network_lost", "network_back", "update_applied")
+# An uptime past this is nonsense from a broken clock; the start is then put at now less this much.
+MAX_UPTIME_SECONDS = 10 * 365 * 86_400
 
 
 def add(db: Session, terminal_id: int, kind: str, at: datetime, detail: str = "") -> None:
@@ -23,7 +25,7 @@ def from_heartbeat(db: Session, terminal: Terminal, heartbeat: wire.Heartbeat, n
     """The events this heartbeat shows, compared with the terminal's previous one (called before it is stored)."""
     previous = db.scalar(select(HeartbeatLog.heartbeat).where(HeartbeatLog.terminal_id == terminal.id)
                          .order_by(HeartbeatLog.id.desc()).limit(1))
-    started_at = now - timedelta(seconds=heartbeat.uptime_seconds)
+    started_at = now - timedelta(seconds=min(heartbeat.uptime_seconds, MAX_UPTIME_SECONDS))
     if previous is None:
         add(db, terminal.id, "app_started", started_at, heartbeat.app_version)
         return
