@@ -206,6 +206,8 @@ class RecordBatchResult(WireModel):
     duplicates: list[str]
     # Will never be accepted as they are: the terminal parks them with the error.
     rejected: list[RejectedRecord]
+    # As in HeartbeatReply: the terminal seals the kept copies of the records confirmed here to this key.
+    record_seal_key: str = Field(default="", max_length=64)
 
 
 # -- event check-in ------------------------------------------------------------------------------

@@ -85,8 +85,13 @@ def _document(channel: Channel, text: str) -> dict:
 def _webhook(channel: Channel, text: str) -> None:
     try:
         reply = requests.post(_signed_url(channel), json=_document(channel, text), timeout=TIMEOUT_SECONDS)
+    except requests.Timeout:
+        raise DeliveryError(f"{channel.label()}: no answer within {TIMEOUT_SECONDS} s") from None
+    except requests.ConnectionError:
+        # Not the exception's text: it repeats the URL, whose query is the robot's key.
+        raise DeliveryError(f"{channel.label()}: cannot connect (name lookup, network or TLS)") from None
     except requests.RequestException as exc:
-        raise DeliveryError(f"{channel.label()}: {type(exc).__name__}: {exc}") from None
+        raise DeliveryError(f"{channel.label()}: {type(exc).__name__}") from None
     if reply.status_code >= 300:
         raise DeliveryError(f"{channel.label()}: HTTP {reply.status_code}")
     try:

@@ -324,6 +324,7 @@ class SyncEngine:
         sent = {record.id for record in batch}
         # Only what the server confirmed leaves; an id it did not mention stays queued.
         confirmed = (set(result.accepted) | set(result.duplicates)) & sent
+        self._remember_seal_key(result.record_seal_key)
         self._outbox.confirm(confirmed, self._keep_policy())
         parked = 0
         for rejected in result.rejected:
@@ -337,11 +338,15 @@ class SyncEngine:
         return KeepPolicy(days=self._sync.keep_confirmed_days, max_bytes=self._sync.keep_confirmed_megabytes << 20,
                           seal_key=self._store.get_state(RECORD_SEAL_KEY))
 
+    def _remember_seal_key(self, key: str) -> None:
+        """The server's record key, from any reply that carries it (the first push may come before any heartbeat)."""
+        if key and key != self._store.get_state(RECORD_SEAL_KEY):
+            self._store.set_state(RECORD_SEAL_KEY, key)
+
     def _resend_if_asked(self, reply: wire.HeartbeatReply) -> bool:
         """A restored server asks for the records it confirmed since its backup: back into the outbox they go,
         once per request (the next heartbeat says so). True when there is something to send now."""
-        if reply.record_seal_key and reply.record_seal_key != self._store.get_state(RECORD_SEAL_KEY):
-            self._store.set_state(RECORD_SEAL_KEY, reply.record_seal_key)
+        self._remember_seal_key(reply.record_seal_key)
         if reply.resend_since is None:
             return False
         asked = reply.resend_since.astimezone(UTC).isoformat()

@@ -44,6 +44,7 @@ def receive_records(body: wire.RecordBatch, terminal: CurrentTerminal, db: DbSes
         accepted=[row["id"] for row in rows if row["id"] in inserted],
         duplicates=[row["id"] for row in rows if row["id"] not in inserted] + repeated,
         rejected=rejected,
+        record_seal_key=resend.public_record_key(settings),
     )
 
 
