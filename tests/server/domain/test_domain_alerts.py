@@ -11,10 +11,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from common.paths import DEFAULT_SETTINGS_FILE
+from common.settings import read_settings_document
 from server.alerts import lifecycle
+from server.alerts.conditions import current_conditions
 from server.alerts.job import run_alerts
 from server.alerts.schemas import AlertSettings
 from server.core.clock import utcnow
+from server.fleet import layers
 from server.fleet.models import Alert, AlertDelivery, Terminal
 from tests.server.alert_receivers import SmtpReceiver, WebhookReceiver
 from tests.server.domain.builders import BOTH_DIALECTS, terminal
@@ -140,3 +144,20 @@ def test_two_processes_evaluating_at_once_send_each_message_once(db, settings, r
         runner.join()
     assert sorted(sent) == [0, 4] and len(smtp.messages) == 1
     assert len(db.scalars(select(Alert)).all()) == 1
+
+
+def test_a_terminal_dark_outside_its_opening_hours_is_no_alert(db, settings):
+    builtin = read_settings_document(DEFAULT_SETTINGS_FILE)
+    made = terminal(db)
+    now = utcnow()
+    _seen(db, made, now - timedelta(hours=2))
+    rules = AlertSettings.model_validate({"rules": {"backup_stale": {"enabled": False}}})
+    assert [c.rule for c in current_conditions(db, settings, rules, builtin, now)] == ["terminal_offline"]
+    # Closed every day (no opening spans): a dark terminal is expected.
+    layers.write_layer(db, builtin, layers.LayerKey("defaults", ""), {"hours": {"enabled": True, "weekly": {}}},
+                       "test", "closed", "config.update")
+    db.commit()
+    assert current_conditions(db, settings, rules, builtin, now) == []
+    always = AlertSettings.model_validate({"rules": {"backup_stale": {"enabled": False},
+                                                     "terminal_offline": {"opening_hours_only": False}}})
+    assert [c.rule for c in current_conditions(db, settings, always, builtin, now)] == ["terminal_offline"]
