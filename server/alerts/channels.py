@@ -58,7 +58,7 @@ def _email(settings: ServerSettings, to: str, subject: str, body: str) -> None:
                 client.login(settings.smtp_username, settings.smtp_password)
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"e-mail to {to}: {type(exc).__name__}: {exc}") from None
+        raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
 
 
 def _signed_url(channel: Channel) -> str:
@@ -86,20 +86,20 @@ def _webhook(channel: Channel, text: str) -> None:
     try:
         reply = requests.post(_signed_url(channel), json=_document(channel, text), timeout=TIMEOUT_SECONDS)
     except requests.Timeout:
-        raise DeliveryError(f"{channel.label()}: no answer within {TIMEOUT_SECONDS} s") from None
+        raise DeliveryError(f"no answer within {TIMEOUT_SECONDS} s") from None
     except requests.ConnectionError:
         # Not the exception's text: it repeats the URL, whose query is the robot's key.
-        raise DeliveryError(f"{channel.label()}: cannot connect (name lookup, network or TLS)") from None
+        raise DeliveryError(f"cannot connect (name lookup, network or TLS)") from None
     except requests.RequestException as exc:
-        raise DeliveryError(f"{channel.label()}: {type(exc).__name__}") from None
+        raise DeliveryError(f"{type(exc).__name__}") from None
     if reply.status_code >= 300:
-        raise DeliveryError(f"{channel.label()}: HTTP {reply.status_code}")
+        raise DeliveryError(f"HTTP {reply.status_code}")
     try:
         answer = reply.json()
     except ValueError:
-        raise DeliveryError(f"{channel.label()}: the answer is not JSON") from None
+        raise DeliveryError(f"the answer is not JSON") from None
     # 企业微信 and 钉钉 answer {"errcode": 0}, 飞书 {"code": 0} (older robots {"StatusCode": 0}).
     code = next((answer[key] for key in ("errcode", "code", "StatusCode") if key in answer), None) \
         if isinstance(answer, dict) else None
     if code != 0:
-        raise DeliveryError(f"{channel.label()}: the robot refused: {str(answer)[:300]}")
+        raise DeliveryError(f"the robot refused: {str(answer)[:300]}")
