@@ -89,7 +89,7 @@ def _webhook(channel: Channel, text: str) -> None:
         raise DeliveryError(f"no answer within {TIMEOUT_SECONDS} s") from None
     except requests.ConnectionError:
         # Not the exception's text: it repeats the URL, whose query is the robot's key.
-        raise DeliveryError(f"cannot connect (name lookup, network or TLS)") from None
+        raise DeliveryError("cannot connect (name lookup, network or TLS)") from None
     except requests.RequestException as exc:
         raise DeliveryError(f"{type(exc).__name__}") from None
     if reply.status_code >= 300:
@@ -97,7 +97,7 @@ def _webhook(channel: Channel, text: str) -> None:
     try:
         answer = reply.json()
     except ValueError:
-        raise DeliveryError(f"the answer is not JSON") from None
+        raise DeliveryError("the answer is not JSON") from None
     # 企业微信 and 钉钉 answer {"errcode": 0}, 飞书 {"code": 0} (older robots {"StatusCode": 0}).
     code = next((answer[key] for key in ("errcode", "code", "StatusCode") if key in answer), None) \
         if isinstance(answer, dict) else None
