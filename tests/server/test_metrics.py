@@ -14,7 +14,7 @@ import yaml
 from common.wire import Heartbeat
 from services.sync.api import ServerApi
 from services.sync.enrolment import redeem_code
-from tests.live_server import ROOT, free_port, start_server
+from tests.live_server import ROOT, ServerProcess, free_port, server_env
 
 PROMETHEUS_CONFIG = ROOT / "deploy" / "prometheus" / "prometheus.yml"
 PROMETHEUS_RULES = ROOT / "deploy" / "prometheus" / "kiosk-alerts.yml"
@@ -105,15 +105,19 @@ def test_prometheus_scrapes_the_server_and_counts_its_terminals(live_server, tmp
 
 
 def test_several_worker_processes_are_counted_together(tmp_path):
-    server = start_server(f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path / "server", workers=2)
+    database_url, data_dir = f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path / "server"
+    data_dir.mkdir()
+    server = ServerProcess(database_url, data_dir, server_env(database_url, data_dir, {"METRICS_ALLOW_FROM": "127.0.0.1"}),
+                           workers=2)
+    server.run_cli("init")
+    server.start()
     try:
-        token = _token(server)
         healthz = 'kiosk_http_requests_total{method="GET",route="/healthz",status="200"}'
-        before = _samples(_scrape(server, token).text).get(healthz, 0)
+        before = _samples(_scrape(server).text).get(healthz, 0)
         with requests.Session() as client:
             for _ in range(40):
                 # A new connection each time, so the kernel spreads them over both workers.
                 client.get(f"{server.url}/healthz", headers={"Connection": "close"}, timeout=30).raise_for_status()
-        assert _samples(_scrape(server, token).text)[healthz] - before == 40
+        assert _samples(_scrape(server).text)[healthz] - before == 40
     finally:
         server.stop()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import requests
 
 from common.wire import FeedbackRecord
+from server.backups.resend import pending_terminals
+from server.core.db import make_engine, make_session_factory
 from services.storage.outbox import Outbox
 from services.storage.store import LocalStore
 from services.sync.enrolment import redeem_code
@@ -120,10 +121,17 @@ def test_a_restore_loses_nothing_any_terminal_had_confirmed(live_server, databas
         # What came back from the kept copies carries the phone the visitor typed, opened from its seal.
         assert all(record["payload"] == terminal.made[record["id"]] for record in stored)
     # Each terminal said it re-sent; the server stops asking.
-    token = live_server.run_cli("metrics-token").stdout.strip()
-    wait_for(lambda: "kiosk_terminals_awaiting_resend 0.0" in requests.get(
-        f"{live_server.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30).text,
-        "every terminal to report its re-send", nudge=lambda: [t.engine.sync_now() for t in terminals])
+    wait_for(lambda: _awaiting_resend(database_url) == 0, "every terminal to report its re-send",
+             nudge=lambda: [t.engine.sync_now() for t in terminals])
+
+
+def _awaiting_resend(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            return pending_terminals(db)
+    finally:
+        engine.dispose()
 
 
 def test_the_kept_copies_hold_no_phone_in_clear(live_server, make_engine, seed, tmp_path):
