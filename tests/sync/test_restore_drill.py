@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from common.wire import FeedbackRecord
+from common.wire import CheckinRecord, FeedbackRecord
 from server.backups.resend import pending_terminals
 from server.core.db import make_engine, make_session_factory
 from services.storage.outbox import Outbox
@@ -34,6 +34,12 @@ def _feedback(rng: random.Random) -> dict:
                           consent=True, submitted_at=datetime.now(UTC)).model_dump(mode="json")
 
 
+def _scan(rng: random.Random) -> dict:
+    """A scan the terminal refused offline (a made-up ticket): its text is what the kept copy must seal."""
+    return CheckinRecord(code=f"LK:NOT-A-TICKET-{rng.randrange(10**9)}", scanned_at=datetime.now(UTC),
+                         nonce=f"{rng.randrange(10**12):x}", verdict="forged", mode="offline").model_dump(mode="json")
+
+
 class Terminal:
     """A terminal of the drill: its own data directory, store, outbox and running sync engine."""
 
@@ -50,8 +56,10 @@ class Terminal:
 
     def create(self, count: int) -> None:
         for n in range(count):
-            if n % 2:
+            if n % 3 == 0:
                 payload, kind = _feedback(self.rng), "feedback"
+            elif n % 3 == 1:
+                payload, kind = _scan(self.rng), "checkin"
             else:
                 payload, kind = {"n": n, "note": "diagnostic"}, "diagnostic"
             self.made[self.outbox.add(kind, payload)] = payload
@@ -118,7 +126,8 @@ def test_a_restore_loses_nothing_any_terminal_had_confirmed(live_server, databas
         stored = wait_for(complete, f"terminal {terminal.identity.terminal_id}'s records after the restore",
                           nudge=terminal.engine.sync_now)
         assert len(stored) == len(terminal.made), "a record was stored twice"
-        # What came back from the kept copies carries the phone the visitor typed, opened from its seal.
+        # What came back from the kept copies carries the phone the visitor typed and the ticket text scanned,
+        # opened from their seal.
         assert all(record["payload"] == terminal.made[record["id"]] for record in stored)
     # Each terminal said it re-sent; the server stops asking.
     wait_for(lambda: _awaiting_resend(database_url) == 0, "every terminal to report its re-send",
@@ -136,16 +145,17 @@ def _awaiting_resend(database_url: str) -> int:
 
 def test_the_kept_copies_hold_no_phone_in_clear(live_server, make_engine, seed, tmp_path):
     terminal = Terminal(live_server, 1, tmp_path, seed, make_engine)
-    terminal.create(4)
+    terminal.create(6)
     terminal.drained()
     phones = [payload["phone"] for payload in terminal.made.values() if "phone" in payload]
+    codes = [payload["code"] for payload in terminal.made.values() if "code" in payload]
     assert phones
     with terminal.store.transaction() as db:
         kept = [json.loads(row[0]) for row in db.execute("SELECT payload FROM kept")]
-    assert len(kept) == 4
+    assert len(kept) == 6 and len(phones) == len(codes) == 2
     sealed = [payload for payload in kept if "sealed_fields" in payload]
-    assert len(sealed) == len(phones) and all("phone" not in payload for payload in kept)
-    assert not any(phone in json.dumps(kept) for phone in phones)
+    assert len(sealed) == 4 and all("phone" not in payload and "code" not in payload for payload in kept)
+    assert not any(value in json.dumps(kept) for value in phones + codes)
 
 
 @pytest.fixture(autouse=True)
