@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 # a private cluster of their own); for the display tests, Xorg's dummy driver (a screen that changes size, as
 # a panel turned on its side) with xrandr, and openbox (a window manager, as on a desktop); Rime's essay (word
 # counts the pinyin input method's dictionary is built from, with jieba's) and OpenCC (to read it as simplified);
-# for bench/bench_ime_quality.py, Rime itself (librime, luna_pinyin), the input method the kiosk's is measured against.
-SYSTEM_PACKAGES := xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 libx11-6 libxrandr2 postgresql chromium chromium-driver \
+# for bench/bench_ime_quality.py, Rime itself (librime, luna_pinyin), the input method the kiosk's is measured against;
+# Prometheus (a test scrapes the server's /metrics with the real one).
+SYSTEM_PACKAGES := prometheus xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 libx11-6 libxrandr2 postgresql chromium chromium-driver \
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils openbox \
   librime1 rime-data-luna-pinyin rime-prelude rime-essay libopencc1.1 libopencc-data
 DEMO_DATA := .demo-data

@@ -112,6 +112,8 @@ class Heartbeat(WireModel):
     outbox_depth: Count
     parked_count: Count = 0
     free_disk_bytes: int = Field(ge=0, le=MAX_INT64)
+    # Memory available to new programs (Linux MemAvailable); None where the kiosk cannot tell.
+    free_memory_bytes: int | None = Field(default=None, ge=0, le=MAX_INT64)
     peripherals: dict[str, PeripheralState] = Field(default_factory=dict, max_length=16)
     current_screen: str = Field(default="", max_length=40)
     # 0 while no configuration layer exists yet (only the built-in settings).
@@ -122,6 +124,8 @@ class Heartbeat(WireModel):
     last_command: CommandOutcome | None = None
     log_level: str = Field(default="INFO", max_length=10)
     in_service: bool = True
+    # The ``resend_since`` of a reply this terminal has acted on: its kept records are back in its outbox.
+    resent_since: datetime | None = None
 
 
 class HeartbeatReply(WireModel):
@@ -134,6 +138,11 @@ class HeartbeatReply(WireModel):
     commands_pending: int
     # The check-in bundle's ETag for this terminal; the kiosk fetches GET /terminal/checkin when it differs.
     checkin_etag: str = ""
+    # After a restore from a backup taken at this time: the terminal sends again every record it kept that the
+    # server confirmed since (ids make each land once), then says so in ``Heartbeat.resent_since``.
+    resend_since: datetime | None = None
+    # The server's record key (common.sealed_box): kept copies of records hold personal fields only sealed to it.
+    record_seal_key: str = Field(default="", max_length=64)
 
 
 # -- remote commands -----------------------------------------------------------------------------
@@ -175,6 +184,12 @@ class Record(WireModel):
     payload: dict[str, Any]
 
 
+# The fields a terminal's kept copy of a record holds only sealed (common.sealed_box), as one JSON object under
+# ``SEALED_FIELDS_KEY`` in the payload; the server opens it when the record is sent again after a restore.
+KEPT_SEALED_FIELDS: dict[str, tuple[str, ...]] = {"feedback": ("phone",), "checkin": ("code",)}
+SEALED_FIELDS_KEY = "sealed_fields"
+
+
 class RecordBatch(WireModel):
     # Items stay raw here: one malformed record is rejected on its own, it never sinks its batch.
     records: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH_RECORDS)
@@ -191,6 +206,8 @@ class RecordBatchResult(WireModel):
     duplicates: list[str]
     # Will never be accepted as they are: the terminal parks them with the error.
     rejected: list[RejectedRecord]
+    # As in HeartbeatReply: the terminal seals the kept copies of the records confirmed here to this key.
+    record_seal_key: str = Field(default="", max_length=64)
 
 
 # -- event check-in ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Command line ``kiosk-server``: init (schema + seed catalogue), create-admin, enrol, serve, demo-data.
+"""Command line ``kiosk-server``: init (schema + seed catalogue), create-admin, enrol, serve, demo-data, backup,
+restore, metrics-token.
 
 The database is $DATABASE_URL (default: SQLite in $KIOSK_SERVER_DATA_DIR); see server/core/config.py.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,16 +22,19 @@ from sqlalchemy.orm import Session
 from common.paths import DEFAULT_SETTINGS_FILE
 from common.settings import read_settings_document
 from server.accounts import users as accounts
+from server.backups import copies, schema_version
+from server.backups.copies import BackupError
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
+from server.core.server_secrets import KEPT_SECRETS
 from server.events import demo as demo_events
 from server.feedback import demo as demo_feedback
 from server.fleet import catalogues, layers, terminals
 from server.fleet.models import Terminal
 from server.fleet.schemas import ConfigRejected
+from server.monitoring import access as metrics_access
 from server.projections import register_projections
 
-ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 CLI_ACTOR = "cli"
 
 
@@ -54,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="server processes (they share the database)")
     commands.add_parser("demo-data", help="a group, two terminals, sample configuration layers and two events "
                         "with attendees, feedback items")
+    backup = commands.add_parser("backup", help="copy the database into a new directory under DEST while serving "
+                                 "(with its schema version and checksum); the secrets kept outside it are not copied")
+    backup.add_argument("destination", type=Path, metavar="DEST")
+    restore = commands.add_parser("restore", help="restore a backup directory into the empty database of "
+                                  "DATABASE_URL; terminals then send again what they kept since the backup")
+    restore.add_argument("source", type=Path, metavar="SRC")
+    commands.add_parser("metrics-token", help="make a bearer token for Prometheus to scrape /metrics with "
+                        "(printed once; only its hash is kept)")
     return parser
 
 
@@ -71,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
             return enrol(settings, args.name, args.location, args.group)
         if args.command == "serve":
             return serve(settings, args.host, args.port, args.workers)
+        if args.command == "backup":
+            return backup(settings, args.destination)
+        if args.command == "restore":
+            return restore(settings, args.source)
+        if args.command == "metrics-token":
+            return metrics_token(settings)
         return demo_data(settings)
-    except CliError as exc:
+    except (CliError, BackupError) as exc:
         print(f"kiosk-server: {exc}", file=sys.stderr)
         return 1
 
@@ -87,16 +107,8 @@ def _session(settings: ServerSettings) -> Iterator[Session]:
         engine.dispose()
 
 
-def _alembic_config():
-    from alembic.config import Config
-
-    return Config(str(ALEMBIC_INI))
-
-
 def init(settings: ServerSettings) -> int:
-    from alembic import command
-
-    command.upgrade(_alembic_config(), "head")
+    schema_version.upgrade_to_head()
     with _session(settings) as db:
         seeded = catalogues.seed(db)
         db.commit()
@@ -145,16 +157,40 @@ def enrol(settings: ServerSettings, name: str, location: str, group: str | None)
 
 
 def _schema_is_current(settings: ServerSettings) -> bool:
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
     engine = make_engine(settings.database_url)
     try:
-        with engine.connect() as connection:
-            return set(MigrationContext.configure(connection).get_current_heads()) == heads
+        return schema_version.database_revision(engine) == schema_version.code_head()
     finally:
         engine.dispose()
+
+
+def backup(settings: ServerSettings, destination: Path) -> int:
+    target, manifest = copies.take_backup(settings, destination)
+    print(f"backup made: {target}")
+    print(f"schema {manifest.schema_version}, {manifest.size_bytes} bytes, sha256 {manifest.sha256}")
+    print("not in it: the secrets kept outside the database (" + ", ".join(s.file for s in KEPT_SECRETS)
+          + "); keep them apart, see README")
+    return 0
+
+
+def restore(settings: ServerSettings, source: Path) -> int:
+    outcome = copies.restore(settings, source)
+    manifest = outcome.manifest
+    print(f"restored the backup taken at {manifest.taken_at:%Y-%m-%d %H:%M:%S} UTC (schema {manifest.schema_version})")
+    if outcome.upgraded_from:
+        print(f"schema upgraded from {outcome.upgraded_from} to {schema_version.code_head()}")
+    print("terminals will send again, at their next heartbeat, the records they kept since the backup")
+    for warning in outcome.secret_warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    return 0
+
+
+def metrics_token(settings: ServerSettings) -> int:
+    with _session(settings) as db:
+        token = metrics_access.create_token(db, CLI_ACTOR)
+        db.commit()
+    print(token)
+    return 0
 
 
 def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
@@ -162,6 +198,13 @@ def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
 
     if not _schema_is_current(settings):
         raise CliError("the database schema is missing or old; run `kiosk-server init` first")
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker counts its requests in files here; /metrics adds every worker's up. Emptied at each start:
+        # counts of processes that are gone would otherwise be added to the new ones'.
+        metrics_dir = settings.kiosk_server_data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     # A factory import string, so that each worker process builds its own app (and engine).
     uvicorn.run("server.main:create_app", factory=True, host=host, port=port, workers=workers)
     return 0

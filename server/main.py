@@ -15,8 +15,11 @@ from server.api import health
 from server.api.deps import current_admin
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
+from server.core.periodic import PeriodicJobs
 from server.core.ratelimit import RateLimiter
 from server.domains import DOMAINS
+from server.monitoring import metrics
+from server.periodic_jobs import JOBS
 from server.projections import register_projections
 from server.web.console import install as install_console
 
@@ -28,11 +31,18 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     register_projections()
     engine = make_engine(settings.database_url)
+    metrics.watch_pool(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs = PeriodicJobs(settings, JOBS) if settings.operations_interval_seconds > 0 else None
+        if jobs is not None:
+            jobs.start()
         yield
+        if jobs is not None:
+            jobs.stop()
         engine.dispose()
+        metrics.process_exiting()
 
     app = FastAPI(title="Lobby Kiosk server", summary="Enrolment, configuration, catalogue, commands and records "
                   "for a fleet of lobby kiosks", version="1", lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
@@ -60,4 +70,5 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             app.include_router(router)
     install_console(app)
     errors.install(app)
+    app.add_middleware(metrics.RequestMetrics)
     return app

@@ -124,8 +124,10 @@ class LiveServer(ABC):
 class ServerProcess(LiveServer):
     """``kiosk-server serve`` in a subprocess, for tests that kill it like a power cut or run several."""
 
-    def __init__(self, database_url: str, data_dir: Path, env: dict[str, str], admin_username: str = ADMIN_USERNAME):
+    def __init__(self, database_url: str, data_dir: Path, env: dict[str, str], admin_username: str = ADMIN_USERNAME,
+                 workers: int = 1):
         super().__init__(database_url, data_dir, env, admin_username)
+        self.workers = workers
         self._process: subprocess.Popen | None = None
         self._log = data_dir / "server.log"
 
@@ -133,7 +135,8 @@ class ServerProcess(LiveServer):
         """Start serving (again, after stop or kill) on the same port and database."""
         with self._log.open("ab") as log:
             self._process = subprocess.Popen(
-                [str(KIOSK_SERVER), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [str(KIOSK_SERVER), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                 "--workers", str(self.workers)],
                 env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             )
         self.wait_until_healthy(lambda: self.running)
@@ -180,14 +183,15 @@ def run_cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Comp
 
 
 def start_server(
-    database_url: str, data_dir: Path, env: dict[str, str] | None = None, admin_username: str = ADMIN_USERNAME
+    database_url: str, data_dir: Path, env: dict[str, str] | None = None, admin_username: str = ADMIN_USERNAME,
+    workers: int = 1,
 ) -> ServerProcess:
     """Initialise the database, create the administrator and serve; ``env`` adds settings (e.g. TTLs).
 
     A second server on the same database needs its own ``admin_username``: setting an existing
     administrator's password again signs that administrator out everywhere, the first server's token too."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = ServerProcess(database_url, data_dir, server_env(database_url, data_dir, env), admin_username)
+    server = ServerProcess(database_url, data_dir, server_env(database_url, data_dir, env), admin_username, workers)
     server.run_cli("init")
     server.run_cli("create-admin", admin_username, "--role", "admin", stdin=server.admin_password + "\n")
     server.start()

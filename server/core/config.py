@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,6 +49,39 @@ class ServerSettings(BaseSettings):
     # Seals the ticket signing keys stored in the database. Empty = a random one kept in the data directory
     # (ticket-key-secret); set it when several servers share one database, and keep it out of its backups.
     ticket_key_secret: str = ""
+    # Opens what terminals keep only sealed (phones, ticket codes) when they send records again after a restore.
+    # Empty = a random one kept in the data directory (record-seal-secret); keep it out of the backups too.
+    record_seal_secret: str = ""
+    # Scheduled backups (server/backups): into this directory, once a day after BACKUP_HOUR (local time), by
+    # whichever server process gets there first; empty = none. Kept: the newest BACKUP_KEEP_DAILY days, and the
+    # newest copy of each of the last BACKUP_KEEP_WEEKLY weeks.
+    backup_dir: Path | None = None
+    backup_hour: int = Field(default=3, ge=0, le=23)
+    backup_keep_daily: int = Field(default=7, ge=1, le=366)
+    backup_keep_weekly: int = Field(default=4, ge=0, le=520)
+    # /metrics answers these client addresses or networks (comma-separated, e.g. "127.0.0.1,10.0.0.0/8") without
+    # a token; anyone else needs a metrics token (kiosk-server metrics-token).
+    metrics_allow_from: str = ""
+    # Alert e-mail (server/alerts): the SMTP server, with STARTTLS (default), implicit TLS ("ssl") or none (only for
+    # a relay on this machine); SMTP_CA_FILE trusts a private CA besides the system's. The password stays here,
+    # in the environment, never in the database.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "lobby-kiosk@localhost"
+    smtp_ca_file: Path | None = None
+    # How often each server process looks for due work (scheduled backup, alert rules), in seconds; 0 = never
+    # (another process does it).
+    operations_interval_seconds: float = Field(default=60, ge=0, le=3600)
+
+    @field_validator("metrics_allow_from")
+    @classmethod
+    def _check_networks(cls, value: str) -> str:
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            ipaddress.ip_network(entry, strict=False)  # a ValueError names the entry
+        return value
 
     @model_validator(mode="after")
     def _resolve_database_url(self) -> ServerSettings:

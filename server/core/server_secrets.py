@@ -5,7 +5,47 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class KeptSecret:
+    """A secret kept outside the database: its setting (ServerSettings attribute), its file in the data directory
+    when the setting is empty, and what will not work on a database restored without it."""
+
+    setting: str
+    file: str
+    without_it: str
+
+
+KEPT_SECRETS = (
+    KeptSecret("ticket_key_secret", "ticket-key-secret",
+               "the ticket signing keys in the database cannot be opened: no ticket can be issued, shown or "
+               "downloaded again until new keys are made (tickets already printed still check in offline)"),
+    KeptSecret("feedback_code_pepper", "feedback-pepper",
+               "the check codes of the feedback items already received no longer match: their public status "
+               "pages refuse every code (new items work)"),
+    KeptSecret("record_seal_secret", "record-seal-secret",
+               "what terminals kept only sealed cannot be opened when they send it again: re-sent feedback "
+               "arrives without the visitor's phone, re-sent check-in scans are stored but not counted"),
+)
+
+
+def configured_secret(settings: Any, secret: KeptSecret) -> bytes:
+    """The secret: its setting when set, else its file in the data directory (made at first use)."""
+    configured = getattr(settings, secret.setting)
+    return configured.encode() if configured else stored_secret(settings.kiosk_server_data_dir, secret.file)
+
+
+def existing_secret(settings: Any, secret: KeptSecret) -> bytes | None:
+    """The secret if it is set or its file exists; None instead of making one (restore checks)."""
+    configured = getattr(settings, secret.setting)
+    if configured:
+        return configured.encode()
+    path = Path(settings.kiosk_server_data_dir) / secret.file
+    return path.read_text().strip().encode() if path.exists() else None
 
 
 def stored_secret(data_dir: Path, name: str) -> bytes:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from common import wire
 from server.core.clock import as_utc
-from server.fleet import schemas
+from server.fleet import schemas, terminal_events
 from server.fleet.models import HeartbeatLog, Outage, Terminal
 
 ONLINE_FACTOR = 1.5
@@ -40,6 +40,9 @@ def record(db: Session, terminal: Terminal, heartbeat: wire.Heartbeat, interval:
     went_down_at = offline_at(terminal)
     if went_down_at is not None and went_down_at < now:
         db.add(Outage(terminal_id=terminal.id, went_down_at=went_down_at, came_back_at=now))
+        terminal_events.add(db, terminal.id, "network_lost", went_down_at)
+        terminal_events.add(db, terminal.id, "network_back", now)
+    terminal_events.from_heartbeat(db, terminal, heartbeat, now)
     terminal.last_seen_at = now
     terminal.heartbeat_seconds = interval
     terminal.app_version = heartbeat.app_version
@@ -47,6 +50,7 @@ def record(db: Session, terminal: Terminal, heartbeat: wire.Heartbeat, interval:
     terminal.outbox_depth = heartbeat.outbox_depth
     terminal.parked_count = heartbeat.parked_count
     terminal.free_disk_bytes = heartbeat.free_disk_bytes
+    terminal.free_memory_bytes = heartbeat.free_memory_bytes
     terminal.peripherals = dict(heartbeat.peripherals)
     terminal.current_screen = heartbeat.current_screen
     terminal.config_version_applied = heartbeat.config_version

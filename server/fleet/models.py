@@ -112,6 +112,7 @@ class Terminal(Base):
     outbox_depth: Mapped[int | None]
     parked_count: Mapped[int | None]
     free_disk_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    free_memory_bytes: Mapped[int | None] = mapped_column(BigInteger)
     peripherals: Mapped[dict[str, Any] | None]
     current_screen: Mapped[str | None] = mapped_column(String(40))
     config_version_applied: Mapped[int | None]
@@ -430,3 +431,115 @@ class FeedbackNote(Base):
     author: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- operations: backups and restores, metrics, alerts, terminal events --
+
+
+class Backup(Base):
+    """A copy of the database this server made (``kiosk-server backup`` or the schedule)."""
+
+    __tablename__ = "backups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # When the copy began: everything committed before is in it.
+    taken_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    location: Mapped[str] = mapped_column(String(500))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    schema_version: Mapped[str] = mapped_column(String(32))
+    # The scheduled copy of one day ("2026-12-04"): unique, so two server processes never both make it.
+    slot: Mapped[str | None] = mapped_column(String(20), unique=True)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Restore(Base):
+    """This database was restored from a backup taken at ``backup_taken_at``: terminals send again what the
+    server confirmed since."""
+
+    __tablename__ = "restores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    backup_taken_at: Mapped[datetime]
+    restored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(500))
+    schema_version: Mapped[str] = mapped_column(String(32))
+
+
+class TerminalResend(Base):
+    """A terminal has put back in its outbox what it kept since the restore's backup."""
+
+    __tablename__ = "terminal_resends"
+
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id", ondelete="CASCADE"), primary_key=True)
+    restore_id: Mapped[int] = mapped_column(ForeignKey("restores.id", ondelete="CASCADE"), primary_key=True)
+    acknowledged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MetricsToken(Base):
+    """A bearer token Prometheus scrapes /metrics with; only its SHA-256 is kept."""
+
+    __tablename__ = "metrics_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class AlertConfig(Base):
+    """The alert rules, channels and quiet hours: one validated document (server/alerts/schemas.py), versioned."""
+
+    __tablename__ = "alert_config"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(80))
+
+
+class Alert(Base):
+    """One occurrence of a rule's condition for one subject (a terminal, the centre), from start to resolution."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_rule_subject", "rule", "subject", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(80))
+    # The subject's name and what was seen, for the messages and the history page.
+    title: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]]
+    started_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    # Set when the start message went out (or was held back by quiet hours and sent later).
+    start_notified_at: Mapped[datetime | None]
+    resolve_notified_at: Mapped[datetime | None]
+
+
+class AlertDelivery(Base):
+    """Who was told about an alert, when, and whether the channel took it."""
+
+    __tablename__ = "alert_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    phase: Mapped[str] = mapped_column(String(16))  # started | resolved
+    channel: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[datetime]
+    ok: Mapped[bool]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class TerminalEvent(Base):
+    """Something that happened to a terminal: app started or restarted, network lost or back, update applied."""
+
+    __tablename__ = "terminal_events"
+    __table_args__ = (Index("ix_terminal_events_terminal", "terminal_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    occurred_at: Mapped[datetime]
+    detail: Mapped[str] = mapped_column(String(200))

@@ -13,11 +13,11 @@ from server.fleet.api import (
     terminal_commands,
     terminal_records,
 )
-from server.fleet.console import catalogue, config, terminals
+from server.fleet.console import availability, catalogue, config, terminals
 
 ROUTERS = DomainRouters(
     open=(enrolment.router, terminal.router, terminal_commands.router, terminal_records.router),
     staff=(admin_terminals.router, admin_pairings.router, admin_config.router, admin_catalogue.router,
            admin_commands.router, admin_records.router),
-    console=(terminals.router, config.router, catalogue.router),
+    console=(terminals.router, availability.router, config.router, catalogue.router),
 )

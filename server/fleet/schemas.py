@@ -99,6 +99,24 @@ class Outage(WireModel):
     came_back_at: datetime | None
 
 
+class TerminalEventOut(WireModel):
+    kind: Literal["app_started", "app_restarted", "network_lost", "network_back", "update_applied"]
+    occurred_at: datetime
+    detail: str
+
+
+class OfflinePeriod(WireModel):
+    period: str  # "2026-12-04" (a local day) or "2026-12" (a month)
+    offline_seconds: float
+    span_seconds: float  # the part of the period that has passed since the terminal was enrolled
+
+
+class OfflineReport(WireModel):
+    timezone: str
+    days: list[OfflinePeriod]  # newest first
+    months: list[OfflinePeriod]
+
+
 ConfigScope = Literal["defaults", "group", "terminal"]
 
 

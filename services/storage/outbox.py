@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, get_args
 
 from common.wire import MAX_RECORD_PAYLOAD_BYTES, RecordKind
+from services.storage import kept
 from services.storage.store import LocalStore
 
 RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
@@ -40,6 +41,16 @@ class QueuedRecord:
 class ParkedRecord(QueuedRecord):
     error: str
     parked_at: str
+
+
+@dataclass(frozen=True)
+class KeepPolicy:
+    """How confirmed records are kept: for ``days`` (0: not at all), within ``max_bytes``, personal fields sealed
+    to ``seal_key`` (the server's record key; None: left out)."""
+
+    days: int
+    max_bytes: int
+    seal_key: str | None
 
 
 class Outbox:
@@ -90,11 +101,25 @@ class Outbox:
             ).fetchall()
         return [QueuedRecord(row["id"], row["kind"], row["created_at"], json.loads(row["payload"])) for row in rows]
 
-    def confirm(self, ids) -> int:
-        """Drop records the server confirmed it holds; returns how many were dropped."""
+    def confirm(self, ids, keep: KeepPolicy | None = None) -> int:
+        """Drop records the server confirmed it holds; returns how many were dropped. With ``keep``, a copy of
+        each stays among the kept records (services.storage.kept), in the same transaction."""
         ids = list(ids)
         with self._store.transaction() as db:
+            if keep is not None and keep.days > 0:
+                now = datetime.now(UTC)
+                kept.keep_in(db, ids, keep.seal_key, now)
+                kept.prune(db, now, keep.days, keep.max_bytes)
             return db.executemany("DELETE FROM outbox WHERE id = ?", ((record_id,) for record_id in ids)).rowcount
+
+    def requeue_kept(self, since: datetime) -> int:
+        """The kept records confirmed since ``since`` back in the queue (a restored server asked); how many."""
+        with self._store.transaction() as db:
+            return kept.requeue_since(db, since)
+
+    def kept_count(self) -> int:
+        with self._store.transaction() as db:
+            return kept.kept_count(db)
 
     def park(self, record_id: str, error: str) -> None:
         """Move a record the server refused out of the queue, keeping it and the reason."""

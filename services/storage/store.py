@@ -3,7 +3,8 @@
 It holds the catalogue the kiosk shows, with its version stamp, so the kiosk
 works offline, and what the sync engine keeps between runs: the outbox
 (``services.storage.outbox``), commands' replies waiting to be sent, and a small
-key-value ``state`` table (etags, pairing code, last good remote settings); and for event check-in the
+key-value ``state`` table (etags, pairing code, last good remote settings), the records the server confirmed
+(kept a while, ``services.storage.kept``); and for event check-in the
 server's bundle and this terminal's scans (``services.checkin.bundle_store``).
 A store that is missing, unreadable or corrupt is moved aside and rebuilt from
 the bundled seed catalogue, with a logged warning, never a crash.
@@ -106,6 +107,18 @@ _MIGRATIONS = (
         accepted INTEGER NOT NULL CHECK (accepted IN (0, 1))
     );
     CREATE INDEX checkin_log_ticket ON checkin_log (ticket_id, accepted, scanned_at);
+    """,
+    # Records the server confirmed, kept a while (services/storage/kept.py) so that a server restored from a
+    # backup can have them again; personal fields only sealed to the server.
+    """
+    CREATE TABLE kept (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL
+    );
+    CREATE INDEX kept_confirmed ON kept (confirmed_at);
     """,
 )
 
@@ -278,6 +291,9 @@ def _connect_checked(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA journal_mode=WAL")
         # FULL: a power cut right after a write never loses what the screen already confirmed.
         connection.execute("PRAGMA synchronous=FULL")
+        # Deleted rows are overwritten, not left in free pages: a confirmed record's clear phone leaves the file
+        # once only its sealed kept copy remains.
+        connection.execute("PRAGMA secure_delete=ON")
         result = connection.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise sqlite3.DatabaseError(f"integrity check failed: {result}")

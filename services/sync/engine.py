@@ -29,7 +29,7 @@ from common.catalogue import Catalogue, CatalogueError, parse_catalogue
 from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
 from services.checkin.link_health import LinkHealth
-from services.storage.outbox import Outbox, QueuedRecord
+from services.storage.outbox import KeepPolicy, Outbox, QueuedRecord
 from services.storage.store import LocalStore
 from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
 from services.sync.backoff import Backoff
@@ -55,8 +55,21 @@ CHECKIN_ETAG_KEY = "checkin_etag"
 CHECKIN_ERROR_KEY = "checkin_error"
 LAST_SYNC_KEY = "last_sync_at"
 LAST_COMMAND_KEY = "last_command"
+RECORD_SEAL_KEY = "record_seal_key"
+RESENT_SINCE_KEY = "resent_since"
 
 State = Literal["standalone", "pairing", "online", "offline", "syncing", "unauthorised"]
+
+
+def available_memory(meminfo: Path = Path("/proc/meminfo")) -> int | None:
+    """Memory available to new programs (Linux MemAvailable), for the heartbeat; None where there is no such file."""
+    try:
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 @dataclass(frozen=True)
@@ -246,7 +259,8 @@ class SyncEngine:
             self._push_outbox(api, problems)
             self._send_replies(api, problems)
             reply = self._timed_heartbeat(api)
-            again_now = self._follow(api, reply, problems)
+            resend = self._resend_if_asked(reply)
+            again_now = self._follow(api, reply, problems) or resend
             self._send_replies(api, problems)
         except UnauthorisedError as exc:
             log.warning("the server refuses this terminal's credential: %s", exc)
@@ -310,7 +324,8 @@ class SyncEngine:
         sent = {record.id for record in batch}
         # Only what the server confirmed leaves; an id it did not mention stays queued.
         confirmed = (set(result.accepted) | set(result.duplicates)) & sent
-        self._outbox.confirm(confirmed)
+        self._remember_seal_key(result.record_seal_key)
+        self._outbox.confirm(confirmed, self._keep_policy())
         parked = 0
         for rejected in result.rejected:
             if rejected.id in sent and rejected.id not in confirmed:
@@ -318,6 +333,29 @@ class SyncEngine:
                 self._outbox.park(rejected.id, rejected.error)
                 parked += 1
         return len(confirmed) + parked
+
+    def _keep_policy(self) -> KeepPolicy:
+        return KeepPolicy(days=self._sync.keep_confirmed_days, max_bytes=self._sync.keep_confirmed_megabytes << 20,
+                          seal_key=self._store.get_state(RECORD_SEAL_KEY))
+
+    def _remember_seal_key(self, key: str) -> None:
+        """The server's record key, from any reply that carries it (the first push may come before any heartbeat)."""
+        if key and key != self._store.get_state(RECORD_SEAL_KEY):
+            self._store.set_state(RECORD_SEAL_KEY, key)
+
+    def _resend_if_asked(self, reply: wire.HeartbeatReply) -> bool:
+        """A restored server asks for the records it confirmed since its backup: back into the outbox they go,
+        once per request (the next heartbeat says so). True when there is something to send now."""
+        self._remember_seal_key(reply.record_seal_key)
+        if reply.resend_since is None:
+            return False
+        asked = reply.resend_since.astimezone(UTC).isoformat()
+        if self._store.get_state(RESENT_SINCE_KEY) == asked:
+            return False
+        count = self._outbox.requeue_kept(reply.resend_since)
+        self._store.set_state(RESENT_SINCE_KEY, asked)
+        log.warning("the server was restored from a backup of %s: %d kept records queued again", asked, count)
+        return count > 0
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -449,6 +487,7 @@ class SyncEngine:
     def _heartbeat(self) -> wire.Heartbeat:
         last_command = self._store.get_state(LAST_COMMAND_KEY)
         config_error = self._store.get_state(CONFIG_ERROR_KEY)
+        resent_since = self._store.get_state(RESENT_SINCE_KEY)
         with self._lock:
             last_sync_at = self._status.last_sync_at
         fields: dict[str, Any] = dict(
@@ -458,11 +497,13 @@ class SyncEngine:
             outbox_depth=self._outbox.depth(),
             parked_count=self._outbox.parked_count(),
             free_disk_bytes=shutil.disk_usage(self._data_dir).free,
+            free_memory_bytes=available_memory(),
             config_version=self._store.remote_settings_version(),
             config_error=config_error[:4000] if config_error else None,
             catalogue_version=self._store.catalogue().version[:64],
             last_command=wire.CommandOutcome.model_validate_json(last_command) if last_command else None,
             log_level=logging.getLevelName(logging.getLogger().getEffectiveLevel())[:10],
+            resent_since=datetime.fromisoformat(resent_since) if resent_since else None,
         )
         for key, value in self._ui_info().items():
             try:  # one bad value is left out; the rest of the heartbeat still goes

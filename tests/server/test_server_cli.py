@@ -59,3 +59,16 @@ def test_demo_data_makes_a_small_valid_fleet_once(live_server):
     with_terminals = run_cli(live_server.env, "demo-data")
     assert with_terminals.returncode == 1 and "empty fleet" in with_terminals.stderr
     assert requests.get(f"{live_server.url}/healthz", timeout=30).status_code == 200
+
+
+def test_backup_and_restore_refuse_in_one_line(tmp_path):
+    env = server_env(f"sqlite:///{tmp_path / 'server.sqlite'}", tmp_path / "data")
+    assert run_cli(env, "init").returncode == 0
+    made = run_cli(env, "backup", str(tmp_path / "backups"))
+    assert made.returncode == 0 and "not in it: the secrets kept outside the database" in made.stdout
+    [copy] = (tmp_path / "backups").iterdir()
+    into_itself = run_cli(env, "restore", str(copy))
+    assert into_itself.returncode == 1
+    assert into_itself.stderr.strip() == "kiosk-server: the database is not empty; restore goes only into an empty database"
+    nothing = run_cli(env, "restore", str(tmp_path))
+    assert nothing.returncode == 1 and "no manifest.json; not a backup directory" in nothing.stderr

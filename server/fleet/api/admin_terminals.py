@@ -1,15 +1,17 @@
-"""The fleet for administrators: terminals and their status, enrolment codes, revocation, heartbeats, outages."""
+"""The fleet for administrators: terminals and their status, enrolment codes, revocation, heartbeats, outages,
+events and time offline."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
 from server.api.deps import CurrentAdmin, CurrentStaff, DbSession, PathTerminal, Settings
 from server.core.clock import utcnow
-from server.fleet import heartbeats, layers, schemas, terminals
+from server.fleet import availability, heartbeats, layers, schemas, terminal_events, terminals
 from server.fleet.models import HeartbeatLog, Terminal
 from server.fleet.schemas import StoredHeartbeat
 
@@ -60,6 +62,27 @@ def heartbeat_history(staff: CurrentStaff, terminal: PathTerminal, db: DbSession
     rows = db.scalars(select(HeartbeatLog).where(HeartbeatLog.terminal_id == terminal.id)
                       .order_by(HeartbeatLog.id.desc()).limit(limit))
     return [StoredHeartbeat(**row.heartbeat, received_at=row.received_at) for row in rows]
+
+
+@router.get("/{terminal_id}/events")
+def events(staff: CurrentStaff, terminal: PathTerminal, db: DbSession,
+           limit: Limit = 100) -> list[schemas.TerminalEventOut]:
+    """Newest first: app started or restarted, network lost and back, update applied."""
+    return [schemas.TerminalEventOut(kind=e.kind, occurred_at=e.occurred_at, detail=e.detail)
+            for e in terminal_events.recent(db, terminal.id, limit)]
+
+
+@router.get("/{terminal_id}/offline-report")
+def offline_report(staff: CurrentStaff, terminal: PathTerminal, db: DbSession,
+                   settings: Settings) -> schemas.OfflineReport:
+    """Time offline per local day (the last 31) and month (the last 12), from the terminal's outages."""
+    report = availability.report(db, terminal, utcnow(), ZoneInfo(settings.timezone))
+
+    def periods(rows: list[availability.Period]) -> list[schemas.OfflinePeriod]:
+        return [schemas.OfflinePeriod(period=row.label, offline_seconds=row.offline_seconds,
+                                      span_seconds=row.span_seconds) for row in rows]
+
+    return schemas.OfflineReport(timezone=settings.timezone, days=periods(report.days), months=periods(report.months))
 
 
 @router.get("/{terminal_id}/outages")

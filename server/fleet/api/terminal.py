@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from common import wire
 from common.catalogue import Catalogue
-from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedTerminal
+from server.api.deps import BuiltinSettings, CurrentTerminal, DbSession, LockedTerminal, Settings
 from server.api.etags import not_modified, quoted
+from server.backups import resend
 from server.core.clock import utcnow
 from server.events import checkin_bundle
 from server.fleet import catalogues, commands, heartbeats, layers
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/terminal", tags=["terminal"])
 
 @router.post("/heartbeat")
 def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
-              builtin: BuiltinSettings) -> wire.HeartbeatReply:
+              builtin: BuiltinSettings, settings: Settings) -> wire.HeartbeatReply:
     now = utcnow()
     config = layers.effective_config(builtin, layers.current_layers(db), terminal)
     interval = layers.heartbeat_seconds(config.settings)
@@ -37,6 +38,8 @@ def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
         catalogue_etag=catalogues.current_etag(db),
         checkin_etag=checkin_bundle.etag(db, terminal, now),
         commands_pending=commands.pending_count(db, terminal.id, now),
+        resend_since=resend.resend_since(db, terminal, body),
+        record_seal_key=resend.public_record_key(settings),
     )
     db.commit()
     return reply

@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from pydantic import ValidationError
 
 from common import wire
-from server.api.deps import CurrentTerminal, DbSession
+from server.api.deps import CurrentTerminal, DbSession, Settings
+from server.backups import resend
 from server.core.canonical import canonical_json
 from server.core.clock import as_utc, utcnow
 from server.fleet import records
@@ -15,7 +16,8 @@ router = APIRouter(prefix="/terminal/records", tags=["terminal"])
 
 
 @router.post("")
-def receive_records(body: wire.RecordBatch, terminal: CurrentTerminal, db: DbSession) -> wire.RecordBatchResult:
+def receive_records(body: wire.RecordBatch, terminal: CurrentTerminal, db: DbSession,
+                    settings: Settings) -> wire.RecordBatchResult:
     now = utcnow()
     rows: list[dict] = []
     rejected: list[wire.RejectedRecord] = []
@@ -31,8 +33,10 @@ def receive_records(body: wire.RecordBatch, terminal: CurrentTerminal, db: DbSes
             repeated.append(record.id)
             continue
         seen.add(record.id)
+        # A terminal's kept copy, sent again after a restore, holds personal fields sealed: stored opened.
+        payload = resend.open_sealed_fields(settings, record.id, record.payload)
         rows.append({"terminal_id": terminal.id, "id": record.id, "kind": record.kind,
-                     "created_at": as_utc(record.created_at), "received_at": now, "payload": record.payload})
+                     "created_at": as_utc(record.created_at), "received_at": now, "payload": payload})
     inserted = records.insert_new(db, rows)
     records.project_new(db, terminal, rows, inserted)
     db.commit()  # stored for good before the terminal is told it may drop them
@@ -40,6 +44,7 @@ def receive_records(body: wire.RecordBatch, terminal: CurrentTerminal, db: DbSes
         accepted=[row["id"] for row in rows if row["id"] in inserted],
         duplicates=[row["id"] for row in rows if row["id"] not in inserted] + repeated,
         rejected=rejected,
+        record_seal_key=resend.public_record_key(settings),
     )
 
 

@@ -80,7 +80,8 @@ def _console_pages(server) -> list[str]:
             "/events", "/events/new", f"/events/{event['id']}", f"/events/{event['id']}/edit",
             f"/events/{event['id']}/live", f"/events/{event['id']}/checkins",
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
-            "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}"]
+            "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
+            f"/terminals/{terminal.id}/availability", "/alerts"]
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ import psycopg
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from server import cli
+from server.backups import schema_version
 from server.core.config import ServerSettings, current_settings
 from server.core.db import make_engine, make_session_factory
 from server.fleet import catalogues
@@ -45,7 +45,7 @@ def _init(url: str) -> None:
     """What ``kiosk-server init`` does (server/cli.py init), in this process: upgrade head, seed the catalogue."""
     from alembic import command
 
-    config = cli._alembic_config()
+    config = schema_version.alembic_config()
     config.attributes["configure_logging"] = False  # leave pytest's logging alone
     with _database_url_in_environment(url):
         command.upgrade(config, "head")

@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
-from server import cli
+from server.backups import schema_version
 from server.core.config import current_settings
 from server.core.db import make_engine
 from server.fleet.models import CatalogueVersion, Terminal
@@ -17,7 +17,7 @@ from tests.server.domain.builders import BOTH_DIALECTS, terminal
 
 @BOTH_DIALECTS
 def test_the_database_is_at_the_newest_migration_with_the_catalogue_seeded(db, settings, tmp_path):
-    heads = set(ScriptDirectory.from_config(cli._alembic_config()).get_heads())
+    heads = set(ScriptDirectory.from_config(schema_version.alembic_config()).get_heads())
     assert set(MigrationContext.configure(db.connection()).get_current_heads()) == heads
     assert db.scalar(select(func.count()).select_from(CatalogueVersion)) == 1
     assert current_settings() is settings

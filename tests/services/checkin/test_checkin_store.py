@@ -104,7 +104,7 @@ def test_an_older_store_file_gains_the_checkin_tables_and_keeps_its_outbox(data_
     LocalStore.open(path, seed).close()
     with sqlite3.connect(path) as db:  # as the kiosk before check-in left it: schema 2 with a queued record
         for table in ("checkin_events", "checkin_keys", "checkin_revoked", "checkin_names", "checkin_recent",
-                      "checkin_log"):
+                      "checkin_log", "kept"):
             db.execute(f"DROP TABLE {table}")
         db.execute("INSERT INTO outbox (id, kind, created_at, payload) VALUES ('x', 'diagnostic', 'now', '{}')")
         db.execute("PRAGMA user_version = 2")

@@ -94,7 +94,7 @@ def test_store_from_before_the_outbox_gains_its_tables(data_dir, seed):
     with sqlite3.connect(path) as db:  # back to the schema before the sync tables
         db.executescript("DROP TABLE outbox; DROP TABLE parked; DROP TABLE command_replies; DROP TABLE state;"
                          "DROP TABLE checkin_events; DROP TABLE checkin_keys; DROP TABLE checkin_revoked;"
-                         "DROP TABLE checkin_names; DROP TABLE checkin_recent; DROP TABLE checkin_log;"
+                         "DROP TABLE checkin_names; DROP TABLE checkin_recent; DROP TABLE checkin_log; DROP TABLE kept;"
                          "PRAGMA user_version = 1;")
     db.close()
     store = LocalStore.open(path, seed)

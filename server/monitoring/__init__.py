@@ -1,0 +1,1 @@
+"""Metrics for Prometheus (/metrics): request counts and latencies, the fleet's state, backup age."""

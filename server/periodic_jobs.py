@@ -1,0 +1,8 @@
+"""The jobs each server process runs periodically (server/core/periodic.py), one per domain that has some."""
+
+from __future__ import annotations
+
+from server.alerts.job import run_alerts
+from server.backups.schedule import run_scheduled_backup
+
+JOBS = (run_scheduled_backup, run_alerts)
