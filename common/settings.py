@@ -168,7 +168,7 @@ class SyncSettings(_Section):
     max_backoff_seconds: int = Field(default=300, ge=10, le=3600, title=N_("Longest wait after failures"), description=N_("Retries wait longer after each failure, up to this."))
     # Records the server confirmed stay on the terminal this long (and within this size, oldest dropped first),
     # so a server restored from an older backup gets them again. Personal fields are kept only sealed.
-    keep_confirmed_days: int = Field(default=14, ge=0, le=90, title=N_("Keep confirmed records for"), description=N_("Days a record stays on the terminal after the server confirmed it, so a server restored from a backup gets it again; personal data only sealed."))
+    keep_confirmed_days: int = Field(default=14, ge=0, le=90, title=N_("Keep confirmed records for"), description=N_("Days a confirmed record stays on the terminal, so a server restored from a backup gets it again."))
     keep_confirmed_megabytes: int = Field(default=64, ge=1, le=2048, title=N_("Room for kept records"), description=N_("The oldest kept records go first beyond this size."))
 
 

@@ -79,7 +79,7 @@ class GuideController:
                     "code": service.code,
                     "title": service.name.get(host.lang),
                     "subtitle": f"{department.name.get(host.lang)}  ·  {service.office.window.get(host.lang)}",
-                    "tag": _("On the spot") if days == 0 else _("%d working days") % days,
+                    "tag": _("On the spot") if days == 0 else host.tr.ngettext("%d working day", "%d working days", days) % days,
                 }
             )
         return rows

@@ -51,7 +51,7 @@ class DetailScreen(Screen):
 
         facts = BoxLayout(spacing=app.theme.gap, size_hint_y=None, height=app.theme.target * 2.2)
         days = service.promised_time_limit_days
-        facts.add_widget(FactCard(icon=ICONS["timer"], value=_("On the spot") if days == 0 else _("%d working days") % days, caption=_("Promised time")))
+        facts.add_widget(FactCard(icon=ICONS["timer"], value=_("On the spot") if days == 0 else app.tr.ngettext("%d working day", "%d working days", days) % days, caption=_("Promised time")))
         visits = service.visits_required
         facts.add_widget(FactCard(icon=ICONS["place"], value=_("Fully online") if visits == 0 else app.tr.ngettext("%d visit at most", "%d visits at most", visits) % visits, caption=_("Visits needed")))
         fee = service.fee.amount_yuan
@@ -78,7 +78,7 @@ class DetailScreen(Screen):
         for number, step in enumerate(service.steps, 1):
             guide.add_widget(Factory.KLabel(text=f"[b]{number}. {escape_markup(text(step.title))}[/b]\n{escape_markup(text(step.detail))}", markup=True))
 
-        promised = _("on the spot") if days == 0 else _("%d working days") % days
+        promised = _("on the spot") if days == 0 else app.tr.ngettext("%d working day", "%d working days", days) % days
         self._section(_("Time limit"), _("Legal: %(legal)d working days; promised: %(promised)s") % {"legal": service.legal_time_limit_days, "promised": promised})
         fee_text = text(service.fee.description) + (f"\n{text(service.fee.basis)}" if service.fee.basis else "")
         self._section(_("Fee"), fee_text)
