@@ -102,7 +102,7 @@ test: deps lint
 # ruff (the rules in pyproject.toml) over all Python code, the layering contracts (import-linter), and mypy over
 # the shared package and the server.
 lint: deps
-	$(BIN)/ruff check --output-format concise common kiosk screens services server tests bench
+	$(BIN)/ruff check --output-format concise common kiosk screens services server tests bench assets
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

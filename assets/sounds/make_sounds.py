@@ -39,7 +39,7 @@ def main() -> None:
     here = Path(__file__).resolve().parent
     write(here / "accept.wav", tone(880, 0.09) + silence(0.04) + tone(1320, 0.14))
     # A low square-ish buzz (fundamental plus a third harmonic) is heard as "no" without being shrill.
-    buzz = [a + b for a, b in zip(tone(220, 0.35, 0.4), tone(660, 0.35, 0.13))]
+    buzz = [a + b for a, b in zip(tone(220, 0.35, 0.4), tone(660, 0.35, 0.13), strict=True)]
     write(here / "refuse.wav", buzz)
 
 
