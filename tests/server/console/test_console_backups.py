@@ -123,3 +123,23 @@ def test_the_last_restore_shows_the_terminals_still_to_re_send(live_server, db):
     page = _admin(live_server).page("/backups").text
     assert "/srv/backups/kiosk-backup-x" in page
     assert "&#x231B; 1" in page.split('id="awaiting-resend"')[1].split("</dd>")[0]
+
+
+def test_a_failed_attempt_shows_its_reason_escaped(backup_folder, live_server, db):
+    db.add(Backup(taken_at=utcnow() - timedelta(minutes=5), location=str(backup_folder / "x"), schema_version=code_head(),
+                  error=f"disk full {HOSTILE}"))
+    db.commit()
+    status = _admin(live_server).page("/backups").text.split('id="backup-status"')[1].split("</dd>")[0]
+    assert "Failed" in status and "disk full &lt;img src=x onerror=alert(1)&gt;" in status and HOSTILE not in status
+
+
+def test_a_backup_running_refuses_a_second_one(backup_folder, live_server, db):
+    db.add(Backup(taken_at=utcnow() - timedelta(seconds=10), location=str(backup_folder / "x"),
+                  schema_version=code_head()))
+    db.commit()
+    client = _admin(live_server)
+    page = client.page("/backups").text
+    assert "Running" in page.split('id="backup-status"')[1].split("</dd>")[0]
+    refused = client.submit("/backups", "/backups")
+    assert refused.status_code == 409 and "A backup is already being made" in refused.text
+    assert not backup_folder.exists() or not any(backup_folder.iterdir())
