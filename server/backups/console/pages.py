@@ -56,13 +56,14 @@ def _page(request: Request, db, settings: ServerSettings, error: str | None = No
     now = utcnow()
     attempt = latest_attempt(db)
     newest = latest_finished(db)
-    limit_hours = lifecycle.load_settings(db).rules.backup_stale.max_age_hours
+    rule = lifecycle.load_settings(db).rules.backup_stale
+    limit_hours = rule.max_age_hours
     age_seconds = (now - as_utc(newest.taken_at)).total_seconds() if newest is not None else None
     restore = db.scalar(select(Restore).order_by(Restore.id.desc()).limit(1))
     return render(request, "backups.html", {
         "backup_dir": settings.backup_dir, "settings": settings,
         "attempt": attempt, "attempt_state": attempt_state(attempt, now) if attempt is not None else None,
-        "newest": newest, "age_seconds": age_seconds, "limit_hours": limit_hours,
+        "newest": newest, "age_seconds": age_seconds, "limit_hours": limit_hours, "rule_on": rule.enabled,
         "too_old": age_seconds is None or age_seconds > limit_hours * 3600,
         "copies": kept_copies(settings.backup_dir) if settings.backup_dir is not None else [],
         "checked": checked, "restore": restore,
@@ -94,7 +95,8 @@ def back_up_now(request: Request, user: ConsoleAdmin, db: DbSession, settings: S
         return _page(request, db, settings, error=_NOT_WRITABLE, status_code=409)
     audit(db, user.username, "backups.run", str(folder))
     db.commit()
-    threading.Thread(target=_back_up, args=(settings, folder), name="backup-now", daemon=True).start()
+    # Not a daemon: a server stopped gracefully finishes the copy before its process exits.
+    threading.Thread(target=_back_up, args=(settings, folder), name="backup-now").start()
     return RedirectResponse("/console/backups?started=1", status_code=303)
 
 
