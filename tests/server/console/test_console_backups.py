@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from server.alerts import lifecycle
 from server.backups.copies import take_backup
 from server.backups.kept_copies import kept_copies
 from server.backups.schedule import backup_and_prune
@@ -143,3 +144,16 @@ def test_a_backup_running_refuses_a_second_one(backup_folder, live_server, db):
     refused = client.submit("/backups", "/backups")
     assert refused.status_code == 409 and "A backup is already being made" in refused.text
     assert not backup_folder.exists() or not any(backup_folder.iterdir())
+
+
+def test_in_chinese_the_refusal_and_the_rule_being_off_are_said_in_chinese(live_server, db):
+    settings = lifecycle.load_settings(db)
+    settings.rules.backup_stale.enabled = False
+    lifecycle.save_settings(db, settings, "tests")
+    db.commit()
+    client = _admin(live_server)
+    client.page("/language/zh_CN")
+    page = client.page("/backups").text
+    assert "备份过旧的告警规则已关闭" in page and "定时备份已关闭：请设置 BACKUP_DIR。" in page
+    refused = client.submit("/backups", "/backups")
+    assert refused.status_code == 409 and "定时备份已关闭：请把 BACKUP_DIR 设为服务器可写入的文件夹" in refused.text
