@@ -43,12 +43,19 @@ def run_scheduled_backup(settings: ServerSettings, now: datetime) -> Path | None
     if slot is None or settings.backup_dir is None or _slot_taken(settings, slot):
         return None
     try:
-        target, _manifest = take_backup(settings, settings.backup_dir, slot=slot)
+        target = backup_and_prune(settings, settings.backup_dir, slot)
     except BackupError as exc:
         log.warning("scheduled backup %s not made: %s", slot, exc)
         return None
     log.info("scheduled backup %s made in %s", slot, target)
-    for gone in prune(settings.backup_dir, settings.backup_keep_daily, settings.backup_keep_weekly,
+    return target
+
+
+def backup_and_prune(settings: ServerSettings, backup_dir: Path, slot: str | None = None) -> Path:
+    """A new copy in ``backup_dir`` (the day's ``slot`` claimed, if any), then retention; the copy's directory.
+    The schedule and the console's "back up now" both make their copies here."""
+    target, _manifest = take_backup(settings, backup_dir, slot=slot)
+    for gone in prune(backup_dir, settings.backup_keep_daily, settings.backup_keep_weekly,
                       ZoneInfo(settings.timezone)):
         log.info("backup %s removed (retention)", gone)
     return target

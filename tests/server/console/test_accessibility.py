@@ -18,6 +18,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from common import rotating_code
+from server.backups.copies import take_backup
+from server.core.config import ServerSettings
 from tests.server.calls import enrolled_terminal
 from tests.server.checkin_calls import attendee, published_event, scan_online, ticket_text
 from tests.server.console.browser import chromium, click_centred
@@ -64,8 +66,9 @@ def _public_pages(server) -> list[str]:
             f"/e/{event['id'] + 1000}"]
 
 
-def _console_pages(server) -> list[str]:
+def _console_pages(server, backup_folder) -> list[str]:
     """Every console page a signed-in administrator reaches, with data on it, by path under /console."""
+    take_backup(ServerSettings(database_url=server.database_url, kiosk_server_data_dir=server.data_dir), backup_folder)
     terminal = enrolled_terminal(server, name="T2 南门", location="T2 南门入口", group="lobby")
     assert terminal.heartbeat(current_screen="home", config_version=0, peripherals={"printer": "ok"}).status_code == 200
     event = published_event(server, title_zh="青年企业创业沙龙", title_en="Young founders' salon", capacity=40)
@@ -81,7 +84,7 @@ def _console_pages(server) -> list[str]:
             f"/events/{event['id']}/live", f"/events/{event['id']}/checkins",
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
-            f"/terminals/{terminal.id}/availability", "/alerts"]
+            f"/terminals/{terminal.id}/availability", "/alerts", "/backups"]
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:
@@ -118,9 +121,9 @@ def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[t
 
 
 @pytest.mark.slow
-def test_every_console_and_phone_page_passes_axe_in_both_languages(live_server):
+def test_every_console_and_phone_page_passes_axe_in_both_languages(backup_folder, live_server):
     public = _public_pages(live_server)
-    console = _console_pages(live_server)
+    console = _console_pages(live_server, backup_folder)
     violations: list[str] = []
     with chromium() as browser:
         _with_axe(browser)

@@ -1,0 +1,1 @@
+"""The backups domain's console page."""
