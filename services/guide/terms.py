@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,14 +31,19 @@ FILLER_PHRASES = (
     "可以吗", "可以", "有没有", "是不是", "什么", "哪些", "啥", "一下", "应该", "吗", "呢", "吧", "啊", "呀",
     "了", "的",
 )
+# Said one way, searched as another: "not wanting to" is the negation (公司不想干了 -> 公司不干了).
+REWRITES = {"不想": "不", "不打算": "不"}
 # Single words that carry nothing when left alone after segmenting.
 FILLER_WORDS = frozenset((
     "我", "你", "您", "他", "她", "我们", "我的", "想", "要", "会", "能", "该", "办", "办理", "弄", "搞", "做", "去", "到", "在", "把",
     "给", "被", "让", "是", "有", "个", "一个", "一家", "家", "这", "那", "这个", "那个", "和", "与", "及", "或", "还", "也", "都", "就",
     "才", "又", "再", "很", "太", "多少", "几", "时候", "什么时候", "多久", "手续", "流程", "材料", "东西", "事", "事情", "问题", "情况", "一下",
     "请", "您好", "谢谢", "吗", "呢", "吧", "啊", "了", "的", "么", "之后", "以后", "后", "现在", "今天", "马上", "急", "快", "刚", "刚刚", "自己", "家里",
-    "已经",
+    "已经", "过来", "过去", "回来", "出来", "起来", "下来", "上去", "一些", "哪个", "哪家", "那里", "这里",
 ))
+# A catalogue phrase that starts with one of these (办社保卡, 想离婚) is added to the segmenter without it, so
+# that 补办社保卡 still reads 补办 / 社保卡 and not 补 / 办社保卡.
+_LEADING_FILLER = ("办理", "我要", "我想", "办", "要", "想")
 ENGLISH_FILLER = frozenset((
     "i", "me", "my", "we", "our", "you", "your", "a", "an", "the", "to", "of", "for", "in", "on", "at", "by",
     "with", "and", "or", "is", "are", "am", "be", "do", "does", "did", "can", "could", "how", "what", "where",
@@ -89,6 +94,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "withdraw": ("withdrawal",), "reimbursement": ("refund",),
 }
 
+
+
+def _without_leading_filler(word: str, words: Container[str]) -> str:
+    for lead in _LEADING_FILLER:
+        rest = word[len(lead):]
+        if word.startswith(lead) and len(rest) >= 2 and (rest in words or _base_dictionary()[0].get(rest)):
+            return rest
+    return word
 
 
 def english_word(word: str) -> str:
@@ -162,7 +175,9 @@ class Segmenter:
         tokenizer = jieba.Tokenizer()
         # jieba reads its dictionary through these two fields; ours is the shared one under this catalogue's.
         tokenizer.FREQ, tokenizer.total, tokenizer.initialized = _WordCounts(shared), total, True
+        words = set(words)
         for word in words:
+            word = _without_leading_filler(word, words)
             if len(word) >= 2 and not word.isascii():
                 # Frequent enough that jieba keeps it whole instead of cutting it into common words.
                 tokenizer.add_word(word, freq=max(tokenizer.FREQ.get(word) or 0, 2000))
@@ -187,6 +202,8 @@ class Segmenter:
         """The meaningful words of a query, in order, each once: 我想开个网店要什么证 -> 开, 网店, 证."""
         terms: list[str] = []
         for run in _CJK_RUN.findall(text):
+            for said, meant in REWRITES.items():
+                run = run.replace(said, meant)
             for phrase in FILLER_PHRASES:
                 run = run.replace(phrase, " ")
             for part in run.split():
@@ -197,6 +214,28 @@ class Segmenter:
             if word not in terms:
                 terms.append(word)
         return terms
+
+    def split_known(self, word: str, known: Container[str]) -> list[str]:
+        """A word the catalogue lacks, cut into the longest pieces it has, left to right; what is between them
+        stays in unknown pieces: 工作证 -> 工作, 证; 驾驶证 -> 驾驶, 证 (unlike ``sub_terms``, nothing overlaps)."""
+        pieces: list[str] = []
+        rest = ""
+        i = 0
+        while i < len(word):
+            for end in range(len(word), i, -1):
+                if end - i >= 1 and word[i:end] in known and word[i:end] != word:
+                    if rest:
+                        pieces.append(rest)
+                        rest = ""
+                    pieces.append(word[i:end])
+                    i = end
+                    break
+            else:
+                rest += word[i]
+                i += 1
+        if rest:
+            pieces.append(rest)
+        return pieces
 
     def sub_terms(self, word: str) -> list[str]:
         """The known words inside a word the catalogue does not have (网店营业执照 -> 网店, 营业, 执照…)."""
