@@ -107,6 +107,11 @@ class RelevanceIndex:
         unknown = any(not expansions and not word.isascii() for word, _, expansions in groups)
         if not total:
             return [], unknown
+        # The most specific thing the visitor names (the heaviest word) is one the catalogue has nothing of:
+        # 驾驶证到期换证 is about a driving licence, whatever 换证 matches. Not here.
+        heaviest_word, _, heaviest_expansions = max(groups, key=lambda group: group[1])
+        if not heaviest_expansions and len(heaviest_word) >= 2 and not heaviest_word.isascii():
+            return [], True
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
         titled: dict[int, float] = {}  # coverage by the name, aliases, keywords and category alone
