@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from common.catalogue import Service
-from services.guide.terms import SYNONYMS, Segmenter
+from common.thesaurus import Thesaurus
+from services.guide.terms import Segmenter
 
 # Field weights: what a service is called counts most, then how people say it, then its keywords.
 NAME, ALIASES, KEYWORDS, CATEGORY, GUIDE = 3.0, 2.5, 2.0, 1.0, 0.3
@@ -58,8 +59,9 @@ class Relevant:
 class RelevanceIndex:
     """BM25F postings over one catalogue's services, in the order of ``services``."""
 
-    def __init__(self, services: Sequence[Service], segmenter: Segmenter):
+    def __init__(self, services: Sequence[Service], segmenter: Segmenter, thesaurus: Thesaurus):
         self._segmenter = segmenter
+        self._thesaurus = thesaurus
         # Guides repeat themselves (居民身份证 in most materials lists): each distinct text is segmented once.
         segmented: dict[str, list[str]] = {}
 
@@ -145,7 +147,7 @@ class RelevanceIndex:
         groups: list[tuple[str, float, list[tuple[str, float]]]] = []
         for word in self._segmenter.query_terms(query):
             expansions = [(word, 1.0)] if word in self._postings else []
-            expansions += [(s, SYNONYM_WEIGHT) for s in SYNONYMS.get(word, ()) if s in self._postings]
+            expansions += [(s, SYNONYM_WEIGHT) for s in self._thesaurus.get(word, ()) if s in self._postings]
             # One character (领, 开, 证) says less than a word: it counts half towards the coverage.
             share = SINGLE_CHARACTER if len(word) == 1 and not word.isascii() else 1.0
             if expansions:
