@@ -61,7 +61,6 @@ class RelevanceIndex:
 
     def __init__(self, services: Sequence[Service], segmenter: Segmenter, thesaurus: Thesaurus):
         self._segmenter = segmenter
-        self._thesaurus = thesaurus
         # Guides repeat themselves (居民身份证 in most materials lists): each distinct text is segmented once.
         segmented: dict[str, list[str]] = {}
 
@@ -99,6 +98,10 @@ class RelevanceIndex:
         for position, tf in enumerate(pseudo):
             for term, value in tf.items():
                 self._postings.setdefault(term, {})[position] = self._idf[term] * value * (K1 + 1) / (K1 + value)
+
+        # Each thesaurus word as the index has it, worked out once: a query only looks them up.
+        self._thesaurus = thesaurus
+        self._thesaurus_terms = {word: self._indexed(word) for words in thesaurus.values() for word in words}
 
     def search(self, query: str) -> tuple[list[Relevant], bool]:
         """Services that answer the query with confidence, best first (ties keep the services' order), and
@@ -147,7 +150,7 @@ class RelevanceIndex:
         groups: list[tuple[str, float, list[tuple[str, float]]]] = []
         for word in self._segmenter.query_terms(query):
             expansions = [(word, 1.0)] if word in self._postings else []
-            expansions += [(s, SYNONYM_WEIGHT) for s in self._thesaurus.get(word, ()) if s in self._postings]
+            expansions += [(t, SYNONYM_WEIGHT) for s in self._thesaurus.get(word, ()) for t in self._thesaurus_terms[s]]
             # One character (领, 开, 证) says less than a word: it counts half towards the coverage.
             share = SINGLE_CHARACTER if len(word) == 1 and not word.isascii() else 1.0
             if expansions:
@@ -165,6 +168,14 @@ class RelevanceIndex:
                 groups.append((word, self._unknown_weight(word), []))  # 驾照, visa, 咔: nothing here is about it
         return groups
 
+
+    def _indexed(self, word: str) -> list[str]:
+        """A thesaurus word as the index has it: itself, or when the catalogue's text only holds it inside
+        longer words (个体工商户 in 个体工商户设立登记), the indexed words it is made of (个体, 工商户)."""
+        if word in self._postings or word.isascii():
+            return [word] if word in self._postings else []
+        pieces = dict.fromkeys(self._segmenter.index_terms(word))
+        return [term for term in pieces if term != word and len(term) >= 2 and term in self._postings]
 
     def _unknown_weight(self, word: str) -> float:
         """A word the catalogue has nothing of, weighed by how rare it is in everyday Chinese; one jieba does
