@@ -407,9 +407,11 @@ class SearchIndex:
         for position, service in enumerate(services):
             by_department.setdefault(service.department, []).append(position)
             by_category.setdefault((service.category.zh, service.category.en), []).append(position)
-        # The thesaurus's everyday words are words too: 生孩子 is read whole, and then found as 生育.
+        # The thesaurus's words are words too: 生孩子 is read whole, then found as 生育; and the official words
+        # it names are indexed inside the names that hold them (换领 in 居民身份证换领).
+        thesaurus_words = [word for everyday, official in thesaurus.items() for word in (everyday, *official)]
         self._segmenter = Segmenter(
-            [word for s in services for word in (s.name.zh, *s.aliases, *s.keywords, s.category.zh)] + list(thesaurus)
+            [word for s in services for word in (s.name.zh, *s.aliases, *s.keywords, s.category.zh)] + thesaurus_words
         )
         self._relevance = RelevanceIndex(services, self._segmenter, thesaurus)
         self._groups: list[tuple[float, str, _Group]] = [
