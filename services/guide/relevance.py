@@ -156,7 +156,8 @@ class RelevanceIndex:
             if expansions:
                 groups.append((word, share * max(self._idf[t] for t, _ in expansions), expansions))
                 continue
-            inside = self._segmenter.split_known(word, self._postings)
+            # A latin word is not cut: its letters are no words (pensoin is a typo, not "pens" + "oin").
+            inside = [] if word.isascii() else self._segmenter.split_known(word, self._postings)
             if any(len(w) >= 2 and w in self._postings for w in inside):  # 宠物医院: 医院 is known, 宠物 not
                 groups.extend(
                     (w, self._idf[w] * (SINGLE_CHARACTER if len(w) == 1 else 1.0), [(w, 1.0)])
