@@ -47,6 +47,8 @@ MIN_COVERAGE = 0.5
 MIN_TITLE_COVERAGE = 0.35
 # …and its score reaches this (one rare word found only in a guide's text is not enough).
 MIN_SCORE = 1.2
+# A latin word this long that is spelt like nothing in the catalogue names a subject it lacks ("driving").
+MIN_LATIN_SUBJECT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +61,17 @@ class Relevant:
 class RelevanceIndex:
     """BM25F postings over one catalogue's services, in the order of ``services``."""
 
-    def __init__(self, services: Sequence[Service], segmenter: Segmenter, thesaurus: Thesaurus):
+    def __init__(
+        self,
+        services: Sequence[Service],
+        segmenter: Segmenter,
+        thesaurus: Thesaurus,
+        near_spelling: Callable[[str], bool] = lambda word: True,
+    ):
+        """``near_spelling(word)``: whether a latin word the terms lack is spelt like a catalogue word or its
+        pinyin (then it is a typo, searched by the fuzzy stage; else a subject the catalogue lacks)."""
         self._segmenter = segmenter
+        self._near_spelling = near_spelling
         # Guides repeat themselves (居民身份证 in most materials lists): each distinct text is segmented once.
         segmented: dict[str, list[str]] = {}
 
@@ -108,14 +119,14 @@ class RelevanceIndex:
         whether the query names something the catalogue knows nothing of (驾照, 宠物, visa)."""
         groups = self._groups(query)
         total = sum(weight for _, weight, _ in groups)
-        # Only Chinese: an unknown latin word is far more often a typo (pensoin) than a new subject.
-        unknown = any(not expansions and not word.isascii() for word, _, expansions in groups)
+        # A latin word is unknown only when it is no typo of a catalogue word either (pensoin is one of pension).
+        unknown = any(not expansions and self._unknown(word) for word, _, expansions in groups)
         if not total:
             return [], unknown
         # The most specific thing the visitor names (the heaviest word) is one the catalogue has nothing of:
         # 驾驶证到期换证 is about a driving licence, whatever 换证 matches. Not here.
         heaviest_word, _, heaviest_expansions = max(groups, key=lambda group: group[1])
-        if not heaviest_expansions and len(heaviest_word) >= 2 and not heaviest_word.isascii():
+        if not heaviest_expansions and len(heaviest_word) >= 2 and self._unknown(heaviest_word):
             return [], True
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
@@ -177,6 +188,9 @@ class RelevanceIndex:
             return [word] if word in self._postings else []
         pieces = dict.fromkeys(self._segmenter.index_terms(word))
         return [term for term in pieces if term != word and len(term) >= 2 and term in self._postings]
+
+    def _unknown(self, word: str) -> bool:
+        return not word.isascii() or (len(word) >= MIN_LATIN_SUBJECT and not self._near_spelling(word))
 
     def _unknown_weight(self, word: str) -> float:
         """A word the catalogue has nothing of, weighed by how rare it is in everyday Chinese; one jieba does

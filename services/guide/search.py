@@ -413,12 +413,16 @@ class SearchIndex:
         self._segmenter = Segmenter(
             [word for s in services for word in (s.name.zh, *s.aliases, *s.keywords, s.category.zh)] + thesaurus_words
         )
-        self._relevance = RelevanceIndex(services, self._segmenter, thesaurus)
+        self._relevance = RelevanceIndex(services, self._segmenter, thesaurus, self._near_spelling)
         self._groups: list[tuple[float, str, _Group]] = [
             (DEPARTMENT, "department", _Group(d.name.zh, d.name.en, by_department[d.id]))
             for d in catalogue.departments
             if d.id in by_department
         ] + [(CATEGORY, "category", _Group(zh, en, members)) for (zh, en), members in by_category.items()]
+
+    def _near_spelling(self, word: str) -> bool:
+        """A latin word spelt like a catalogue word or the pinyin of one (pensoin, gongjijn)."""
+        return bool(self._fuzzy_words.similar(word, FUZZY_CUTOFF) or self._fuzzy_latin.similar(word, FUZZY_CUTOFF))
 
     def __len__(self) -> int:
         return len(self._codes)

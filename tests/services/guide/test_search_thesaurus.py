@@ -100,3 +100,10 @@ def test_a_question_about_something_the_catalogue_lacks_is_not_answered(sample, 
 
 def test_the_same_question_about_something_it_has_is_answered(sample):
     assert [h.code for h in sample.search("身份证到期了怎么换证")][:3].count("GA-003") == 1
+
+
+def test_an_english_word_spelt_like_nothing_in_the_catalogue_is_a_subject_it_lacks(sample):
+    # "driving" is no typo of any catalogue word: not here, although "renew" and "licence" are known words.
+    assert sample.search("renew my driving licence") == []
+    # A misspelt catalogue word is still a typo, and found.
+    assert "RS-012" in [h.code for h in sample.search("pensoin")][:5]
