@@ -9,5 +9,7 @@ ASSETS_DIR = PROJECT_ROOT / "assets"
 CONFIG_DIR = PROJECT_ROOT / "config"
 DEFAULT_SETTINGS_FILE = CONFIG_DIR / "settings.toml"
 SAMPLE_CATALOGUE_FILE = CONFIG_DIR / "catalogue" / "sample.json"
+# Everyday words -> the catalogue's words, for the guide's search (common/thesaurus.py).
+THESAURUS_FILE = CONFIG_DIR / "catalogue" / "thesaurus.tsv"
 # The kiosk's gettext catalogues (domain "kiosk": screens and printed slips), compiled by `make i18n`.
 KIOSK_LOCALE_DIR = PROJECT_ROOT / "kiosk" / "locale"

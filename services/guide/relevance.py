@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from common.catalogue import Service
-from services.guide.terms import SYNONYMS, Segmenter
+from common.thesaurus import Thesaurus
+from services.guide.terms import Segmenter
 
 # Field weights: what a service is called counts most, then how people say it, then its keywords.
 NAME, ALIASES, KEYWORDS, CATEGORY, GUIDE = 3.0, 2.5, 2.0, 1.0, 0.3
@@ -46,6 +47,8 @@ MIN_COVERAGE = 0.5
 MIN_TITLE_COVERAGE = 0.35
 # …and its score reaches this (one rare word found only in a guide's text is not enough).
 MIN_SCORE = 1.2
+# A latin word this long that is spelt like nothing in the catalogue names a subject it lacks ("driving").
+MIN_LATIN_SUBJECT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +61,17 @@ class Relevant:
 class RelevanceIndex:
     """BM25F postings over one catalogue's services, in the order of ``services``."""
 
-    def __init__(self, services: Sequence[Service], segmenter: Segmenter):
+    def __init__(
+        self,
+        services: Sequence[Service],
+        segmenter: Segmenter,
+        thesaurus: Thesaurus,
+        near_spelling: Callable[[str], bool] = lambda word: True,
+    ):
+        """``near_spelling(word)``: whether a latin word the terms lack is spelt like a catalogue word or its
+        pinyin (then it is a typo, searched by the fuzzy stage; else a subject the catalogue lacks)."""
         self._segmenter = segmenter
+        self._near_spelling = near_spelling
         # Guides repeat themselves (居民身份证 in most materials lists): each distinct text is segmented once.
         segmented: dict[str, list[str]] = {}
 
@@ -98,15 +110,24 @@ class RelevanceIndex:
             for term, value in tf.items():
                 self._postings.setdefault(term, {})[position] = self._idf[term] * value * (K1 + 1) / (K1 + value)
 
+        # Each thesaurus word as the index has it, worked out once: a query only looks them up.
+        self._thesaurus = thesaurus
+        self._thesaurus_terms = {word: self._indexed(word) for words in thesaurus.values() for word in words}
+
     def search(self, query: str) -> tuple[list[Relevant], bool]:
         """Services that answer the query with confidence, best first (ties keep the services' order), and
         whether the query names something the catalogue knows nothing of (驾照, 宠物, visa)."""
         groups = self._groups(query)
         total = sum(weight for _, weight, _ in groups)
-        # Only Chinese: an unknown latin word is far more often a typo (pensoin) than a new subject.
-        unknown = any(not expansions and not word.isascii() for word, _, expansions in groups)
+        # A latin word is unknown only when it is no typo of a catalogue word either (pensoin is one of pension).
+        unknown = any(not expansions and self._unknown(word) for word, _, expansions in groups)
         if not total:
             return [], unknown
+        # The most specific thing the visitor names (the heaviest word) is one the catalogue has nothing of:
+        # 驾驶证到期换证 is about a driving licence, whatever 换证 matches. Not here.
+        heaviest_word, _, heaviest_expansions = max(groups, key=lambda group: group[1])
+        if not heaviest_expansions and len(heaviest_word) >= 2 and self._unknown(heaviest_word):
+            return [], True
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
         titled: dict[int, float] = {}  # coverage by the name, aliases, keywords and category alone
@@ -140,22 +161,36 @@ class RelevanceIndex:
         groups: list[tuple[str, float, list[tuple[str, float]]]] = []
         for word in self._segmenter.query_terms(query):
             expansions = [(word, 1.0)] if word in self._postings else []
-            expansions += [(s, SYNONYM_WEIGHT) for s in SYNONYMS.get(word, ()) if s in self._postings]
+            expansions += [(t, SYNONYM_WEIGHT) for s in self._thesaurus.get(word, ()) for t in self._thesaurus_terms[s]]
             # One character (领, 开, 证) says less than a word: it counts half towards the coverage.
             share = SINGLE_CHARACTER if len(word) == 1 and not word.isascii() else 1.0
             if expansions:
                 groups.append((word, share * max(self._idf[t] for t, _ in expansions), expansions))
                 continue
-            inside = self._segmenter.sub_terms(word)
-            if any(w in self._postings for w in inside):  # 宠物医院: 医院 is known, 宠物 is not
+            # A latin word is not cut: its letters are no words (pensoin is a typo, not "pens" + "oin").
+            inside = [] if word.isascii() else self._segmenter.split_known(word, self._postings)
+            if any(len(w) >= 2 and w in self._postings for w in inside):  # 宠物医院: 医院 is known, 宠物 not
                 groups.extend(
-                    (w, self._idf[w], [(w, 1.0)]) if w in self._postings else (w, self._unknown_weight(w), [])
+                    (w, self._idf[w] * (SINGLE_CHARACTER if len(w) == 1 else 1.0), [(w, 1.0)])
+                    if w in self._postings
+                    else (w, self._unknown_weight(w), [])
                     for w in inside
                 )
             else:
                 groups.append((word, self._unknown_weight(word), []))  # 驾照, visa, 咔: nothing here is about it
         return groups
 
+
+    def _indexed(self, word: str) -> list[str]:
+        """A thesaurus word as the index has it: itself, or when the catalogue's text only holds it inside
+        longer words (个体工商户 in 个体工商户设立登记), the indexed words it is made of (个体, 工商户)."""
+        if word in self._postings or word.isascii():
+            return [word] if word in self._postings else []
+        pieces = dict.fromkeys(self._segmenter.index_terms(word))
+        return [term for term in pieces if term != word and len(term) >= 2 and term in self._postings]
+
+    def _unknown(self, word: str) -> bool:
+        return not word.isascii() or (len(word) >= MIN_LATIN_SUBJECT and not self._near_spelling(word))
 
     def _unknown_weight(self, word: str) -> float:
         """A word the catalogue has nothing of, weighed by how rare it is in everyday Chinese; one jieba does

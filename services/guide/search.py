@@ -45,6 +45,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
 from common.catalogue import Catalogue
+from common.thesaurus import Thesaurus, bundled_thesaurus
 from services.guide.relevance import RelevanceIndex
 from services.guide.terms import Segmenter
 
@@ -308,7 +309,9 @@ class _Group:
 class SearchIndex:
     """An immutable search index over one catalogue."""
 
-    def __init__(self, catalogue: Catalogue):
+    def __init__(self, catalogue: Catalogue, thesaurus: Thesaurus | None = None):
+        """``thesaurus``: everyday words -> the catalogue's words; the bundled one when not given."""
+        thesaurus = bundled_thesaurus() if thesaurus is None else thesaurus
         services = sorted(catalogue.services, key=lambda s: (-s.popularity, s.code))
         self._codes: tuple[str, ...] = tuple(s.code for s in services)
         syllable_cache: dict[str, list[list[str]]] = {}
@@ -404,15 +407,22 @@ class SearchIndex:
         for position, service in enumerate(services):
             by_department.setdefault(service.department, []).append(position)
             by_category.setdefault((service.category.zh, service.category.en), []).append(position)
+        # The thesaurus's words are words too: 生孩子 is read whole, then found as 生育; and the official words
+        # it names are indexed inside the names that hold them (换领 in 居民身份证换领).
+        thesaurus_words = [word for everyday, official in thesaurus.items() for word in (everyday, *official)]
         self._segmenter = Segmenter(
-            word for s in services for word in (s.name.zh, *s.aliases, *s.keywords, s.category.zh)
+            [word for s in services for word in (s.name.zh, *s.aliases, *s.keywords, s.category.zh)] + thesaurus_words
         )
-        self._relevance = RelevanceIndex(services, self._segmenter)
+        self._relevance = RelevanceIndex(services, self._segmenter, thesaurus, self._near_spelling)
         self._groups: list[tuple[float, str, _Group]] = [
             (DEPARTMENT, "department", _Group(d.name.zh, d.name.en, by_department[d.id]))
             for d in catalogue.departments
             if d.id in by_department
         ] + [(CATEGORY, "category", _Group(zh, en, members)) for (zh, en), members in by_category.items()]
+
+    def _near_spelling(self, word: str) -> bool:
+        """A latin word spelt like a catalogue word or the pinyin of one (pensoin, gongjijn)."""
+        return bool(self._fuzzy_words.similar(word, FUZZY_CUTOFF) or self._fuzzy_latin.similar(word, FUZZY_CUTOFF))
 
     def __len__(self) -> int:
         return len(self._codes)

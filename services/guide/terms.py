@@ -5,15 +5,15 @@ keywords added as words, so nothing leaks into jieba's global dictionary or betw
 lower-cased, British spellings become American ones and plurals singular. Filler (我想, 怎么, 要, 了, 吗,
 什么, 请问…; "how do I", "my", "the"…) is dropped; negations (不, 没, 无) and numbers stay, they change what
 is asked. Everyday words that name the same thing as the catalogue's official ones (公司 / 企业, 丢了 / 补领,
-company / enterprise, refund) are given here as synonyms; wordings that belong to one service (领低保,
-辞职了) are that service's aliases in the catalogue.
+company / enterprise, refund) are synonyms in the thesaurus (config/catalogue/thesaurus.tsv, editable);
+wordings that belong to one service (领低保, 辞职了) are that service's aliases in the catalogue.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,14 +31,19 @@ FILLER_PHRASES = (
     "可以吗", "可以", "有没有", "是不是", "什么", "哪些", "啥", "一下", "应该", "吗", "呢", "吧", "啊", "呀",
     "了", "的",
 )
+# Said one way, searched as another: "not wanting to" is the negation (公司不想干了 -> 公司不干了).
+REWRITES = {"不想": "不", "不打算": "不"}
 # Single words that carry nothing when left alone after segmenting.
 FILLER_WORDS = frozenset((
     "我", "你", "您", "他", "她", "我们", "我的", "想", "要", "会", "能", "该", "办", "办理", "弄", "搞", "做", "去", "到", "在", "把",
     "给", "被", "让", "是", "有", "个", "一个", "一家", "家", "这", "那", "这个", "那个", "和", "与", "及", "或", "还", "也", "都", "就",
     "才", "又", "再", "很", "太", "多少", "几", "时候", "什么时候", "多久", "手续", "流程", "材料", "东西", "事", "事情", "问题", "情况", "一下",
     "请", "您好", "谢谢", "吗", "呢", "吧", "啊", "了", "的", "么", "之后", "以后", "后", "现在", "今天", "马上", "急", "快", "刚", "刚刚", "自己", "家里",
-    "已经",
+    "已经", "过来", "过去", "回来", "出来", "起来", "下来", "上去", "一些", "哪个", "哪家", "那里", "这里",
 ))
+# A catalogue phrase that starts with one of these (办社保卡, 想离婚) is added to the segmenter without it, so
+# that 补办社保卡 still reads 补办 / 社保卡 and not 补 / 办社保卡.
+_LEADING_FILLER = ("办理", "我要", "我想", "办", "要", "想")
 ENGLISH_FILLER = frozenset((
     "i", "me", "my", "we", "our", "you", "your", "a", "an", "the", "to", "of", "for", "in", "on", "at", "by",
     "with", "and", "or", "is", "are", "am", "be", "do", "does", "did", "can", "could", "how", "what", "where",
@@ -53,42 +58,12 @@ _SPELLINGS = {
     "notarisation": "notarization", "stabilisation": "stabilization", "cancelled": "canceled",
 }
 _IRREGULAR = {"children": "child", "people": "person", "wives": "wife", "men": "man", "women": "woman"}
-# Everyday word -> the catalogue's words for the same thing (each searched as that word, a little weaker).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    # Chinese
-    "公司": ("企业",), "企业": ("公司",), "单位": ("企业",), "老板": ("单位",),
-    "丢": ("遗失", "补领", "挂失"), "丢了": ("遗失", "补领", "挂失"), "丢失": ("遗失", "补领", "挂失"),
-    "掉": ("遗失", "补领"), "补办": ("补领",), "补": ("补领",),
-    "过期": ("换领", "到期"), "到期": ("换领", "延续"), "换": ("换领",), "换新": ("换领",), "续": ("签注", "续签"),
-    "取": ("提取",), "取出": ("提取",), "取出来": ("提取",), "提": ("提取",), "领取": ("申领",), "领": ("申领",),
-    "辞职": ("离职",), "离职": ("辞职",), "不干": ("注销",), "关门": ("注销",), "不开": ("注销",), "关": ("注销",),
-    "开": ("设立",), "注册": ("设立", "登记"), "成立": ("设立",), "申请": ("申领",),
-    "执照": ("营业执照",), "宝宝": ("新生儿",), "孩子": ("新生儿",), "小孩": ("新生儿",), "婴儿": ("新生儿",),
-    "生孩子": ("生育",), "买房": ("购房",), "买房子": ("购房",), "租房": ("租赁",), "租房子": ("租房",),
-    "老人": ("高龄", "老年"), "看病": ("就医",), "住院": ("就医",), "去世": ("死亡",), "过世": ("死亡",),
-    "工资": ("欠薪",), "证明": ("证明开具",), "医药费": ("医疗费",), "房本": ("不动产",), "房产证": ("不动产",),
-    "转": ("转移",), "转到": ("转移",), "转走": ("转移", "迁出"), "外地": ("异地",), "外省": ("跨省", "异地"),
-    "名字": ("名称",), "起名": ("名称",), "改": ("变更",), "改名": ("变更", "名称"), "偷": ("挂失", "遗失"),
-    "被偷": ("挂失", "遗失"), "换卡": ("换领", "补领"), "二胎": ("出生", "新生儿"), "留学": ("出国",),
-    "查查": ("查询",), "查": ("查询",), "专用发票": ("专票", "增值税"), "存": ("存档", "接收"), "存放": ("存档",),
-    "父母": ("家庭",), "爸爸": ("家庭",), "妈妈": ("家庭",),
-    "房子": ("住房", "房屋", "购房"), "租": ("租房", "租赁"), "买": ("购房", "购买"), "住": ("居住",),
-    "网上": ("网店",), "直播": ("网店",), "带货": ("网店",),
-    # English
-    "company": ("enterprise",), "companies": ("enterprise",), "firm": ("enterprise",), "enterprise": ("company",),
-    "business": ("enterprise",), "shop": ("business",), "store": ("business",), "restaurant": ("food",),
-    "refund": ("reconciliation", "reimbursement"), "reimburse": ("reimbursement",), "id": ("identity",),
-    "identity": ("id",), "close": ("deregistration",), "shut": ("deregistration",), "open": ("registration",),
-    "start": ("registration", "start-up"), "register": ("registration",), "registering": ("registration",),
-    "renew": ("renewal",), "lost": ("loss", "replacement"), "lose": ("loss",), "replace": ("replacement",),
-    "married": ("marriage",), "marry": ("marriage",), "wedding": ("marriage",), "newborn": ("birth",),
-    "baby": ("newborn", "birth"), "retire": ("retirement",), "retiring": ("retirement",), "jobless": ("unemployment",),
-    "salary": ("wage",), "pay": ("wage", "payment"), "permits": ("permit",), "property": ("real", "estate"),
-    "house": ("housing",), "home": ("housing",), "flat": ("housing",), "apartment": ("housing",),
-    "foreigner": ("foreign",), "foreigners": ("foreign",), "mortgage": ("loan",), "rent": ("rental",),
-    "withdraw": ("withdrawal",), "reimbursement": ("refund",),
-}
-
+def _without_leading_filler(word: str, words: Container[str]) -> str:
+    for lead in _LEADING_FILLER:
+        rest = word[len(lead):]
+        if word.startswith(lead) and len(rest) >= 2 and (rest in words or _base_dictionary()[0].get(rest)):
+            return rest
+    return word
 
 
 def english_word(word: str) -> str:
@@ -162,7 +137,9 @@ class Segmenter:
         tokenizer = jieba.Tokenizer()
         # jieba reads its dictionary through these two fields; ours is the shared one under this catalogue's.
         tokenizer.FREQ, tokenizer.total, tokenizer.initialized = _WordCounts(shared), total, True
+        words = set(words)
         for word in words:
+            word = _without_leading_filler(word, words)
             if len(word) >= 2 and not word.isascii():
                 # Frequent enough that jieba keeps it whole instead of cutting it into common words.
                 tokenizer.add_word(word, freq=max(tokenizer.FREQ.get(word) or 0, 2000))
@@ -187,6 +164,8 @@ class Segmenter:
         """The meaningful words of a query, in order, each once: 我想开个网店要什么证 -> 开, 网店, 证."""
         terms: list[str] = []
         for run in _CJK_RUN.findall(text):
+            for said, meant in REWRITES.items():
+                run = run.replace(said, meant)
             for phrase in FILLER_PHRASES:
                 run = run.replace(phrase, " ")
             for part in run.split():
@@ -198,9 +177,27 @@ class Segmenter:
                 terms.append(word)
         return terms
 
-    def sub_terms(self, word: str) -> list[str]:
-        """The known words inside a word the catalogue does not have (网店营业执照 -> 网店, 营业, 执照…)."""
-        return [w for w in self._tokenizer.cut_for_search(word, HMM=False) if w != word and len(w) >= 2]
+    def split_known(self, word: str, known: Container[str]) -> list[str]:
+        """A word the catalogue lacks, cut into the longest pieces it has, left to right; what is between them
+        stays in unknown pieces: 工作证 -> 工作, 证; 驾驶证 -> 驾驶, 证 (nothing overlaps)."""
+        pieces: list[str] = []
+        rest = ""
+        i = 0
+        while i < len(word):
+            for end in range(len(word), i, -1):
+                if end - i >= 1 and word[i:end] in known and word[i:end] != word:
+                    if rest:
+                        pieces.append(rest)
+                        rest = ""
+                    pieces.append(word[i:end])
+                    i = end
+                    break
+            else:
+                rest += word[i]
+                i += 1
+        if rest:
+            pieces.append(rest)
+        return pieces
 
     def core(self, text: str) -> str:
         """The query without its filler, as one string: 请问在哪里领失业金 -> 领失业金."""
