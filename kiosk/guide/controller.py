@@ -27,16 +27,23 @@ class GuideController:
         self._on_index_ready = on_index_ready
         # Built on a worker thread; None until then.
         self.search_index = None
+        self._indexed_catalogue: Catalogue | None = None  # the catalogue whose index is built or on its way
 
     # -- the catalogue and its index -------------------------------------------------------------
 
     def index_catalogue(self) -> None:
-        """Searches wait (no "nothing found") until the current catalogue's index is built."""
+        """Searches wait (no "nothing found") until the current catalogue's index is built. The same
+        catalogue again (the first sync sends the one the terminal came with) keeps its index: building
+        one takes a second or two of a core."""
+        catalogue = self.host.catalogue
+        if catalogue == self._indexed_catalogue:
+            return
+        self._indexed_catalogue = catalogue
         self.search_index = None
-        build_search_index(self.host.catalogue, self._on_search_index)
+        build_search_index(catalogue, self._on_search_index)
 
     def _on_search_index(self, catalogue: Catalogue, index) -> None:
-        if catalogue is not self.host.catalogue:
+        if catalogue != self.host.catalogue:
             return  # replaced meanwhile; the newer catalogue's index is on its way
         self.search_index = index
         if "search" in self.host.screens:
