@@ -65,10 +65,8 @@ class EnrolmentCode(WireModel):
     expires_at: datetime
 
 
-class PairingApprove(WireModel):
-    name: str = Field(min_length=1, max_length=60)
-    location: str = Field(min_length=1, max_length=120)
-    group: str | None = Field(default=None, max_length=60)
+class PairingApprove(TerminalCreate):
+    """Approving a pairing names the terminal as enrolling one does: the same fields and limits."""
 
 
 class TerminalStatus(WireModel):
