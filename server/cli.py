@@ -34,6 +34,7 @@ from server.fleet.models import Terminal
 from server.fleet.schemas import ConfigRejected
 from server.monitoring import access as metrics_access
 from server.projections import register_projections
+from server.volunteers.seed import create_centre_teams
 
 CLI_ACTOR = "cli"
 
@@ -237,6 +238,7 @@ def demo_data(settings: ServerSettings) -> int:
                 raise CliError(f"demo layer {scope} {target}: {written.detail}: {written.errors}")
         event_ids, ticket = demo_events.create(db, CLI_ACTOR)
         feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
+        create_centre_teams(db)
         db.commit()
     for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")

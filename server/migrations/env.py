@@ -9,9 +9,10 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import text
 
+from server.all_models import Base
 from server.core.config import ServerSettings
 from server.core.db import make_engine
-from server.fleet.models import Base, UTCDateTime
+from server.fleet.models import UTCDateTime
 
 # Two servers starting at once on one PostgreSQL database migrate one after the other.
 _MIGRATION_LOCK_KEY = 0x6B696F736D

@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from server.all_models import Base
 from server.core.db import make_engine
-from server.fleet.models import Base
 from tests.live_server import ROOT, run_cli, server_env
 
 pytestmark = pytest.mark.postgresql  # the dialect matters: the migrations

@@ -1,0 +1,6 @@
+"""Every domain's tables, imported so that ``Base.metadata`` is complete (Alembic, the schema test)."""
+
+from server.fleet.models import Base
+from server.volunteers import models as volunteers_models
+
+__all__ = ["Base", "volunteers_models"]

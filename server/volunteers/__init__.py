@@ -1,0 +1,1 @@
+"""Volunteer teams: who claims the micro-wishes and runs the volunteer activities."""
