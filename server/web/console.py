@@ -17,6 +17,7 @@ PREFIX = "/console"
 def install(app: FastAPI) -> None:
     """Mount the console's pages, its static files and the handlers that turn refusals into pages."""
     router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    app.state.console_menu_entries = tuple(entry for domain in DOMAINS for entry in domain.menu)
     for domain in DOMAINS:
         for page_router in domain.console:
             router.include_router(page_router)

@@ -17,6 +17,7 @@ from server.feedback.console.alerts import feedback_alerts
 from server.feedback.status_names import status_name
 from server.web import i18n
 from server.web.i18n import LANGUAGES, N_, language, use_language
+from server.web.menu import console_menu
 from server.web.sessions import CSRF_FIELD
 from server.web.static_files import static_url
 from server.web.template_folders import loader
@@ -68,10 +69,12 @@ def render(request: Request, template: str, context: dict, status_code: int = 20
     lang = language(request)
     session = getattr(request.state, "console_session", None)
     user = session.admin if session is not None else None
+    is_admin = user is not None and has_admin_role(user)
+    menu = console_menu(getattr(request.app.state, "console_menu_entries", ()), is_admin) if user is not None else ()
     with use_language(lang):
         page = _environment.get_template(template).render(
             request=request, lang=lang, languages=LANGUAGES, user=user,
-            is_admin=user is not None and has_admin_role(user), csrf_field=CSRF_FIELD,
+            is_admin=is_admin, menu=menu, csrf_field=CSRF_FIELD,
             csrf_token=session.csrf_token if session is not None else context.get("login_csrf", ""),
             fleet_name=fleet_name(request, lang), **context,
         )

@@ -34,6 +34,8 @@ def test_an_operator_replies_in_the_browser_and_the_phone_page_shows_it(live_ser
         browser.find_element(By.ID, "password").send_keys(password)
         browser.find_element(By.ID, "sign-in").click()
         _wait(browser, lambda b: b.current_url.endswith("/console/terminals"))
+        # The menu: the Services group opens its drop-down, which lists the inbox.
+        browser.find_element(By.CSS_SELECTOR, "#menu-services summary").click()
         browser.find_element(By.ID, "nav-feedback").click()
         browser.find_element(By.LINK_TEXT, tracking).click()
         _wait(browser, lambda b: b.find_element(By.ID, "tracking").text == tracking)
@@ -45,6 +47,7 @@ def test_an_operator_replies_in_the_browser_and_the_phone_page_shows_it(live_ser
         assert browser.find_element(By.ID, "public-reply").text == REPLY
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(SCREENSHOTS / "console-feedback-item.png"))
+        browser.find_element(By.CSS_SELECTOR, "#menu-services summary").click()
         browser.find_element(By.ID, "nav-feedback").click()
         _wait(browser, lambda b: b.find_elements(By.LINK_TEXT, tracking))
         browser.save_screenshot(str(SCREENSHOTS / "console-feedback-inbox.png"))
