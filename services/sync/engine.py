@@ -29,6 +29,7 @@ from common.catalogue import Catalogue, CatalogueError, parse_catalogue
 from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
 from services.checkin.link_health import LinkHealth
+from services.matters.board_store import KeptBoard, MattersBoardError, MattersBoardStore, parse_board
 from services.storage.outbox import KeepPolicy, Outbox, QueuedRecord
 from services.storage.store import LocalStore
 from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
@@ -53,6 +54,8 @@ CATALOGUE_ETAG_KEY = "catalogue_etag"
 CATALOGUE_ERROR_KEY = "catalogue_error"
 CHECKIN_ETAG_KEY = "checkin_etag"
 CHECKIN_ERROR_KEY = "checkin_error"
+MATTERS_ETAG_KEY = "matters_etag"
+MATTERS_ERROR_KEY = "matters_error"
 LAST_SYNC_KEY = "last_sync_at"
 LAST_COMMAND_KEY = "last_command"
 RECORD_SEAL_KEY = "record_seal_key"
@@ -111,6 +114,13 @@ class CheckinBundleChanged:
 
 
 @dataclass(frozen=True)
+class MattersBoardChanged:
+    """A new building-matters board is in the store (services.matters)."""
+
+    kept: KeptBoard
+
+
+@dataclass(frozen=True)
 class CommandReceived:
     command: wire.Command
 
@@ -138,6 +148,7 @@ class SyncEngine:
         self._rng = rng or random.Random()
         self._outbox = Outbox(store)
         self._checkin = CheckinStore(store)
+        self._matters = MattersBoardStore(store)
         # Heartbeats tell the check-in desk's link health how the server answers (a probe after a cool-down).
         self._link = link
         self._replies = CommandReplies(store)
@@ -383,6 +394,8 @@ class SyncEngine:
                 self._fetch_catalogue(api)
             if reply.checkin_etag and reply.checkin_etag != self._store.get_state(CHECKIN_ETAG_KEY):
                 self._fetch_checkin_bundle(api)
+            if reply.matters_etag and reply.matters_etag != self._store.get_state(MATTERS_ETAG_KEY):
+                self._fetch_matters_board(api)
         except PermanentError as exc:  # refused downloads leave what we have in place; commands still run
             log.warning("%s", exc)
             problems.append(str(exc))
@@ -472,6 +485,25 @@ class SyncEngine:
         log.info("check-in bundle %s applied: %d events, %d revoked tickets", download.etag, len(bundle.events),
                  len(bundle.revoked))
         self._emit(CheckinBundleChanged(download.etag, tuple(bundle.events)))
+
+    def _fetch_matters_board(self, api: ServerApi) -> None:
+        download = api.matters_board(etag=self._store.get_state(MATTERS_ETAG_KEY))
+        if download is None:
+            return
+        try:
+            board = parse_board(download.document, f"matters board {download.etag} from the server")
+        except MattersBoardError as exc:
+            # Keep showing the board we have; remember the refusal so the same one is not fetched again.
+            log.warning("%s", exc)
+            self._store.set_state(MATTERS_ERROR_KEY, str(exc)[:2000])
+            self._store.set_state(MATTERS_ETAG_KEY, download.etag)
+            return
+        kept = self._matters.replace(board)
+        self._store.set_state(MATTERS_ERROR_KEY, None)
+        self._store.set_state(MATTERS_ETAG_KEY, download.etag)
+        log.info("matters board %s applied: %d resolved, %d open", download.etag, len(board.resolved),
+                 len(board.open))
+        self._emit(MattersBoardChanged(kept))
 
     # -- heartbeat -------------------------------------------------------------------------------
 
