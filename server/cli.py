@@ -29,6 +29,7 @@ from server.core.db import make_engine, make_session_factory
 from server.core.server_secrets import KEPT_SECRETS
 from server.events import demo as demo_events
 from server.feedback import demo as demo_feedback
+from server.matters import demo as demo_matters
 from server.fleet import catalogues, layers, terminals
 from server.fleet.models import Terminal
 from server.fleet.schemas import ConfigRejected
@@ -237,6 +238,7 @@ def demo_data(settings: ServerSettings) -> int:
                 raise CliError(f"demo layer {scope} {target}: {written.detail}: {written.errors}")
         event_ids, ticket = demo_events.create(db, CLI_ACTOR)
         feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
+        matter_count = demo_matters.create(db, CLI_ACTOR)
         db.commit()
     for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
@@ -244,4 +246,5 @@ def demo_data(settings: ServerSettings) -> int:
     print(f"a ticket to scan: {ticket}")
     tracking, code = feedback_codes[1]
     print(f"{len(feedback_codes)} feedback items; one with a public reply: /s/{tracking}?c={code}")
+    print(f"{matter_count} building matters, their meetings and the building convention: /console/matters")
     return 0
