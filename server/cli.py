@@ -29,10 +29,10 @@ from server.core.db import make_engine, make_session_factory
 from server.core.server_secrets import KEPT_SECRETS
 from server.events import demo as demo_events
 from server.feedback import demo as demo_feedback
-from server.matters import demo as demo_matters
 from server.fleet import catalogues, layers, terminals
 from server.fleet.models import Terminal
 from server.fleet.schemas import ConfigRejected
+from server.matters import demo as demo_matters
 from server.monitoring import access as metrics_access
 from server.projections import register_projections
 

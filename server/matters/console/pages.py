@@ -29,9 +29,9 @@ from server.web.templating import render
 router = APIRouter()
 FormText = Annotated[str, Form()]
 # Status and member-unit words of the console's language (gettext msgids).
-STATUS_NAMES = {"raised": N_("Raised, awaiting a meeting"), "assigned": N_("Assigned"),
-                "in_progress": N_("In progress"), "resolved": N_("Resolved"), "declined": N_("Declined")}
-UNIT_NAMES = {"operator": N_("Operator"), "property": N_("Property manager"), "company": N_("Tenant company"),
+STATUS_NAMES = {"raised": N_("Raised, awaiting a meeting"), "assigned": N_("Assigned to a unit"),
+                "in_progress": N_("Being handled"), "resolved": N_("Settled"), "declined": N_("Declined")}
+UNIT_NAMES = {"operator": N_("Building operator"), "property": N_("Property manager"), "company": N_("Tenant company"),
               "department": N_("District department"), "street": N_("Street party committee")}
 VIA_NAMES = {"kiosk": N_("Kiosk proposal"), "console": N_("Console"), "feedback": N_("Feedback item")}
 NAMES = {"status_names": STATUS_NAMES, "unit_names": UNIT_NAMES, "via_names": VIA_NAMES}
