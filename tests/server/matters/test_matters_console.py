@@ -97,8 +97,16 @@ def test_a_matter_raised_in_the_console_is_masked_on_the_board_and_the_conventio
 
 
 def test_hostile_input_on_every_form_gets_a_clear_error_and_is_shown_escaped(live_server):
+    terminal = enrolled_terminal(live_server)
+    send(terminal, feedback_record("proposal", text=SCRIPT + "\n" + "长" * 400))
     client = ConsoleClient(live_server)
     client.sign_in()
+    listing = client.page("/matters").text
+    assert SCRIPT not in listing and "&lt;script&gt;" in listing
+    item_id = re.search(r'action="/console/matters/from-feedback/(\d+)"', listing).group(1)
+    from_kiosk = client.submit("/matters", f"/matters/from-feedback/{item_id}")
+    assert from_kiosk.status_code == 200 and SCRIPT not in from_kiosk.text
+    assert _board(terminal).json()["open"][0]["title"] == SCRIPT  # the kiosk's labels take no markup
     too_long = client.submit("/matters", "/matters", {"title": "长" * 81})
     assert too_long.status_code == 422 and 'id="error-title"' in too_long.text
     assert client.submit("/matters", "/matters", {"title": "  "}).status_code == 422
