@@ -90,11 +90,12 @@ def create(db: Session, actor: str) -> int:
         matters_domain.resolve(db, matter, resolution, actor)
         matter.resolved_at = _at(meeting.held_on + timedelta(days=18))
         count += 1
-    for title, description, raised_by, status, kind, unit, decision, note, index in OPEN:
-        raised_on = meeting_rows[index].held_on - timedelta(days=8) if index is not None else today - timedelta(days=3)
+    for title, description, raised_by, status, kind, unit, decision, note, taken_up_at in OPEN:
+        taken_up = meeting_rows[taken_up_at] if taken_up_at is not None else None
+        raised_on = taken_up.held_on - timedelta(days=8) if taken_up is not None else today - timedelta(days=3)
         matter = _raised(db, title, description, raised_by, raised_on, actor)
-        if index is not None:
-            meeting = meeting_rows[index]
+        if taken_up is not None:
+            meeting = taken_up
             meetings.decide(db, meeting, matter, unit_kind=kind, unit_name=unit, decision=decision, actor=actor,
                             deadline=meeting.held_on + timedelta(days=30 if status == "in_progress" else 14))
         if status == "in_progress":

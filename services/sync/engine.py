@@ -468,42 +468,45 @@ class SyncEngine:
         self._emit(CatalogueChanged(catalogue))
 
     def _fetch_checkin_bundle(self, api: ServerApi) -> None:
-        download = api.checkin_bundle(etag=self._store.get_state(CHECKIN_ETAG_KEY))
-        if download is None:
-            return
-        try:
-            bundle = parse_bundle(download.document, f"check-in bundle {download.etag} from the server")
-        except CheckinBundleError as exc:
-            # Keep deciding with the bundle we have; remember the refusal so the same one is not fetched again.
-            log.warning("%s", exc)
-            self._store.set_state(CHECKIN_ERROR_KEY, str(exc)[:2000])
-            self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
-            return
-        self._checkin.replace(bundle)
-        self._store.set_state(CHECKIN_ERROR_KEY, None)
-        self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
-        log.info("check-in bundle %s applied: %d events, %d revoked tickets", download.etag, len(bundle.events),
-                 len(bundle.revoked))
-        self._emit(CheckinBundleChanged(download.etag, tuple(bundle.events)))
+        def apply(bundle: wire.CheckinBundle, etag: str) -> object:
+            self._checkin.replace(bundle)
+            log.info("check-in bundle %s applied: %d events, %d revoked tickets", etag, len(bundle.events),
+                     len(bundle.revoked))
+            return CheckinBundleChanged(etag, tuple(bundle.events))
+
+        # A refused bundle: the terminal keeps deciding with the one it has.
+        self._fetch_document(api.checkin_bundle, CHECKIN_ETAG_KEY, CHECKIN_ERROR_KEY,
+                             lambda doc, src: parse_bundle(doc, f"check-in bundle {src}"), apply)
 
     def _fetch_matters_board(self, api: ServerApi) -> None:
-        download = api.matters_board(etag=self._store.get_state(MATTERS_ETAG_KEY))
-        if download is None:
+        def apply(board: wire.MattersBoard, etag: str) -> object:
+            kept = self._matters.replace(board)
+            log.info("matters board %s applied: %d resolved, %d open", etag, len(board.resolved), len(board.open))
+            return MattersBoardChanged(kept)
+
+        # A refused board: the terminal keeps showing the one it has.
+        self._fetch_document(api.matters_board, MATTERS_ETAG_KEY, MATTERS_ERROR_KEY,
+                             lambda doc, src: parse_board(doc, f"matters board {src}"), apply)
+
+    def _fetch_document(self, download: Callable[..., Any], etag_key: str, error_key: str,
+                        parse: Callable[[Any, str], Any], apply: Callable[[Any, str], object]) -> None:
+        """Fetch a document the heartbeat said changed; ``apply`` it and emit the event it returns. A document
+        ``parse`` refuses leaves what the terminal has, and its refusal is remembered with its tag, so the same
+        one is not fetched again."""
+        fetched = download(etag=self._store.get_state(etag_key))
+        if fetched is None:
             return
         try:
-            board = parse_board(download.document, f"matters board {download.etag} from the server")
-        except MattersBoardError as exc:
-            # Keep showing the board we have; remember the refusal so the same one is not fetched again.
+            document = parse(fetched.document, f"{fetched.etag} from the server")
+        except (CheckinBundleError, MattersBoardError) as exc:
             log.warning("%s", exc)
-            self._store.set_state(MATTERS_ERROR_KEY, str(exc)[:2000])
-            self._store.set_state(MATTERS_ETAG_KEY, download.etag)
+            self._store.set_state(error_key, str(exc)[:2000])
+            self._store.set_state(etag_key, fetched.etag)
             return
-        kept = self._matters.replace(board)
-        self._store.set_state(MATTERS_ERROR_KEY, None)
-        self._store.set_state(MATTERS_ETAG_KEY, download.etag)
-        log.info("matters board %s applied: %d resolved, %d open", download.etag, len(board.resolved),
-                 len(board.open))
-        self._emit(MattersBoardChanged(kept))
+        event = apply(document, fetched.etag)
+        self._store.set_state(error_key, None)
+        self._store.set_state(etag_key, fetched.etag)
+        self._emit(event)
 
     # -- heartbeat -------------------------------------------------------------------------------
 
