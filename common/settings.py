@@ -69,6 +69,8 @@ class ModuleSettings(_Section):
     guide: bool = Field(default=True, title=N_("Service guide"), description=N_("The government-service guide: browse, search, QR and print."))
     checkin: bool = Field(default=True, title=N_("Event check-in"), description=N_("Check-in by scanning a ticket QR, on any screen."))
     feedback: bool = Field(default=True, title=N_("Feedback"), description=N_("Repair requests, ratings, suggestions and micro-wishes."))
+    matters: bool = Field(default=True, title=N_("Building matters"), description=N_("The 楼事楼办 board: matters the joint meeting resolved and those still open."))
+    convention: bool = Field(default=True, title=N_("Building convention"), description=N_("The building convention (富力共识) as a page to read."))
 
 
 class MaintenanceSettings(_Section):
@@ -233,6 +235,7 @@ def _default_feedback_categories() -> tuple[FeedbackCategory, ...]:
             ("service_rating", "政务服务评价", "Rate a government service", "star_circle"),
             ("event_suggestion", "活动建议", "Event suggestion", "lightbulb"),
             ("micro_wish", "微心愿", "Micro-wish", "gift"),
+            ("proposal", "楼事提议", "Building matter proposal", "city"),
             ("other", "其他", "Other", "dots"),
         )
     )

@@ -138,6 +138,8 @@ class HeartbeatReply(WireModel):
     commands_pending: int
     # The check-in bundle's ETag for this terminal; the kiosk fetches GET /terminal/checkin when it differs.
     checkin_etag: str = ""
+    # The building-matters board's ETag (GET /terminal/matters): matters, the year's counts, the convention.
+    matters_etag: str = ""
     # After a restore from a backup taken at this time: the terminal sends again every record it kept that the
     # server confirmed since (ids make each land once), then says so in ``Heartbeat.resent_since``.
     resend_since: datetime | None = None
@@ -326,3 +328,61 @@ class FeedbackRecord(WireModel):
     submitted_at: datetime
     suppressed: FeedbackSuppression | None = None
     followup_due: date | None = None
+
+
+# -- building matters (楼事楼议) ----------------------------------------------------------------------
+
+MatterStatus = Literal["raised", "assigned", "in_progress", "resolved"]
+MatterUnitKind = Literal["", "operator", "property", "company", "department", "street"]
+
+
+class BoardMatter(WireModel):
+    """A matter as the public board shows it: never who raised it beyond a masked name."""
+
+    id: int
+    title: str = Field(max_length=80)
+    description: str = Field(max_length=2000)
+    raised_by: str = Field(max_length=60)  # masked (张**, 百****); empty: a visitor at a kiosk
+    raised_via: Literal["kiosk", "console", "feedback"]
+    raised_at: datetime
+    status: MatterStatus
+    unit_kind: MatterUnitKind
+    unit_name: str = Field(max_length=80)
+    meeting_title: str = Field(default="", max_length=120)
+    deadline: date | None = None
+    # What was done (resolved) or the latest public progress note (open).
+    resolution: str = Field(default="", max_length=2000)
+    progress: str = Field(default="", max_length=2000)
+    resolved_at: datetime | None = None
+    overdue: bool = False
+
+
+class MatterCounts(WireModel):
+    year: int
+    raised: Count
+    resolved: Count
+    open: Count
+
+
+class ConventionItem(WireModel):
+    title: str = Field(max_length=40)
+    text: str = Field(default="", max_length=400)
+
+
+class Convention(WireModel):
+    version: int
+    title: str = Field(max_length=80)
+    preamble: str = Field(default="", max_length=2000)
+    items: list[ConventionItem] = Field(max_length=40)
+    updated_at: datetime
+
+
+class MattersBoard(WireModel):
+    """GET /terminal/matters: the board (ETag / If-None-Match → 304), cached on the terminal."""
+
+    etag: str
+    generated_at: datetime
+    counts: MatterCounts
+    resolved: list[BoardMatter] = Field(max_length=200)
+    open: list[BoardMatter] = Field(max_length=200)
+    convention: Convention | None = None

@@ -119,6 +119,7 @@ class KioskApp(App):
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
         self._feedback = None
+        self._matters = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -274,6 +275,8 @@ class KioskApp(App):
             self._refresh_today()
         elif screen.name in GUIDE_SCREENS:
             self.guide.fill(screen)
+        elif screen.name in ("matters", "convention"):
+            self.matters.fill(screen)
 
     # -- navigation (called from the screens) ----------------------------------------------------
 
@@ -292,7 +295,22 @@ class KioskApp(App):
             if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
                 self.checkin.enter()
             return
+        if key == "matters":
+            self.matters.open_board()
+            return
+        if key == "convention":
+            self.matters.open_convention()
+            return
         self.feedback.start()
+
+    @property
+    def matters(self):
+        """The building-matters board and the convention (kiosk.matters), made when first needed."""
+        if self._matters is None:
+            from kiosk.matters.controller import MattersController
+
+            self._matters = MattersController(self)
+        return self._matters
 
     @property
     def feedback(self):
@@ -429,9 +447,11 @@ class KioskApp(App):
     # -- the server: connection state, notices, remote commands ----------------------------------
 
     def show_sync_status(self, status: SyncStatus) -> None:
-        self.sync_status = status
+        previous, self.sync_status = self.sync_status, status
         self._render_sync_status()
         self._update_notice()
+        if self._matters is not None and (previous is None or previous.state != status.state):
+            self._matters.refresh()  # "as of" shows or goes with the connection
 
     def _render_sync_status(self) -> None:
         status = self.sync_status

@@ -25,6 +25,8 @@ SCREEN_CLASSES = {
     "feedback_phone": "kiosk.feedback.entry_screens:FeedbackPhoneScreen",
     "feedback_review": "kiosk.feedback.receipt_screens:FeedbackReviewScreen",
     "feedback_receipt": "kiosk.feedback.receipt_screens:FeedbackReceiptScreen",
+    "matters": "kiosk.matters.board_screen:MattersBoardScreen",
+    "convention": "kiosk.matters.convention_screen:ConventionScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

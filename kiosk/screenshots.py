@@ -43,7 +43,12 @@ SCENES = (
     ("checkin-already", lambda app: _checkin_verdict(app, "already")),
     ("checkin-refused", lambda app: _checkin_verdict(app, "closed")),
     ("checkin-out-of-order", lambda app: (app.checkin.back_to_waiting(), app.checkin._handle_scanner("disconnected"))),
+    ("matters-board", lambda app: (app.show_sync_status(_status("online")), _offer_sample_board(app),
+                                   app.open_module("matters"))),
+    ("matters-open-offline", lambda app: (app.show_sync_status(_status("offline")), app.matters.show_list("open"))),
+    ("convention", lambda app: app.matters.open_convention()),
     ("elder-mode-home", lambda app: (app.go_home(), setattr(app, "elder_mode", True))),
+    ("elder-mode-matters", lambda app: (app.show_sync_status(_status("online")), app.open_module("matters"))),
     ("maintenance", lambda app: (setattr(app, "elder_mode", False), app.maintenance.open())),
     ("maintenance-report", lambda app: (app.show_sync_status(_status("offline")), app.maintenance.submit_pin("2468"))),
     ("offline-home", lambda app: (app.go_home(), app.show_sync_status(_status("offline")))),
@@ -92,6 +97,53 @@ def _offer_sample_event(app):
 
     bundle = wire.CheckinBundle(etag="screenshots", events=[_sample_event()], public_keys=[], revoked=[], names=[], recent=[])
     CheckinStore(app.store).replace(bundle)
+
+
+def _offer_sample_board(app):
+    """A made-up building-matters board (the demo data's kind), only to show how the screens render it."""
+    from common import wire
+    from services.matters.board_store import MattersBoardStore
+
+    now = datetime.now(UTC)
+    day = timedelta(days=1)
+
+    def matter(id_, title, description, status, unit_kind, unit_name, resolution="", progress="", raised_by="",
+               overdue=False, age=40):
+        return wire.BoardMatter(
+            id=id_, title=title, description=description, raised_by=raised_by,
+            raised_via="console" if raised_by else "kiosk", raised_at=now - age * day, status=status,
+            unit_kind=unit_kind, unit_name=unit_name, meeting_title="2026年3月楼事楼议联席会议" if unit_kind else "",
+            deadline=(now + (-3 if overdue else 20) * day).date() if status != "resolved" and unit_kind else None,
+            resolution=resolution, progress=progress, resolved_at=now - (age - 12) * day if status == "resolved" else None,
+            overdue=overdue)
+
+    resolved = [
+        matter(1, "写字楼停水", "T3 楼 8 至 15 层周二上午突然停水，没有提前通知。", "resolved", "property", "富力物业",
+               "物业更换了老化的加压泵，停水前一天在电梯厅和企业群提前通知。", raised_by="哈尔滨金泰科技开发有限公司", age=60),
+        matter(2, "外卖送餐乱摆乱放", "午餐时间大堂门口和走廊堆满外卖，影响通行。", "resolved", "property", "富力物业",
+               "大堂东侧设置外卖取餐架，骑手统一放置，保安引导。", age=45),
+        matter(3, "百胜员工就业政策咨询", "百胜希望了解稳岗补贴和新招员工的社保补贴政策。", "resolved", "department",
+               "道里区人社局", "区人社局到楼宇开展政策宣讲，帮助企业申领稳岗补贴。", raised_by="百胜中国", age=90),
+    ]
+    open_ = [
+        matter(10, "地下车库照明不足", "B2 车库东区多盏灯不亮，晚上下班不安全。", "in_progress", "property", "富力物业",
+               progress="已更换 20 盏灯，剩余线路检修中。", raised_by="张*"),
+        matter(11, "楼内企业之间交流太少", "希望定期组织企业交流活动。", "assigned", "street", "正阳河街道党工委",
+               overdue=True, age=70),
+        matter(12, "希望增设电动车充电桩", "员工电动自行车无处充电。", "raised", "", "", age=3),
+    ]
+    convention = wire.Convention(version=3, title="富力共识", preamble="入驻富力中心的企业和员工共同遵守，共建文明和谐楼宇。",
+                                 items=[wire.ConventionItem(title=title, text=text) for title, text in (
+                                     ("公共安全", "遵守消防规定，不占用消防通道，不在楼内存放易燃易爆物品。"),
+                                     ("平安创建", "配合安保登记，发现可疑情况及时报告。"),
+                                     ("守法经营", "依法诚信经营，按时申报纳税。"),
+                                     ("文明礼仪", "礼让电梯，公共区域不喧哗、不吸烟。"),
+                                     ("共创共建", "积极参加楼事楼议，共同解决楼宇问题。"),
+                                     ("融合并进", "企业之间互通资源，携手发展。"))],
+                                 updated_at=now - 20 * day)
+    board = wire.MattersBoard(etag="screenshots", generated_at=now, resolved=resolved, open=open_, convention=convention,
+                              counts=wire.MatterCounts(year=now.year, raised=14, resolved=8, open=3))
+    app.matters.show_board(MattersBoardStore(app.store).replace(board, now - timedelta(minutes=8)))
 
 
 def _checkin_waiting(app):

@@ -19,6 +19,8 @@ MODULE_TILES = {
     "guide": ("guide", N_("Service guide"), N_("Materials, steps, where to go, and a QR to take it away")),
     "checkin": ("scan", N_("Event check-in"), N_("Show your ticket QR code to the scanner")),
     "feedback": ("feedback", N_("Feedback"), N_("Repairs, complaints, micro-wishes and service ratings")),
+    "matters": ("city", N_("Building matters"), N_("What the building raised and how it was settled")),
+    "convention": ("certificate", N_("Building convention"), N_("The rules the companies in the building keep")),
 }
 
 

@@ -1,6 +1,7 @@
 """Every domain's tables, imported so that ``Base.metadata`` is complete (Alembic, the schema test)."""
 
 from server.fleet.models import Base
+from server.matters import models as matters_models
 from server.volunteers import models as volunteers_models
 
-__all__ = ["Base", "volunteers_models"]
+__all__ = ["Base", "matters_models", "volunteers_models"]

@@ -32,6 +32,7 @@ from server.feedback import demo as demo_feedback
 from server.fleet import catalogues, layers, terminals
 from server.fleet.models import Terminal
 from server.fleet.schemas import ConfigRejected
+from server.matters import demo as demo_matters
 from server.monitoring import access as metrics_access
 from server.projections import register_projections
 from server.volunteers.seed import create_centre_teams
@@ -239,6 +240,7 @@ def demo_data(settings: ServerSettings) -> int:
         event_ids, ticket = demo_events.create(db, CLI_ACTOR)
         feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
         create_centre_teams(db)
+        matter_count = demo_matters.create(db, CLI_ACTOR)
         db.commit()
     for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
@@ -246,4 +248,5 @@ def demo_data(settings: ServerSettings) -> int:
     print(f"a ticket to scan: {ticket}")
     tracking, code = feedback_codes[1]
     print(f"{len(feedback_codes)} feedback items; one with a public reply: /s/{tracking}?c={code}")
+    print(f"{matter_count} building matters, their meetings and the building convention: /console/matters")
     return 0

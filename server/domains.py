@@ -7,6 +7,7 @@ from server.backups.routers import ROUTERS as BACKUPS
 from server.events.routers import ROUTERS as EVENTS
 from server.feedback.routers import ROUTERS as FEEDBACK
 from server.fleet.routers import ROUTERS as FLEET
+from server.matters.routers import ROUTERS as MATTERS
 from server.monitoring.routers import ROUTERS as MONITORING
 
-DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, MONITORING, ALERTS, BACKUPS)
+DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, MONITORING, ALERTS, BACKUPS, MATTERS)

@@ -25,6 +25,23 @@ FEEDBACK_RULES = (
     N_("The reply is empty."),
     N_("No such staff account."),
 )
+# server/matters (MatterRefused): matters, meetings, the convention, and the console's date fields.
+MATTER_RULES = (
+    N_("This field is required."),
+    N_("This text is too long."),
+    N_("Give the date as YYYY-MM-DD."),
+    N_("Give the meeting's date."),
+    N_("An item is too long."),
+    N_("Too many items."),
+    N_("Choose the meeting that decided it."),
+    N_("Choose the member unit."),
+    N_("Only an assigned matter can be resolved."),
+    N_("Only an open matter can be assigned."),
+    N_("The deadline is before the meeting."),
+    N_("This item has no text to raise."),
+    N_("This matter cannot take that step now."),
+    N_("Unknown origin."),
+)
 # common/wire.py: CheckinVerdictKind, a check-in's mode; server/events/schemas.py: a registration's source.
 CHECKIN_VERDICTS = (
     N_("welcome"), N_("already"), N_("wrong_event"), N_("not_open"), N_("closed"), N_("cancelled"),

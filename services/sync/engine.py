@@ -29,6 +29,7 @@ from common.catalogue import Catalogue, CatalogueError, parse_catalogue
 from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
 from services.checkin.link_health import LinkHealth
+from services.matters.board_store import KeptBoard, MattersBoardError, MattersBoardStore, parse_board
 from services.storage.outbox import KeepPolicy, Outbox, QueuedRecord
 from services.storage.store import LocalStore
 from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
@@ -53,6 +54,8 @@ CATALOGUE_ETAG_KEY = "catalogue_etag"
 CATALOGUE_ERROR_KEY = "catalogue_error"
 CHECKIN_ETAG_KEY = "checkin_etag"
 CHECKIN_ERROR_KEY = "checkin_error"
+MATTERS_ETAG_KEY = "matters_etag"
+MATTERS_ERROR_KEY = "matters_error"
 LAST_SYNC_KEY = "last_sync_at"
 LAST_COMMAND_KEY = "last_command"
 RECORD_SEAL_KEY = "record_seal_key"
@@ -111,6 +114,13 @@ class CheckinBundleChanged:
 
 
 @dataclass(frozen=True)
+class MattersBoardChanged:
+    """A new building-matters board is in the store (services.matters)."""
+
+    kept: KeptBoard
+
+
+@dataclass(frozen=True)
 class CommandReceived:
     command: wire.Command
 
@@ -138,6 +148,7 @@ class SyncEngine:
         self._rng = rng or random.Random()
         self._outbox = Outbox(store)
         self._checkin = CheckinStore(store)
+        self._matters = MattersBoardStore(store)
         # Heartbeats tell the check-in desk's link health how the server answers (a probe after a cool-down).
         self._link = link
         self._replies = CommandReplies(store)
@@ -383,6 +394,8 @@ class SyncEngine:
                 self._fetch_catalogue(api)
             if reply.checkin_etag and reply.checkin_etag != self._store.get_state(CHECKIN_ETAG_KEY):
                 self._fetch_checkin_bundle(api)
+            if reply.matters_etag and reply.matters_etag != self._store.get_state(MATTERS_ETAG_KEY):
+                self._fetch_matters_board(api)
         except PermanentError as exc:  # refused downloads leave what we have in place; commands still run
             log.warning("%s", exc)
             problems.append(str(exc))
@@ -455,23 +468,45 @@ class SyncEngine:
         self._emit(CatalogueChanged(catalogue))
 
     def _fetch_checkin_bundle(self, api: ServerApi) -> None:
-        download = api.checkin_bundle(etag=self._store.get_state(CHECKIN_ETAG_KEY))
-        if download is None:
+        def apply(bundle: wire.CheckinBundle, etag: str) -> object:
+            self._checkin.replace(bundle)
+            log.info("check-in bundle %s applied: %d events, %d revoked tickets", etag, len(bundle.events),
+                     len(bundle.revoked))
+            return CheckinBundleChanged(etag, tuple(bundle.events))
+
+        # A refused bundle: the terminal keeps deciding with the one it has.
+        self._fetch_document(api.checkin_bundle, CHECKIN_ETAG_KEY, CHECKIN_ERROR_KEY,
+                             lambda doc, src: parse_bundle(doc, f"check-in bundle {src}"), apply)
+
+    def _fetch_matters_board(self, api: ServerApi) -> None:
+        def apply(board: wire.MattersBoard, etag: str) -> object:
+            kept = self._matters.replace(board)
+            log.info("matters board %s applied: %d resolved, %d open", etag, len(board.resolved), len(board.open))
+            return MattersBoardChanged(kept)
+
+        # A refused board: the terminal keeps showing the one it has.
+        self._fetch_document(api.matters_board, MATTERS_ETAG_KEY, MATTERS_ERROR_KEY,
+                             lambda doc, src: parse_board(doc, f"matters board {src}"), apply)
+
+    def _fetch_document(self, download: Callable[..., Any], etag_key: str, error_key: str,
+                        parse: Callable[[Any, str], Any], apply: Callable[[Any, str], object]) -> None:
+        """Fetch a document the heartbeat said changed; ``apply`` it and emit the event it returns. A document
+        ``parse`` refuses leaves what the terminal has, and its refusal is remembered with its tag, so the same
+        one is not fetched again."""
+        fetched = download(etag=self._store.get_state(etag_key))
+        if fetched is None:
             return
         try:
-            bundle = parse_bundle(download.document, f"check-in bundle {download.etag} from the server")
-        except CheckinBundleError as exc:
-            # Keep deciding with the bundle we have; remember the refusal so the same one is not fetched again.
+            document = parse(fetched.document, f"{fetched.etag} from the server")
+        except (CheckinBundleError, MattersBoardError) as exc:
             log.warning("%s", exc)
-            self._store.set_state(CHECKIN_ERROR_KEY, str(exc)[:2000])
-            self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
+            self._store.set_state(error_key, str(exc)[:2000])
+            self._store.set_state(etag_key, fetched.etag)
             return
-        self._checkin.replace(bundle)
-        self._store.set_state(CHECKIN_ERROR_KEY, None)
-        self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
-        log.info("check-in bundle %s applied: %d events, %d revoked tickets", download.etag, len(bundle.events),
-                 len(bundle.revoked))
-        self._emit(CheckinBundleChanged(download.etag, tuple(bundle.events)))
+        event = apply(document, fetched.etag)
+        self._store.set_state(error_key, None)
+        self._store.set_state(etag_key, fetched.etag)
+        self._emit(event)
 
     # -- heartbeat -------------------------------------------------------------------------------
 

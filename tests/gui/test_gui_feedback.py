@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 def test_a_negative_rating_with_a_reason_typed_in_pinyin_is_queued_once_and_receipted(run_scenario):
     seen = run_scenario("feedback_negative_rating_with_a_typed_reason")
     assert seen["after_tile"] == "feedback_category"
-    assert seen["categories"] == ["报修", "楼宇秩序与环境", "政务服务评价", "活动建议", "微心愿", "其他"]
+    assert seen["categories"] == ["报修", "楼宇秩序与环境", "政务服务评价", "活动建议", "微心愿", "楼事提议", "其他"]
     assert seen["after_category"] == "feedback_rating"
     assert seen["face_words"] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
     assert seen["next_without_rating"] is False

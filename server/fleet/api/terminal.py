@@ -16,6 +16,7 @@ from server.core.clock import utcnow
 from server.events import checkin_bundle
 from server.fleet import catalogues, commands, heartbeats, layers
 from server.fleet.models import CatalogueVersion
+from server.matters import board as matters_board
 
 router = APIRouter(prefix="/terminal", tags=["terminal"])
 
@@ -37,6 +38,7 @@ def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
         config_etag=config.etag,
         catalogue_etag=catalogues.current_etag(db),
         checkin_etag=checkin_bundle.etag(db, terminal, now),
+        matters_etag=matters_board.etag(db, now),
         commands_pending=commands.pending_count(db, terminal.id, now),
         resend_since=resend.resend_since(db, terminal, body),
         record_seal_key=resend.public_record_key(settings),

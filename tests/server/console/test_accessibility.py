@@ -23,6 +23,7 @@ from server.core.config import ServerSettings
 from tests.server.calls import enrolled_terminal
 from tests.server.checkin_calls import attendee, published_event, scan_online, ticket_text
 from tests.server.console.browser import chromium, click_centred
+from tests.server.console.console_client import ConsoleClient
 from tests.server.console.test_console_browser import _sign_in, _wait
 from tests.server.feedback_data import feedback_record, item_of, send
 
@@ -77,6 +78,7 @@ def _console_pages(server, backup_folder) -> list[str]:
     send(terminal, sent := feedback_record("service_rating", text="窗口等候时间太长", rating=2))
     item = item_of(server, sent)
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
+    matter, meeting = _building_matters(server, terminal)
     return ["/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
             "/config", "/config/defaults", "/config/group/lobby", f"/config/terminal/{terminal.id}",
             "/catalogue", "/catalogue/services/RS-001", "/catalogue/services/new", "/catalogue/services/RS-001/delete",
@@ -84,7 +86,23 @@ def _console_pages(server, backup_folder) -> list[str]:
             f"/events/{event['id']}/live", f"/events/{event['id']}/checkins",
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
-            f"/terminals/{terminal.id}/availability", "/alerts", "/backups"]
+            f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
+            "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention"]
+
+
+def _building_matters(server, terminal) -> tuple[int, int]:
+    """A kiosk proposal waiting, a matter assigned at a meeting with a public note, a convention: (matter, meeting)."""
+    send(terminal, feedback_record("proposal", text="希望增设电动车充电桩"))
+    client = ConsoleClient(server)
+    client.sign_in()
+    matter = int(client.submit("/matters", "/matters", {"title": "写字楼停水", "raised_by": "金泰科技"}).url.rsplit("/", 1)[1])
+    meeting = int(client.submit("/meetings", "/meetings", {"title": "3月楼事楼议联席会议", "held_on": "2026-03-10"})
+                  .url.rsplit("/", 1)[1])
+    client.submit(f"/meetings/{meeting}", f"/meetings/{meeting}/decide", {
+        "matter_id": str(matter), "unit_kind": "property", "unit_name": "富力物业", "deadline": "2026-03-31"})
+    client.submit(f"/matters/{matter}", f"/matters/{matter}/notes", {"note": "已检修加压泵", "public": "1"})
+    client.submit("/convention", "/convention", {"title": "富力共识", "items": "公共安全：遵守消防规定\n守法经营"})
+    return matter, meeting
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:
@@ -158,6 +176,10 @@ def test_every_console_and_phone_page_passes_axe_in_both_languages(backup_folder
             event_page = next(p for p in console if p.startswith("/events/") and p.count("/") == 2 and p != "/events/new")
             for what, _ in _show_errors(browser, live_server, terminal_page, event_page):
                 violations += _violations(browser, f"{lang} {what}")
+            browser.get(f"{live_server.url}/console/matters")
+            browser.find_element(By.ID, "raise-submit").click()  # no title: the server's error beside the field
+            _wait(browser, lambda b: b.find_elements(By.ID, "error-title"))
+            violations += _violations(browser, f"{lang} building matter form errors")
     assert not violations, "\n".join(violations)
 
 

@@ -191,4 +191,4 @@ def test_feedback_categories_reordered_and_added_in_the_browser_reach_the_termin
     _wait(browser, lambda b: "saved=" in b.current_url)
     categories = terminal.call("GET", "/terminal/config").json()["settings"]["feedback"]["categories"]
     assert [c["key"] for c in categories] == ["order", "repair", "service_rating", "event_suggestion", "micro_wish",
-                                              "other", "volunteer"]
+                                              "proposal", "other", "volunteer"]

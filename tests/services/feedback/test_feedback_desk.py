@@ -292,7 +292,7 @@ def test_the_rules_and_counters_survive_a_restart(store, data_dir, seed, clock):
 # -- settings and the printed receipt ------------------------------------------------------------------
 
 def test_categories_come_from_the_settings_and_keys_are_unique():
-    assert [c.key for c in SETTINGS.categories] == ["repair", "order", "service_rating", "event_suggestion", "micro_wish", "other"]
+    assert [c.key for c in SETTINGS.categories] == ["repair", "order", "service_rating", "event_suggestion", "micro_wish", "proposal", "other"]
     assert [c.key for c in SETTINGS.categories if c.rating] == ["service_rating"]
     custom = FeedbackSettings(categories=[{"key": "lift", "title": {"zh": "电梯", "en": "Lifts"}, "icon": "wrench"}])
     assert custom.category("lift").title.get("zh_CN") == "电梯" and custom.category("repair") is None

@@ -1,0 +1,1 @@
+"""The building-matters board the terminal keeps (services.matters.board_store)."""
