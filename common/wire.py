@@ -307,7 +307,7 @@ class CheckinRecord(WireModel):
 class VolunteerTeamCard(WireModel):
     id: int
     name: Text
-    about: Text
+    about: Text | None  # None: the team has no description in both languages
     leader: str  # masked (张*明); "" when the team has none
     members: int
     hours: float  # this year, one decimal

@@ -4,6 +4,7 @@ activity on the phone page with a number that is on no team yet. A phone number 
 from __future__ import annotations
 
 import contextlib
+import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from server.audit.log import audit
 from server.core.clock import utcnow
 from server.volunteers.models import VolunteerMember, VolunteerTeam
-from server.volunteers.schemas import MemberFields
+from server.volunteers.schemas import MemberFields, TeamFields
 
 
 class MemberRefused(ValueError):
@@ -40,6 +41,23 @@ def teams(db: Session, active_only: bool = False) -> list[VolunteerTeam]:
     if active_only:
         query = query.where(VolunteerTeam.active.is_(True))
     return list(db.scalars(query))
+
+
+def add_team(db: Session, fields: TeamFields, actor: str) -> VolunteerTeam:
+    """A new team, last in the order; its key (for links and imports) is made from its id."""
+    order = (db.scalar(select(func.max(VolunteerTeam.sort_order))) or 0) + 1
+    team = VolunteerTeam(key=f"team-{secrets.token_hex(6)}", sort_order=order, **fields.model_dump())
+    db.add(team)
+    db.flush()
+    audit(db, actor, "volunteer.team_add", f"volunteer_team:{team.id}", name=team.name_zh)
+    return team
+
+
+def update_team(db: Session, team: VolunteerTeam, fields: TeamFields, actor: str) -> None:
+    for name, value in fields.model_dump().items():
+        setattr(team, name, value)
+    db.flush()
+    audit(db, actor, "volunteer.team_edit", f"volunteer_team:{team.id}", name=team.name_zh, active=team.active)
 
 
 def members(db: Session, team_id: int | None = None) -> list[VolunteerMember]:

@@ -9,6 +9,14 @@ from common.wire import MAINLAND_MOBILE_PATTERN, Id, WireModel
 REASON_MAX = 200
 
 
+class TeamFields(WireModel):
+    name_zh: str = Field(min_length=1, max_length=80)
+    name_en: str = Field(min_length=1, max_length=120)
+    description_zh: str = Field(default="", max_length=400)
+    description_en: str = Field(default="", max_length=600)
+    active: bool = True
+
+
 class MemberFields(WireModel):
     team_id: Id
     name: str = Field(min_length=1, max_length=80)

@@ -99,7 +99,7 @@ def board(db: Session, now: datetime, zone: ZoneInfo) -> wire.VolunteerBoard:
             leaders.setdefault(member.team_id, members.mask_name(member.name))
     counts = members.member_counts(db)
     teams = [wire.VolunteerTeamCard(
-        id=team.id, name=Text(zh=team.name_zh, en=team.name_en), about=Text(zh=team.description_zh, en=team.description_en),
+        id=team.id, name=Text(zh=team.name_zh, en=team.name_en), about=Text(zh=team.description_zh, en=team.description_en) if team.description_zh and team.description_en else None,
         leader=leaders.get(team.id, ""), members=counts.get(team.id, 0), hours=tallies[team.id].hours)
         for team in members.teams(db, active_only=True)]
     upcoming = list(db.scalars(select(Event).where(Event.volunteer_team_id.is_not(None), Event.status == "published",

@@ -21,7 +21,7 @@ from server.fleet.models import Registration
 from server.volunteers import hours, members, totals
 from server.volunteers.console import views
 from server.volunteers.models import VolunteerMember, VolunteerTeam
-from server.volunteers.schemas import HoursEdit, MemberFields
+from server.volunteers.schemas import HoursEdit, MemberFields, TeamFields
 from server.web.i18n import N_, language, translations
 from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.web.templating import render
@@ -94,6 +94,45 @@ def overview(request: Request, user: ConsoleStaff, db: DbSession, settings: Sett
         "team_names": {team.id: team for team in teams}, "counts": members.member_counts(db),
         "team_tallies": totals.per_team(db, services), "activities": year_events, "by_event": by_event,
         "signed_up": signed_up, "local": _local(settings), "zone": settings.timezone})
+
+
+@router.get("/volunteers/teams/new")
+def new_team(request: Request, user: ConsoleStaff) -> Response:
+    return render(request, "volunteer_team_edit.html", {"team": None, "values": {"active": True}, "errors": {}})
+
+
+@router.post("/volunteers/teams/new")
+def create_team(request: Request, user: ConsoleStaff, db: DbSession, form: SubmittedForm) -> Response:
+    return _save_team(request, db, None, form, user.username)
+
+
+@router.get("/volunteers/teams/{team_id}/edit")
+def edit_team(request: Request, team_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
+    team = _team(db, team_id)
+    values = {name: getattr(team, name) for name in TeamFields.model_fields}
+    return render(request, "volunteer_team_edit.html", {"team": team, "values": values, "errors": {}})
+
+
+@router.post("/volunteers/teams/{team_id}/edit")
+def save_team(request: Request, team_id: Id, user: ConsoleStaff, db: DbSession, form: SubmittedForm) -> Response:
+    return _save_team(request, db, _team(db, team_id), form, user.username)
+
+
+def _save_team(request: Request, db, team: VolunteerTeam | None, form, actor: str) -> Response:
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip()
+                              for name in ("name_zh", "name_en", "description_zh", "description_en")}
+    values["active"] = form.get("active") is not None
+    try:
+        fields = TeamFields.model_validate(values)
+    except ValidationError as exc:
+        return render(request, "volunteer_team_edit.html", {
+            "team": team, "values": values, "errors": _errors(exc, translations(language(request)).gettext)}, 422)
+    if team is None:
+        team = members.add_team(db, fields, actor)
+    else:
+        members.update_team(db, team, fields, actor)
+    db.commit()
+    return RedirectResponse(f"/console/volunteers/teams/{team.id}?saved=1", status_code=303)
 
 
 @router.get("/volunteers/teams/{team_id}")
