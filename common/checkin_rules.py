@@ -113,3 +113,11 @@ def _volunteer_rescan(ticket: Ticket, earlier: PriorCheckin, now: datetime, ids:
         return Verdict("already", ticket, earlier,
                        f"{ids}: checked in at {earlier.scanned_at.isoformat()}, too soon to check out")
     return Verdict("checked_out", ticket, earlier, f"{ids}: checked out (in at {earlier.scanned_at.isoformat()})")
+
+
+def credited_minutes(checked_in_at: datetime | None, checked_out_at: datetime | None, ends_at: datetime) -> int:
+    """A volunteer's whole minutes of service: check-in to check-out, the check-out capped at the activity's end
+    (what the kiosk says at check-out and what the server credits)."""
+    if checked_in_at is None or checked_out_at is None:
+        return 0
+    return max(0, int((min(checked_out_at, ends_at) - checked_in_at).total_seconds()) // 60)

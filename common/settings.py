@@ -69,6 +69,7 @@ class ModuleSettings(_Section):
     guide: bool = Field(default=True, title=N_("Service guide"), description=N_("The government-service guide: browse, search, QR and print."))
     checkin: bool = Field(default=True, title=N_("Event check-in"), description=N_("Check-in by scanning a ticket QR, on any screen."))
     feedback: bool = Field(default=True, title=N_("Feedback"), description=N_("Repair requests, ratings, suggestions and micro-wishes."))
+    volunteers: bool = Field(default=True, title=N_("Volunteer services"), description=N_("The volunteer teams, activities to sign up for, the year's hours, and a member's own hours by ticket."))
 
 
 class MaintenanceSettings(_Section):

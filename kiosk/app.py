@@ -119,6 +119,7 @@ class KioskApp(App):
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
         self._feedback = None
+        self._volunteers = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -292,7 +293,22 @@ class KioskApp(App):
             if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
                 self.checkin.enter()
             return
+        if key == "volunteers":
+            self.volunteers.open()
+            return
         self.feedback.start()
+
+    @property
+    def volunteers(self):
+        if self._volunteers is None:
+            from kiosk.volunteers.controller import VolunteersController
+
+            self._volunteers = VolunteersController(self)
+        return self._volunteers
+
+    def claim_scan(self, text: str) -> bool:
+        """A scan for a feature on screen rather than check-in: the volunteer screen's hours lookup."""
+        return self._volunteers is not None and self._volunteers.claim_scan(text)
 
     @property
     def feedback(self):

@@ -4,21 +4,25 @@ module tiles, popular services."""
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import ListProperty
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.i18n import N_
+from screens import tile_grid
 from screens.icons import ICONS
-from screens.widgets import Tile
+from screens.widgets import GridTile, Tile
 
 # module key -> (icon, title, subtitle); titles are gettext msgids.
 MODULE_TILES = {
     "guide": ("guide", N_("Service guide"), N_("Materials, steps, where to go, and a QR to take it away")),
     "checkin": ("scan", N_("Event check-in"), N_("Show your ticket QR code to the scanner")),
     "feedback": ("feedback", N_("Feedback"), N_("Repairs, complaints, micro-wishes and service ratings")),
+    "volunteers": ("volunteer", N_("Volunteer services"), N_("Our teams, activities to join, your hours")),
 }
 
 
@@ -42,12 +46,19 @@ class HomeScreen(Screen):
     today = ListProperty()
     # The centre's announcements, already translated.
     notices = ListProperty()
+    # The tile grid for the enabled modules (screens.tile_grid): columns, compact tiles, height when fixed.
+    grid_cols = NumericProperty(1)
+    compact = BooleanProperty(False)
+    tiles_height = NumericProperty(0)
 
     def on_kv_post(self, _base_widget):
         self.bind(popular=self._rebuild, modules=self._rebuild, today=self._fill_board, notices=self._fill_board)
         app = App.get_running_app()
-        app.bind(lang=self._rebuild, elder_mode=self._rebuild)
+        app.bind(lang=self._rebuild, elder_mode=self._rebuild, portrait=self._rebuild)
         app.bind(elder_mode=self._fill_board, portrait=self._place_board)
+        # The board shows the rows its height holds (more tiles leave it less room): refilled when it changes.
+        self._refill_board = Clock.create_trigger(self._fill_board)
+        self.ids.board.bind(height=self._refill_board)
         # ids are weak proxies; keep the board itself alive while detached.
         self._board = self.ids.board.__self__
         self._board_parent = self._board.parent
@@ -65,22 +76,42 @@ class HomeScreen(Screen):
     def _fill_board(self, *_args):
         app = App.get_running_app()
         events, notices = (BOARD_EVENTS_LARGE_TEXT, BOARD_NOTICES_LARGE_TEXT) if app.elder_mode else (BOARD_EVENTS, BOARD_NOTICES)
+        wanted = [(ICONS["event"], title, detail) for title, detail in self.today[:events]]
+        if not self.today:
+            wanted.append((ICONS["info"], app.tr._("No events today"), ""))
+        wanted += [(ICONS["announce"], notice, "") for notice in self.notices[:notices]]
         rows = self.ids.board_rows
         rows.clear_widgets()
-        for title, detail in self.today[:events]:
-            rows.add_widget(_board_row(ICONS["event"], title, detail))
-        if not self.today:
-            rows.add_widget(_board_row(ICONS["info"], app.tr._("No events today"), ""))
-        for notice in self.notices[:notices]:
-            rows.add_widget(_board_row(ICONS["announce"], notice, ""))
+        for icon, title, detail in wanted[:self._board_room(app)]:
+            rows.add_widget(_board_row(icon, title, detail))
+
+    def _board_room(self, app) -> int:
+        """How many board rows fit under its title (a row holds two lines of body text)."""
+        board = self._board
+        if board.parent is None or board.height <= 1:
+            return 0
+        theme = app.theme
+        row = max(theme.target, theme.body * 1.3 * 2 + dp(24)) + self.ids.board_rows.spacing
+        title = theme.large * 1.5 + board.spacing
+        return max(0, int((board.height - title) // row))
 
     def _rebuild(self, *_args):
         app = App.get_running_app()
+        grid = tile_grid.plan(len(self.modules), app.portrait)
+        self.grid_cols, self.compact = grid.cols, grid.compact
+        spacing = self.ids.tiles.spacing[1]
+        if app.portrait:
+            self.tiles_height = tile_grid.grid_height(grid, tile_grid.portrait_row_height(grid, app.theme.target), spacing)
+        elif grid.compact:  # landscape rows share what is left; this is their floor
+            self.tiles_height = tile_grid.grid_height(grid, app.theme.target * tile_grid.MIN_ROW, spacing)
+        else:
+            self.tiles_height = app.theme.target * tile_grid.LANDSCAPE_WIDE_ROW
         tiles = self.ids.tiles
         tiles.clear_widgets()
         for key in self.modules:
             icon, title, subtitle = MODULE_TILES[key]
-            tile = Tile(icon=ICONS[icon], title=app.tr._(title), subtitle=app.tr._(subtitle))
+            kind = GridTile if grid.compact else Tile
+            tile = kind(icon=ICONS[icon], title=app.tr._(title), subtitle=app.tr._(subtitle))
             tile.module = key
             tile.bind(on_release=lambda widget: app.open_module(widget.module))
             tiles.add_widget(tile)

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.checkin_rules import credited_minutes
 from server.audit.log import audit
 from server.core.clock import utcnow
 from server.fleet.models import Checkin, Event, Registration
@@ -35,7 +36,7 @@ class Service:
 
     @property
     def scanned_minutes(self) -> int:
-        return scanned_minutes(self.checked_in_at, self.checked_out_at, self.event.ends_at)
+        return credited_minutes(self.checked_in_at, self.checked_out_at, self.event.ends_at)
 
     @property
     def minutes(self) -> int:
@@ -45,13 +46,6 @@ class Service:
     def missing_checkout(self) -> bool:
         """Checked in, never out, and nobody has set the minutes: a leader's to fix."""
         return self.checked_in_at is not None and self.checked_out_at is None and self.edit is None
-
-
-def scanned_minutes(checked_in_at: datetime | None, checked_out_at: datetime | None, ends_at: datetime) -> int:
-    """Whole minutes from check-in to check-out, the check-out capped at the activity's end."""
-    if checked_in_at is None or checked_out_at is None:
-        return 0
-    return max(0, int((min(checked_out_at, ends_at) - checked_in_at).total_seconds()) // 60)
 
 
 def max_minutes(event: Event) -> int:
