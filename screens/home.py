@@ -26,6 +26,12 @@ MODULE_TILES = {
 }
 
 
+# A compact tile's icon in display-text units: room for a two-line title in large text.
+COMPACT_ICON_SCALE = 0.9
+
+# Shortcuts under a landscape grid of compact tiles (normal, large text): one line of chips.
+LANDSCAPE_COMPACT_SHORTCUTS = {False: 3, True: 2}
+
 # The board's rows at most, so that it never reaches the tiles (large text: fewer).
 BOARD_EVENTS, BOARD_NOTICES = 3, 3
 BOARD_EVENTS_LARGE_TEXT, BOARD_NOTICES_LARGE_TEXT = 2, 1
@@ -82,8 +88,11 @@ class HomeScreen(Screen):
         wanted += [(ICONS["announce"], notice, "") for notice in self.notices[:notices]]
         rows = self.ids.board_rows
         rows.clear_widgets()
-        for icon, title, detail in wanted[:self._board_room(app)]:
+        room = self._board_room(app)
+        for icon, title, detail in wanted[:room]:
             rows.add_widget(_board_row(icon, title, detail))
+        # A title over no rows says nothing: the board shows when a row fits.
+        self._board.opacity = 1 if room else 0
 
     def _board_room(self, app) -> int:
         """How many board rows fit under its title (a row holds two lines of body text)."""
@@ -111,14 +120,20 @@ class HomeScreen(Screen):
         for key in self.modules:
             icon, title, subtitle = MODULE_TILES[key]
             kind = GridTile if grid.compact else Tile
-            tile = kind(icon=ICONS[icon], title=app.tr._(title), subtitle=app.tr._(subtitle))
+            # Compact tiles drop the subtitle where rows are short (landscape) or words large (large text).
+            terse = grid.compact and (app.elder_mode or not app.portrait)
+            tile = kind(icon=ICONS[icon], title=app.tr._(title), subtitle="" if terse else app.tr._(subtitle))
+            if grid.compact:
+                tile.icon_scale = COMPACT_ICON_SCALE
             tile.module = key
             tile.bind(on_release=lambda widget: app.open_module(widget.module))
             tiles.add_widget(tile)
         chips = self.ids.popular
         chips.clear_widgets()
-        # Large text leaves room for fewer shortcuts on a portrait screen.
+        # Large text, and a landscape screen full of tiles, leave room for fewer shortcuts.
         shown = self.popular[:4] if app.elder_mode else self.popular
+        if grid.compact and not app.portrait:
+            shown = shown[:LANDSCAPE_COMPACT_SHORTCUTS[app.elder_mode]]
         for code, name in shown:
             chip = Factory.ChipButton(label=escape_markup(_shortened(name)))
             chip.code = code

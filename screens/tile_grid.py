@@ -20,7 +20,7 @@ LANDSCAPE_COLUMNS = ((8, 4), (10, 5))
 WIDE_PORTRAIT_ROW = 2.4
 COMPACT_PORTRAIT_ROW = 2.6
 LANDSCAPE_WIDE_ROW = 4.4
-MIN_ROW = 1.9
+MIN_ROW = 2.0
 # Narrowest compact tile in dp: a two-line English title at the large size still fits.
 MIN_COMPACT_WIDTH = 300
 
