@@ -120,8 +120,8 @@ class HomeScreen(Screen):
         for key in self.modules:
             icon, title, subtitle = MODULE_TILES[key]
             kind = GridTile if grid.compact else Tile
-            # Compact tiles drop the subtitle where rows are short (landscape) or words large (large text).
-            terse = grid.compact and (app.elder_mode or not app.portrait)
+            # Compact tiles drop the subtitle where rows are short (landscape, two rows) or words large (large text).
+            terse = grid.compact and (app.elder_mode or (not app.portrait and grid.rows > 1))
             tile = kind(icon=ICONS[icon], title=app.tr._(title), subtitle="" if terse else app.tr._(subtitle))
             if grid.compact:
                 tile.icon_scale = COMPACT_ICON_SCALE

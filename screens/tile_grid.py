@@ -1,7 +1,7 @@
 """How the home screen's module tiles share the screen, for any number of them (MODULE_TILES: up to ~10).
 
-Few tiles are wide (icon beside title and subtitle): one column in portrait, one row in landscape. More become
-compact (icon above title and subtitle) in a grid that reflows: two columns in portrait, four or five in
+Up to three tiles are wide (icon beside title and subtitle): one column in portrait, one row in landscape. More
+become compact (icon above title and subtitle) in a grid that reflows: two columns in portrait, four or five in
 landscape. Pure arithmetic (no Kivy), so the plan is checked for every count without a window.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-# Wide tiles while there are at most this many (portrait, landscape).
-WIDE_AT_MOST = {True: 3, False: 4}
+# Wide tiles while there are at most this many (four wide ones crowd a landscape row).
+WIDE_AT_MOST = 3
 # Columns of compact tiles: portrait always 2; landscape 4, or 5 past 8 tiles (2 rows at most).
 PORTRAIT_COLUMNS = 2
 LANDSCAPE_COLUMNS = ((8, 4), (10, 5))
@@ -35,7 +35,7 @@ class TileGrid:
 def plan(count: int, portrait: bool) -> TileGrid:
     """Columns, rows and tile kind for ``count`` tiles."""
     count = max(count, 0)
-    if count <= WIDE_AT_MOST[portrait]:
+    if count <= WIDE_AT_MOST:
         cols = 1 if portrait else max(count, 1)
         return TileGrid(cols, math.ceil(count / cols), False)
     if portrait:

@@ -42,7 +42,7 @@ def test_every_count_of_tiles_gets_cells_that_do_not_overlap(count, portrait, ta
         assert min(w for *_xy, w, _h in cells) >= tile_grid.MIN_COMPACT_WIDTH
 
 
-def test_the_modules_of_today_are_wide_tiles_in_landscape_and_a_grid_in_portrait():
+def test_the_four_modules_of_today_are_compact_tiles_in_one_row_or_two_columns():
     assert len(MODULE_TILES) == 4
-    assert tile_grid.plan(len(MODULE_TILES), portrait=False) == tile_grid.TileGrid(4, 1, False)
+    assert tile_grid.plan(len(MODULE_TILES), portrait=False) == tile_grid.TileGrid(4, 1, True)
     assert tile_grid.plan(len(MODULE_TILES), portrait=True) == tile_grid.TileGrid(2, 2, True)
