@@ -145,16 +145,14 @@ def _sample_board():
 
 
 def _volunteers(app, fresh: bool):
-    from kivy.clock import Clock
-
     from services.volunteers.board import BOARD_KEY, BoardView
 
     board = _sample_board()
     app.store.set_state(BOARD_KEY, board.model_dump_json())
     app.show_sync_status(_status("online" if fresh else "offline"))
+    # Not enrolled here: the board comes as if the server had answered (or not).
+    app.volunteers.source.refresh = lambda: BoardView(board, fresh)
     app.open_module("volunteers")
-    # After the controller's own refresh (not enrolled here: the kept board), as if the server had answered.
-    Clock.schedule_once(lambda _dt: app.volunteers._show(BoardView(board, fresh)), 0.4)
 
 
 def _volunteer_hours(app):

@@ -28,6 +28,7 @@ MODULE_TILES = {
 
 # A compact tile's icon in display-text units: room for a two-line title in large text.
 COMPACT_ICON_SCALE = 0.9
+ONE_ROW_ICON_SCALE = 1.5  # a single landscape row has the height for a large icon
 
 # Shortcuts under a landscape grid of compact tiles (normal, large text): one line of chips.
 LANDSCAPE_COMPACT_SHORTCUTS = {False: 3, True: 2}
@@ -56,6 +57,8 @@ class HomeScreen(Screen):
     grid_cols = NumericProperty(1)
     compact = BooleanProperty(False)
     tiles_height = NumericProperty(0)
+    # Landscape rows of compact tiles share the height left (two rows); one row has a fixed height.
+    flex_tiles = BooleanProperty(False)
 
     def on_kv_post(self, _base_widget):
         self.bind(popular=self._rebuild, modules=self._rebuild, today=self._fill_board, notices=self._fill_board)
@@ -108,10 +111,11 @@ class HomeScreen(Screen):
         app = App.get_running_app()
         grid = tile_grid.plan(len(self.modules), app.portrait)
         self.grid_cols, self.compact = grid.cols, grid.compact
+        self.flex_tiles = grid.compact and not app.portrait and grid.rows > 1
         spacing = self.ids.tiles.spacing[1]
         if app.portrait:
             self.tiles_height = tile_grid.grid_height(grid, tile_grid.portrait_row_height(grid, app.theme.target), spacing)
-        elif grid.compact:  # landscape rows share what is left; this is their floor
+        elif grid.rows > 1:  # landscape rows share what is left; this is their floor
             self.tiles_height = tile_grid.grid_height(grid, app.theme.target * tile_grid.MIN_ROW, spacing)
         else:
             self.tiles_height = app.theme.target * tile_grid.LANDSCAPE_WIDE_ROW
@@ -124,7 +128,7 @@ class HomeScreen(Screen):
             terse = grid.compact and (app.elder_mode or (not app.portrait and grid.rows > 1))
             tile = kind(icon=ICONS[icon], title=app.tr._(title), subtitle="" if terse else app.tr._(subtitle))
             if grid.compact:
-                tile.icon_scale = COMPACT_ICON_SCALE
+                tile.icon_scale = COMPACT_ICON_SCALE if grid.rows > 1 else ONE_ROW_ICON_SCALE
             tile.module = key
             tile.bind(on_release=lambda widget: app.open_module(widget.module))
             tiles.add_widget(tile)

@@ -31,7 +31,7 @@ def test_every_count_of_tiles_gets_cells_that_do_not_overlap(count, portrait, ta
     grid = tile_grid.plan(count, portrait)
     assert grid.cols * grid.rows >= count and grid.cols * (grid.rows - 1) < count  # no empty row
     row = (tile_grid.portrait_row_height(grid, target) if portrait
-           else target * (tile_grid.MIN_ROW if grid.compact else tile_grid.LANDSCAPE_WIDE_ROW))
+           else target * (tile_grid.MIN_ROW if grid.rows > 1 else tile_grid.LANDSCAPE_WIDE_ROW))
     cells = list(_cells(grid, count, width, row))
     for (x1, y1, w1, h1), (x2, y2, w2, h2) in itertools.combinations(cells, 2):
         assert x1 + w1 <= x2 or x2 + w2 <= x1 or y1 + h1 <= y2 or y2 + h2 <= y1
