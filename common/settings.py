@@ -71,6 +71,7 @@ class ModuleSettings(_Section):
     feedback: bool = Field(default=True, title=N_("Feedback"), description=N_("Repair requests, ratings, suggestions and micro-wishes."))
     matters: bool = Field(default=True, title=N_("Building matters"), description=N_("The 楼事楼办 board: matters the joint meeting resolved and those still open."))
     convention: bool = Field(default=True, title=N_("Building convention"), description=N_("The building convention (富力共识) as a page to read."))
+    volunteers: bool = Field(default=True, title=N_("Volunteer services"), description=N_("The volunteer teams, activities to sign up for, the year's hours, and a member's own hours by ticket."))
 
 
 class MaintenanceSettings(_Section):

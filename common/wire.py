@@ -216,7 +216,7 @@ class RecordBatchResult(WireModel):
 
 # The same names as common.checkin_rules.VerdictKind: the one decision, made on the kiosk or the server.
 CheckinVerdictKind = Literal[
-    "welcome", "already", "wrong_event", "not_open", "closed", "cancelled", "event_cancelled", "unreadable", "forged"
+    "welcome", "checked_out", "already", "wrong_event", "not_open", "closed", "cancelled", "event_cancelled", "unreadable", "forged"
 ]
 CheckinMode = Literal["online", "offline"]
 MAX_CHECKIN_CODE_CHARS = 512  # a longer scan is cut to this before it is sent
@@ -238,6 +238,7 @@ class CheckinEvent(WireModel):
     # base64url; the seed of common.rotating_code for the phone check-in QR.
     phone_secret: str
     checked_in: int
+    volunteer: bool = False  # a volunteer activity: a second scan checks out (common.checkin_rules)
 
 
 class TicketPublicKey(WireModel):
@@ -285,6 +286,8 @@ class CheckinResult(WireModel):
     ticket_id: int | None = None
     prior_at: datetime | None = None
     prior_terminal: str | None = None
+    # Volunteer activities: when the ticket checked out, for "already" after the check-out.
+    prior_checked_out_at: datetime | None = None
     sealed_name: str | None = None
 
 
@@ -298,6 +301,72 @@ class CheckinRecord(WireModel):
     mode: CheckinMode
     event_id: int | None = None
     ticket_id: int | None = None
+
+
+# -- volunteers ------------------------------------------------------------------------------------
+
+
+class VolunteerTeamCard(WireModel):
+    id: int
+    name: Text
+    about: Text | None  # None: the team has no description in both languages
+    leader: str  # masked (张*明); "" when the team has none
+    members: int
+    hours: float  # this year, one decimal
+
+
+class VolunteerActivity(WireModel):
+    """A volunteer activity still to come or under way; the kiosk's QR opens its sign-up page /e/<id>."""
+
+    id: int
+    title: Text
+    team_id: int | None
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    registered: int
+    capacity: int | None
+    signup_open: bool
+
+
+class VolunteerTotals(WireModel):
+    year: int
+    activities: int  # held this year (started, not cancelled)
+    volunteers: int  # people credited with time this year
+    hours: float
+
+
+class VolunteerBoard(WireModel):
+    """GET /terminal/volunteers: what the kiosk's volunteer screen shows (kept on the terminal for offline)."""
+
+    generated_at: datetime
+    teams: list[VolunteerTeamCard]
+    activities: list[VolunteerActivity]
+    totals: VolunteerTotals
+
+
+class VolunteerHoursQuery(WireModel):
+    """POST /terminal/volunteers/hours: a scanned ticket, whose holder's hours the kiosk shows."""
+
+    code: str = Field(max_length=MAX_CHECKIN_CODE_CHARS)
+
+
+class VolunteerServiceLine(WireModel):
+    title: Text
+    starts_at: datetime
+    minutes: int
+
+
+class VolunteerHoursAnswer(WireModel):
+    # found: the holder's hours; not_volunteer: a genuine ticket whose holder is on no team and has served no
+    # activity; unknown: not one of our tickets (unreadable, forged, cancelled)
+    kind: Literal["found", "not_volunteer", "unknown"]
+    name: str = ""  # masked
+    team: Text | None = None
+    year: int = 0
+    activities: int = 0
+    hours: float = 0.0
+    recent: list[VolunteerServiceLine] = Field(default_factory=list, max_length=5)
 
 
 # -- feedback --------------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ class KioskApp(App):
         self.maintenance = MaintenanceController(self)
         self._feedback = None
         self._matters = None
+        self._volunteers = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -301,6 +302,9 @@ class KioskApp(App):
         if key == "convention":
             self.matters.open_convention()
             return
+        if key == "volunteers":
+            self.volunteers.open()
+            return
         self.feedback.start()
 
     @property
@@ -311,6 +315,18 @@ class KioskApp(App):
 
             self._matters = MattersController(self)
         return self._matters
+
+    @property
+    def volunteers(self):
+        if self._volunteers is None:
+            from kiosk.volunteers.controller import VolunteersController
+
+            self._volunteers = VolunteersController(self)
+        return self._volunteers
+
+    def claim_scan(self, text: str) -> bool:
+        """A scan for a feature on screen rather than check-in: the volunteer screen's hours lookup."""
+        return self._volunteers is not None and self._volunteers.claim_scan(text)
 
     @property
     def feedback(self):

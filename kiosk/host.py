@@ -64,6 +64,9 @@ class KioskHost(Protocol):
     def print_slip(self, slip: Slip) -> None:
         """Print on a worker thread; the visitor is told how it went."""
 
+    def claim_scan(self, text: str) -> bool:
+        """A feature on screen takes this scan instead of check-in (True: taken, check-in leaves it alone)."""
+
     def peripherals_changed(self) -> None:
         """A peripheral's state changed: the next heartbeat reports it."""
 

@@ -27,6 +27,7 @@ SCREEN_CLASSES = {
     "feedback_receipt": "kiosk.feedback.receipt_screens:FeedbackReceiptScreen",
     "matters": "kiosk.matters.board_screen:MattersBoardScreen",
     "convention": "kiosk.matters.convention_screen:ConventionScreen",
+    "volunteers": "kiosk.volunteers.screen:VolunteersScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

@@ -42,6 +42,10 @@ SCENES = (
     ("checkin-welcome", lambda app: _checkin_verdict(app, "welcome")),
     ("checkin-already", lambda app: _checkin_verdict(app, "already")),
     ("checkin-refused", lambda app: _checkin_verdict(app, "closed")),
+    ("checkin-checked-out", lambda app: _checkin_verdict(app, "checked_out")),
+    ("volunteers", lambda app: _volunteers(app, fresh=True)),
+    ("volunteers-hours", lambda app: _volunteer_hours(app)),
+    ("volunteers-offline", lambda app: (app.screens["volunteers"].reset(), _volunteers(app, fresh=False))),
     ("checkin-out-of-order", lambda app: (app.checkin.back_to_waiting(), app.checkin._handle_scanner("disconnected"))),
     ("matters-board", lambda app: (app.show_sync_status(_status("online")), _offer_sample_board(app),
                                    app.open_module("matters"))),
@@ -157,12 +161,68 @@ def _checkin_verdict(app, kind: str):
 
     now = datetime.now(UTC)
     prior = PriorCheckin(scanned_at=now - timedelta(minutes=12), terminal_name="T1 大堂 1 号机") if kind == "already" else None
+    if kind == "checked_out":
+        prior = PriorCheckin(scanned_at=now - timedelta(minutes=135), terminal_name="T1 大堂 1 号机")
     result = DeskVerdict(verdict=Verdict(kind, None, prior, ""), mode="offline", record_id="", scanned_at=now,
-                         event=_sample_event(), name="张小明" if kind in ("welcome", "already") else None)
+                         event=_sample_event(), name="张小明" if kind in ("welcome", "already", "checked_out") else None)
     if kind == "closed":
         result = DeskVerdict(verdict=Verdict(kind, None, None, ""), mode="offline", record_id="", scanned_at=now,
                              event=_sample_event().model_copy(update={"closes_at": now - timedelta(minutes=5)}), name=None)
     app.checkin._show(kind, result)
+
+
+def _sample_board():
+    """A made-up volunteer board (four of the centre's teams, three activities), only to show how it renders."""
+    from common import wire
+    from common.catalogue import Text
+
+    now = datetime.now(UTC)
+    teams = [wire.VolunteerTeamCard(id=i, name=Text(zh=zh, en=en), about=None, leader=leader, members=members,
+                                    hours=hours)
+             for i, (zh, en, leader, members, hours) in enumerate((
+                 ("青年志愿者服务队", "Youth Volunteer Team", "刘*阳", 18, 146.5),
+                 ("党员爱心服务队", "Party Members' Care Team", "王*梅", 12, 88.0),
+                 ("政务助企服务队", "Government Help for Companies Team", "陈*", 9, 41.5),
+                 ("江湾日行一善志愿服务队", "Jiangwan One Good Deed a Day Team", "", 23, 120.0)), start=1)]
+    activities = [wire.VolunteerActivity(id=20 + i, title=Text(zh=zh, en=en), team_id=1, place=place,
+                                         starts_at=now + timedelta(days=days, hours=1),
+                                         ends_at=now + timedelta(days=days, hours=3), registered=registered,
+                                         capacity=capacity, signup_open=True)
+                  for i, (zh, en, place, days, registered, capacity) in enumerate((
+                      ("“迎战风雪 保障出行”清冰雪", "Snow clearing: safe ways to work", "富力中心南广场", 1, 14, 30),
+                      ("健康义诊进楼宇", "Free health checks in the building", "T1 一层大堂", 5, 6, None),
+                      ("早高峰疏导交通", "Morning rush-hour traffic help", "友谊路入口", 8, 9, 12)))]
+    return wire.VolunteerBoard(generated_at=now - timedelta(minutes=42), teams=teams, activities=activities,
+                               totals=wire.VolunteerTotals(year=now.year, activities=7, volunteers=64, hours=396.0))
+
+
+def _volunteers(app, fresh: bool):
+    from services.volunteers.board import BOARD_KEY, BoardView
+
+    board = _sample_board()
+    app.store.set_state(BOARD_KEY, board.model_dump_json())
+    app.show_sync_status(_status("online" if fresh else "offline"))
+    # Not enrolled here: the board comes as if the server had answered (or not).
+    app.volunteers.source.refresh = lambda: BoardView(board, fresh)
+    app.open_module("volunteers")
+
+
+def _volunteer_hours(app):
+    from common import wire
+    from common.catalogue import Text
+    from services.volunteers.board import HoursLookup
+
+    now = datetime.now(UTC)
+    answer = wire.VolunteerHoursAnswer(
+        kind="found", name="张*明", team=Text(zh="青年志愿者服务队", en="Youth Volunteer Team"), year=now.year,
+        activities=5, hours=12.5, recent=[
+            wire.VolunteerServiceLine(title=Text(zh="“迎战风雪 保障出行”清冰雪", en="Snow clearing"),
+                                      starts_at=now - timedelta(days=3), minutes=150),
+            wire.VolunteerServiceLine(title=Text(zh="清理垃圾", en="Litter clean-up"),
+                                      starts_at=now - timedelta(days=20), minutes=120)])
+    app.volunteers.start_lookup()
+    app.volunteers._set_lookup("checking")
+    app.volunteers._looked_up(HoursLookup(answer))
 
 
 def _feedback_step(app, step: str):

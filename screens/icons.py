@@ -74,6 +74,8 @@ ICONS = {
     "send": "\uf48a",
     "checkbox_off": "\uf131",
     "checkbox_on": "\uf132",
+    # volunteers
+    "volunteer": "\uf2d1",
 }
 
 # Icons for departments and life events by id; anything unknown gets a generic one.

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ from server.fleet.schemas import ConfigRejected
 from server.matters import demo as demo_matters
 from server.monitoring import access as metrics_access
 from server.projections import register_projections
-from server.volunteers.seed import create_centre_teams
+from server.volunteers import demo as demo_volunteers
 
 CLI_ACTOR = "cli"
 
@@ -239,8 +240,8 @@ def demo_data(settings: ServerSettings) -> int:
                 raise CliError(f"demo layer {scope} {target}: {written.detail}: {written.errors}")
         event_ids, ticket = demo_events.create(db, CLI_ACTOR)
         feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
-        create_centre_teams(db)
         matter_count = demo_matters.create(db, CLI_ACTOR)
+        activities = demo_volunteers.create(db, made[0][0], CLI_ACTOR, ZoneInfo(settings.timezone))
         db.commit()
     for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
@@ -249,4 +250,5 @@ def demo_data(settings: ServerSettings) -> int:
     tracking, code = feedback_codes[1]
     print(f"{len(feedback_codes)} feedback items; one with a public reply: /s/{tracking}?c={code}")
     print(f"{matter_count} building matters, their meetings and the building convention: /console/matters")
+    print(f"{activities} volunteer activities of the centre's six teams: console → Volunteers")
     return 0

@@ -9,5 +9,6 @@ from server.feedback.routers import ROUTERS as FEEDBACK
 from server.fleet.routers import ROUTERS as FLEET
 from server.matters.routers import ROUTERS as MATTERS
 from server.monitoring.routers import ROUTERS as MONITORING
+from server.volunteers.routers import ROUTERS as VOLUNTEERS
 
-DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, MONITORING, ALERTS, BACKUPS, MATTERS)
+DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, VOLUNTEERS, MONITORING, ALERTS, BACKUPS, MATTERS)

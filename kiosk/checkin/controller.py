@@ -20,6 +20,7 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from common.checkin_rules import credited_minutes
 from common.paths import ASSETS_DIR
 from kiosk import __version__
 from kiosk.host import KioskHost
@@ -213,6 +214,8 @@ class CheckinController:
             log.info("scan ignored: %s", refusal)
             self._play(False)
             return
+        if host.claim_scan(scan.text):  # e.g. the volunteer screen looking up a ticket's hours
+            return
         screen = host.screens[CHECKIN]
         if host.current_screen != CHECKIN:
             host.navigator.go(CHECKIN)
@@ -286,7 +289,7 @@ class CheckinController:
         screen.on_verdict_touched = self.back_to_waiting
         screen.phase = "verdict"
         self.verdicts_shown += 1
-        self._play(kind in ("welcome", "enrolled"))
+        self._play(kind in ("welcome", "checked_out", "enrolled"))
         self._cancel_timers()
         self._back_to_waiting = Clock.schedule_once(
             lambda _dt: self.back_to_waiting(), host.kiosk_settings.checkin.verdict_seconds)
@@ -325,6 +328,15 @@ class CheckinController:
         event = result.event
         if kind == "welcome":
             return [line for line in (result.masked_name, title) if line]
+        if kind == "checked_out" and result.prior is not None:
+            ends_at = event.ends_at if event is not None else result.scanned_at
+            minutes = credited_minutes(result.prior.scanned_at, result.scanned_at, ends_at)
+            spans = {"in": _when(result.prior.scanned_at), "out": _when(result.scanned_at),
+                     "hours": minutes // 60, "minutes": minutes % 60}
+            return [line for line in (result.masked_name, _("%(in)s–%(out)s: %(hours)d h %(minutes)d min of service") % spans,
+                                      title) if line]
+        if kind == "already" and result.prior is not None and result.prior.checked_out_at is not None:
+            return [_("Checked out at %s") % _when(result.prior.checked_out_at), title]
         if kind == "already" and result.prior is not None:
             when = {"time": _when(result.prior.scanned_at), "terminal": result.prior.terminal_name}
             return [_("Checked in at %(time)s, %(terminal)s") % when, title]

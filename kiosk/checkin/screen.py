@@ -22,6 +22,7 @@ PHASES = ("waiting", "reading", "checking", "verdict", "out_of_order")
 # and the words say the same, so colour is never the only cue.
 VERDICTS = {
     "welcome": ("ok", "ok", N_("Checked in. Welcome!"), ""),
+    "checked_out": ("ok", "ok", N_("Checked out. Thank you for volunteering!"), ""),
     "already": ("warn", "already", N_("You have already checked in"), N_("No need to scan again. Enjoy the event!")),
     "wrong_event": ("stop", "wrong_event", N_("This ticket is not for an event here"), N_("Please check the event, date and place on your ticket.")),
     "not_open": ("warn", "clock", N_("Check-in is not open yet"), ""),

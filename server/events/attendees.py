@@ -28,6 +28,7 @@ from server.events import tickets_issue
 from server.events.schemas import AttendeeFields, AttendeeInfo
 from server.fleet.models import Checkin, Event, Registration
 from server.fleet.schemas import CsvRowError
+from server.volunteers import members as volunteer_members
 
 MAX_IMPORT_ROWS = 20_000
 CSV_COLUMNS = ("name", "phone", "organisation")
@@ -111,6 +112,8 @@ def register(db: Session, event: Event, fields: AttendeeFields, source: str, act
     else:
         raise RegistrationRefused("could not find a free ticket id")
     audit(db, actor, "attendee.register", f"event:{event.id}", ticket_id=ticket_id, source=source)
+    if source == "self" and event.volunteer_team_id is not None:
+        volunteer_members.join_from_signup(db, event.volunteer_team_id, fields.name, fields.phone, fields.organisation)
     return registration
 
 

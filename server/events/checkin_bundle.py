@@ -33,19 +33,22 @@ def bundle(db: Session, terminal: Terminal, now: datetime) -> wire.CheckinBundle
     ids = [event.id for event in events]
     registrations = db.execute(select(Registration.ticket_id, Registration.sealed_name, Registration.revoked_at)
                                .where(Registration.event_id.in_(ids)).order_by(Registration.ticket_id)).all() if ids else []
-    counted = db.execute(select(Checkin.event_id, Checkin.ticket_id, Checkin.scanned_at, Checkin.terminal_name)
-                         .where(Checkin.event_id.in_(ids), Checkin.server_verdict == "welcome")
+    # The check-ins that count, and at volunteer activities the check-outs: the kiosk reads a ticket's first row
+    # as its check-in and a row at least CHECKOUT_AFTER later as its check-out (services/checkin/bundle_store).
+    counted = db.execute(select(Checkin.event_id, Checkin.ticket_id, Checkin.scanned_at, Checkin.terminal_name,
+                                Checkin.server_verdict)
+                         .where(Checkin.event_id.in_(ids), Checkin.server_verdict.in_(("welcome", "checked_out")))
                          .order_by(Checkin.scanned_at, Checkin.id)).all() if ids else []
     checked_in = {event_id: 0 for event_id in ids}
     for row in counted:
-        checked_in[row.event_id] += 1
+        checked_in[row.event_id] += row.server_verdict == "welcome"
     return wire.CheckinBundle(
         etag=tag,
         events=[wire.CheckinEvent(
             id=event.id, title=Text(zh=event.title_zh, en=event.title_en), organiser=event.organiser,
             place=event.place, starts_at=event.starts_at, ends_at=event.ends_at, opens_at=event.opens_at,
             closes_at=event.closes_at, capacity=event.capacity, status=event.status, phone_secret=event.phone_secret,
-            checked_in=checked_in[event.id]) for event in events],
+            checked_in=checked_in[event.id], volunteer=event.volunteer_team_id is not None) for event in events],
         public_keys=[wire.TicketPublicKey(key_id=key_id, public_key=tickets_issue.b64url(public))
                      for key_id, public in sorted(tickets_issue.public_keys(db).items())],
         revoked=[row.ticket_id for row in registrations if row.revoked_at is not None],

@@ -2,7 +2,7 @@
 the terminal gave, the verdict the server gives knowing every scan it has, and a flag where they differ.
 
 The rule for a ticket scanned more than once: the first scan by scan time counts, whatever order the scans
-arrive in. A scan arriving late with an earlier scan time takes over, and the scan it displaces is re-judged
+arrive in (at a volunteer activity, the first check-out by scan time too: common.checkin_rules). A scan arriving late with an earlier scan time takes over, and the scan it displaces is re-judged
 "already" (flagged "duplicate" if its terminal had let the visitor in). The ticket's registration row is
 locked while this is decided, so two uploads of the same ticket cannot both count (SQLite serialises anyway).
 """
@@ -58,17 +58,25 @@ class _Knowledge:
             .with_for_update())} if ticket_ids else {}
         # The check-in that counts per ticket, kept up to date as this batch adds its own.
         self._counted: dict[int | None, Checkin] = {}  # keyed by Checkin.ticket_id (never None here)
+        self._checkouts: dict[int | None, Checkin] = {}  # the check-out that counts, volunteer activities
         if ticket_ids:
             for row in db.scalars(select(Checkin).where(Checkin.ticket_id.in_(ticket_ids),
-                                                        Checkin.server_verdict == "welcome")
+                                                        Checkin.server_verdict.in_(("welcome", "checked_out")))
                                   .order_by(Checkin.scanned_at.desc(), Checkin.id.desc())):
-                self._counted[row.ticket_id] = row  # the earliest wins, should there ever be two
+                # The earliest wins, should there ever be two.
+                (self._counted if row.server_verdict == "welcome" else self._checkouts)[row.ticket_id] = row
 
     def counted(self, ticket_id: int | None) -> Checkin | None:
         return self._counted.get(ticket_id)
 
     def now_counts(self, checkin: Checkin) -> None:
         self._counted[checkin.ticket_id] = checkin
+
+    def checkout(self, ticket_id: int | None) -> Checkin | None:
+        return self._checkouts.get(ticket_id)
+
+    def now_checks_out(self, checkin: Checkin) -> None:
+        self._checkouts[checkin.ticket_id] = checkin
 
     def registration(self, code: str) -> Registration | None:
         """The registration of the ticket ``code`` names (locked), if it is one of ours."""
@@ -201,12 +209,41 @@ def _record(knowledge: _Knowledge, scan: Scan) -> tuple[Checkin, checkin_rules.V
         displaced = knowledge.counted(checkin.ticket_id)
         if displaced is not None:
             # It was scanned later (else this scan would be "already"): the first by scan time counts.
-            displaced.server_verdict = "already"
-            displaced.detail = (f"first checked in at {checkin.scanned_at.isoformat()} on {checkin.terminal_name} "
-                                f"(that scan arrived later)")[:200]
-            displaced.flag = _flag(displaced)
+            _rejudge(knowledge, displaced, checkin)
         knowledge.now_counts(checkin)
+    elif verdict.kind == "checked_out":
+        displaced = knowledge.checkout(checkin.ticket_id)
+        if displaced is not None:
+            # A later check-out arrived first: the first check-out by scan time counts.
+            _demote(displaced, f"checked out at {checkin.scanned_at.isoformat()} on {checkin.terminal_name} "
+                               f"(that scan arrived later)")
+        knowledge.now_checks_out(checkin)
     return checkin, verdict
+
+
+def _rejudge(knowledge: _Knowledge, displaced: Checkin, checkin: Checkin) -> None:
+    """A check-in that counted until ``checkin``, scanned earlier, arrived: at a volunteer activity it may now be
+    the check-out (common.checkin_rules), else it is a repeat."""
+    event = knowledge.event(checkin.event_id) if checkin.event_id is not None else None
+    checkout = knowledge.checkout(checkin.ticket_id)
+    if (event is not None and event.volunteer_team_id is not None
+            and displaced.scanned_at - checkin.scanned_at >= checkin_rules.CHECKOUT_AFTER
+            and (checkout is None or checkout.scanned_at > displaced.scanned_at)):
+        displaced.server_verdict = "checked_out"
+        displaced.detail = f"checked out (in at {checkin.scanned_at.isoformat()}, that scan arrived later)"[:200]
+        displaced.flag = _flag(displaced)
+        if checkout is not None:
+            _demote(checkout, f"checked out at {displaced.scanned_at.isoformat()} on {displaced.terminal_name}")
+        knowledge.now_checks_out(displaced)
+        return
+    _demote(displaced, f"first checked in at {checkin.scanned_at.isoformat()} on {checkin.terminal_name} "
+                       f"(that scan arrived later)")
+
+
+def _demote(checkin: Checkin, detail: str) -> None:
+    checkin.server_verdict = "already"
+    checkin.detail = detail[:200]
+    checkin.flag = _flag(checkin)
 
 
 def _decide(knowledge: _Knowledge, scan: Scan, registration: Registration | None) -> checkin_rules.Verdict:
@@ -218,7 +255,8 @@ def _decide(knowledge: _Knowledge, scan: Scan, registration: Registration | None
     if event is not None and (scan.terminal is None or knowledge.offered(event.id, scan.terminal)):
         cancelled = event.cancelled_at is not None and event.cancelled_at <= scan.scanned_at
         status = "cancelled" if cancelled else ("published" if event.status == "cancelled" else event.status)
-        windows[event.id] = checkin_rules.EventWindow(event.id, event.opens_at, event.closes_at, status)
+        windows[event.id] = checkin_rules.EventWindow(event.id, event.opens_at, event.closes_at, status,
+                                                      volunteer=event.volunteer_team_id is not None)
     revoked: Container[int] = ()
     if registration is None:
         # Signed by us but no registration (deleted with its event): as good as revoked.
@@ -230,7 +268,9 @@ def _decide(knowledge: _Knowledge, scan: Scan, registration: Registration | None
         counted = knowledge.counted(ticket_id)
         if counted is None or counted.scanned_at > scan.scanned_at:
             return None  # none yet, or a later scan that this one displaces (a tie goes to the one stored first)
-        return checkin_rules.PriorCheckin(counted.scanned_at, counted.terminal_name)
+        checkout = knowledge.checkout(ticket_id)
+        return checkin_rules.PriorCheckin(counted.scanned_at, counted.terminal_name,
+                                          checked_out_at=checkout.scanned_at if checkout is not None else None)
 
     return checkin_rules.decide(scan.code, now=scan.scanned_at, events=windows, public_keys=knowledge.public_keys,
                                 revoked=revoked, prior=prior)
@@ -279,11 +319,16 @@ def _stored(db: Session, terminal_id: int, record_id: str) -> Checkin | None:
 
 
 def _result(db: Session, checkin: Checkin) -> wire.CheckinResult:
-    prior = prior_of(db, checkin) if checkin.server_verdict == "already" else None
+    prior = prior_of(db, checkin) if checkin.server_verdict in ("already", "checked_out") else None
     sealed = None
-    if checkin.server_verdict == "welcome" and checkin.ticket_id is not None:
+    if checkin.server_verdict in ("welcome", "checked_out") and checkin.ticket_id is not None:
         sealed = db.scalar(select(Registration.sealed_name).where(Registration.ticket_id == checkin.ticket_id))
+    checkout = None
+    if checkin.server_verdict == "already" and checkin.ticket_id is not None:
+        checkout = db.scalar(select(Checkin.scanned_at).where(Checkin.ticket_id == checkin.ticket_id,
+                                                              Checkin.server_verdict == "checked_out")
+                             .order_by(Checkin.scanned_at, Checkin.id).limit(1))
     return wire.CheckinResult(
         kind=checkin.server_verdict, event_id=checkin.event_id if checkin.server_verdict != "unreadable" else None,
         ticket_id=checkin.ticket_id, prior_at=prior.scanned_at if prior else None,
-        prior_terminal=prior.terminal_name if prior else None, sealed_name=sealed)
+        prior_terminal=prior.terminal_name if prior else None, prior_checked_out_at=checkout, sealed_name=sealed)

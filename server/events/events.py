@@ -25,6 +25,7 @@ from server.fleet.models import (
     Terminal,
     TerminalGroup,
 )
+from server.volunteers.models import VolunteerTeam
 
 # A terminal keeps an event in its check-in bundle until this long after the event ended.
 BUNDLE_AFTER_END = timedelta(days=1)
@@ -170,7 +171,7 @@ def info(db: Session, event: Event, counts: Attendance | None = None) -> EventIn
         id=event.id, title_zh=event.title_zh, title_en=event.title_en, organiser=event.organiser, place=event.place,
         starts_at=event.starts_at, ends_at=event.ends_at, opens_at=event.opens_at, closes_at=event.closes_at,
         capacity=event.capacity, all_terminals=event.all_terminals, terminal_ids=terminal_ids, group_ids=group_ids,
-        self_registration=event.self_registration, status=event.status, created_by=event.created_by,
+        self_registration=event.self_registration, volunteer_team_id=event.volunteer_team_id, status=event.status, created_by=event.created_by,
         created_at=event.created_at, updated_at=event.updated_at, cancelled_at=event.cancelled_at,
         registered=counts.registered, checked_in=counts.checked_in,
     )
@@ -183,13 +184,15 @@ def phone_secret_bytes(event: Event) -> bytes:
 
 def _apply(event: Event, fields: EventFields) -> None:
     for name in ("title_zh", "title_en", "organiser", "place", "starts_at", "ends_at", "opens_at", "closes_at",
-                 "capacity", "all_terminals", "self_registration"):
+                 "capacity", "all_terminals", "self_registration", "volunteer_team_id"):
         setattr(event, name, getattr(fields, name))
 
 
 def _check_offers(db: Session, fields: EventFields) -> None:
-    """EventRefused naming any terminal or group in ``fields`` that does not exist."""
-    for model, ids, what in ((Terminal, fields.terminal_ids, "terminal"), (TerminalGroup, fields.group_ids, "group")):
+    """EventRefused naming any terminal, group or volunteer team in ``fields`` that does not exist."""
+    teams = [fields.volunteer_team_id] if fields.volunteer_team_id is not None else []
+    for model, ids, what in ((Terminal, fields.terminal_ids, "terminal"), (TerminalGroup, fields.group_ids, "group"),
+                             (VolunteerTeam, teams, "volunteer team")):
         wanted = set(ids)
         found = set(db.scalars(select(model.id).where(model.id.in_(wanted)))) if wanted else set()
         if wanted - found:

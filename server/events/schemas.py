@@ -32,6 +32,9 @@ class EventFields(WireModel):
     terminal_ids: list[Id] = Field(default_factory=list, max_length=1000)
     group_ids: list[Id] = Field(default_factory=list, max_length=1000)
     self_registration: bool = True
+    # Set: a volunteer activity run by this team (GET /admin/volunteers/teams): a second scan of a checked-in
+    # ticket checks out, and the time between counts as volunteer hours.
+    volunteer_team_id: Id | None = None
 
     @model_validator(mode="after")
     def _times_in_order(self) -> EventFields:

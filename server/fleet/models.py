@@ -298,6 +298,9 @@ class Event(Base):
     all_terminals: Mapped[bool]
     # Visitors may register themselves on the public page /e/<id> while the event is published.
     self_registration: Mapped[bool]
+    # Set: a volunteer activity run by this team (server/volunteers); a second scan checks out, hours count.
+    volunteer_team_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_teams.id", ondelete="SET NULL"),
+                                                          index=True)
     # base64url of 32 random bytes: the seed of the rotating phone check-in code.
     phone_secret: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(80))

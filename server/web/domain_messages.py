@@ -44,7 +44,7 @@ MATTER_RULES = (
 )
 # common/wire.py: CheckinVerdictKind, a check-in's mode; server/events/schemas.py: a registration's source.
 CHECKIN_VERDICTS = (
-    N_("welcome"), N_("already"), N_("wrong_event"), N_("not_open"), N_("closed"), N_("cancelled"),
+    N_("welcome"), N_("checked_out"), N_("already"), N_("wrong_event"), N_("not_open"), N_("closed"), N_("cancelled"),
     N_("event_cancelled"), N_("unreadable"), N_("forged"),
 )
 CHECKIN_MODES = (N_("online"), N_("offline"), N_("phone"))

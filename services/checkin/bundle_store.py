@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from common import wire
-from common.checkin_rules import EventWindow, PriorCheckin
+from common.checkin_rules import CHECKOUT_AFTER, EventWindow, PriorCheckin
 from services.storage.store import LocalStore
 
 # The etag of the bundle in the tables (set in the same transaction that fills them).
@@ -107,25 +107,22 @@ class CheckinStore:
         return row["sealed"] if row else None
 
     def prior(self, ticket_id: int, here: str) -> PriorCheckin | None:
-        """The ticket's first check-in known here: from the server's list or this terminal's (``here``) log."""
+        """The ticket's first check-in known here, from the server's list or this terminal's (``here``) log, and
+        the first scan accepted at least CHECKOUT_AFTER later as its check-out (only volunteer activities have
+        one: elsewhere their events' check-ins are the only rows)."""
         with self._store.transaction() as db:
-            elsewhere = db.execute(
-                "SELECT scanned_at, terminal_name FROM checkin_recent WHERE ticket_id = ? ORDER BY scanned_at LIMIT 1",
-                (ticket_id,),
-            ).fetchone()
-            local = db.execute(
-                "SELECT scanned_at FROM checkin_log WHERE ticket_id = ? AND accepted = 1 ORDER BY scanned_at LIMIT 1",
-                (ticket_id,),
-            ).fetchone()
-        found = []
-        if elsewhere:
-            found.append((elsewhere["scanned_at"], elsewhere["terminal_name"]))
-        if local:
-            found.append((local["scanned_at"], here))
+            elsewhere = db.execute("SELECT scanned_at, terminal_name FROM checkin_recent WHERE ticket_id = ?",
+                                   (ticket_id,)).fetchall()
+            local = db.execute("SELECT scanned_at FROM checkin_log WHERE ticket_id = ? AND accepted = 1",
+                               (ticket_id,)).fetchall()
+        found = sorted([(row["scanned_at"], row["terminal_name"]) for row in elsewhere]
+                       + [(row["scanned_at"], here) for row in local])
         if not found:
             return None
-        scanned_at, terminal_name = min(found)
-        return PriorCheckin(scanned_at=datetime.fromisoformat(scanned_at), terminal_name=terminal_name)
+        scanned_at, terminal_name = datetime.fromisoformat(found[0][0]), found[0][1]
+        later = (datetime.fromisoformat(text) for text, _ in found[1:])
+        checked_out_at = next((moment for moment in later if moment - scanned_at >= CHECKOUT_AFTER), None)
+        return PriorCheckin(scanned_at=scanned_at, terminal_name=terminal_name, checked_out_at=checked_out_at)
 
     # -- writing a scan (inside the desk's transaction) ------------------------------------------
 
@@ -144,8 +141,9 @@ class CheckinStore:
         if revoked:
             db.execute("INSERT OR IGNORE INTO checkin_revoked (ticket_id) VALUES (?)", (ticket_id,))
         if prior is not None:
-            db.execute("INSERT INTO checkin_recent (ticket_id, scanned_at, terminal_name) VALUES (?, ?, ?)",
-                       (ticket_id, utc_text(prior.scanned_at), prior.terminal_name))
+            moments = [prior.scanned_at] + ([prior.checked_out_at] if prior.checked_out_at is not None else [])
+            db.executemany("INSERT INTO checkin_recent (ticket_id, scanned_at, terminal_name) VALUES (?, ?, ?)",
+                           ((ticket_id, utc_text(moment), prior.terminal_name) for moment in moments))
 
     def local_checkins(self, event_id: int) -> int:
         """Tickets this terminal accepted for the event."""
@@ -167,7 +165,8 @@ class CheckinStore:
                     for row in db.execute("SELECT key_id, public_key FROM checkin_keys")}
             self._events = {event.id: event for event in events}
             self._windows = {event.id: EventWindow(event_id=event.id, opens_at=event.opens_at,
-                                                   closes_at=event.closes_at, status=event.status)
+                                                   closes_at=event.closes_at, status=event.status,
+                                                   volunteer=event.volunteer)
                              for event in events}
             self._keys = keys
             self._cached_etag = etag

@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 
 Mode = Literal["online", "offline"]
 # Verdicts about a genuine ticket of ours, for which its name may be shown.
-_NAMED_KINDS = ("welcome", "already")
+_NAMED_KINDS = ("welcome", "checked_out", "already")
+# Scans the local log keeps as accepted: a check-in, and at a volunteer activity a check-out.
+_LOGGED_KINDS = ("welcome", "checked_out")
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,8 @@ class CheckinDesk:
             log.info("online check-in failed, deciding offline: %s", exc)
             return None
         self.link.succeeded(self._clock() - started)
-        prior = (PriorCheckin(scanned_at=result.prior_at, terminal_name=result.prior_terminal or "")
+        prior = (PriorCheckin(scanned_at=result.prior_at, terminal_name=result.prior_terminal or "",
+                              checked_out_at=result.prior_checked_out_at)
                  if result.prior_at is not None else None)
         # As decide() does: no ticket for a text that is none of ours.
         ticket = None if result.kind in ("unreadable", "forged") else _readable(code)
@@ -166,10 +169,11 @@ class CheckinDesk:
         with self._store.transaction() as db:
             self._outbox.add_in(db, "checkin", payload, record_id=record_id)
             if ticket is not None:
-                CheckinStore.log_scan(db, record_id, ticket.ticket_id, ticket.event_id, scanned_at, verdict.accepted)
+                CheckinStore.log_scan(db, record_id, ticket.ticket_id, ticket.event_id, scanned_at,
+                                      verdict.kind in _LOGGED_KINDS)
                 if mode == "online":
                     CheckinStore.learn(db, ticket.ticket_id, revoked=verdict.kind == "cancelled",
-                                       prior=verdict.prior if verdict.kind == "already" else None)
+                                       prior=verdict.prior if verdict.kind in ("already", "checked_out") else None)
 
     def _present(self, verdict: Verdict, mode: Mode, record_id: str, scanned_at: datetime, code: str,
                  sealed: str | None) -> DeskVerdict:

@@ -29,6 +29,9 @@ from common.wire import (
     RecordBatchResult,
     TerminalConfig,
     TerminalCredential,
+    VolunteerBoard,
+    VolunteerHoursAnswer,
+    VolunteerHoursQuery,
 )
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -148,6 +151,14 @@ class ServerApi:
 
     def upload_screenshot(self, command_id: int, png: bytes) -> None:
         self._call("PUT", f"/terminal/commands/{command_id}/screenshot", png, content_type="image/png")
+
+    def volunteer_board(self) -> VolunteerBoard:
+        return self._parse(VolunteerBoard, self._call("GET", "/terminal/volunteers"))
+
+    def volunteer_hours(self, code: str) -> VolunteerHoursAnswer:
+        """The hours of a scanned ticket's holder (nothing is stored)."""
+        response = self._call("POST", "/terminal/volunteers/hours", VolunteerHoursQuery(code=code))
+        return self._parse(VolunteerHoursAnswer, response)
 
     def push_records(self, records: list[dict[str, Any]]) -> RecordBatchResult:
         response = self._call("POST", "/terminal/records", RecordBatch(records=records))

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from common.checkin_rules import EventWindow, PriorCheckin, Verdict, decide
+from common.checkin_rules import CHECKOUT_AFTER, EventWindow, PriorCheckin, Verdict, decide
 from common.tickets import SigningKey, issue
 
 UTC = UTC
@@ -123,3 +123,42 @@ def test_precedence(text, now, kind):
 def test_naive_time_is_a_programming_error():
     with pytest.raises(ValueError, match="aware"):
         check(ticket(), now=datetime(2026, 3, 1, 9, 0))
+
+
+VOLUNTEER_EVENT = 45
+CHECKED_OUT = 1004
+IN_AT = datetime(2026, 3, 1, 8, 45, tzinfo=UTC)
+OUT_AT = datetime(2026, 3, 1, 10, 45, tzinfo=UTC)
+
+
+def check_volunteer(ticket_id: int, now: datetime) -> Verdict:
+    """A volunteer activity: FRESH never scanned, CHECKED_IN in at 08:45, CHECKED_OUT in at 08:45 and out at 10:45."""
+    priors = {CHECKED_IN: PriorCheckin(IN_AT, "T1 大堂 1 号机"),
+              CHECKED_OUT: PriorCheckin(IN_AT, "T1 大堂 1 号机", checked_out_at=OUT_AT)}
+    return decide(ticket(VOLUNTEER_EVENT, ticket_id), now=now,
+                  events={VOLUNTEER_EVENT: EventWindow(VOLUNTEER_EVENT, OPENS, CLOSES, "published", volunteer=True)},
+                  public_keys={1: KEY.public_bytes()}, revoked=set(), prior=priors.get)
+
+
+@pytest.mark.parametrize(
+    ("ticket_id", "now", "kind"),
+    [
+        (FRESH, DURING, "welcome"),
+        (FRESH, CLOSES, "closed"),  # checking in still needs the window
+        # Sooner than CHECKOUT_AFTER: a repeat, not a check-out.
+        (CHECKED_IN, IN_AT + CHECKOUT_AFTER - timedelta(microseconds=1), "already"),
+        (CHECKED_IN, IN_AT + CHECKOUT_AFTER, "checked_out"),
+        # Checking out after the window closed still counts (the hours are capped at the end).
+        (CHECKED_IN, CLOSES + timedelta(hours=3), "checked_out"),
+        (CHECKED_OUT, OUT_AT, "already"),
+        (CHECKED_OUT, OUT_AT + timedelta(hours=1), "already"),
+        # A scan made before the check-out that counts (arriving late) is still the check-out.
+        (CHECKED_OUT, OUT_AT - timedelta(minutes=30), "checked_out"),
+    ],
+)
+def test_volunteer_check_out(ticket_id, now, kind):
+    verdict = check_volunteer(ticket_id, now)
+
+    assert verdict.kind == kind
+    assert verdict.accepted == (kind == "welcome")
+    assert (verdict.prior is not None) == (kind != "welcome" and kind != "closed")

@@ -27,6 +27,7 @@ _PLAIN = {
     "string_too_long": N_("At most {max_length} characters."),
     "greater_than_equal": N_("The smallest allowed is {ge}."),
     "less_than_equal": N_("The largest allowed is {le}."),
+    "int_parsing": N_("Choose one of the list."),
 }
 _ORDER = {"ends_at must be after": ("ends_at", N_("The end must be after the start.")),
           "closes_at must be after": ("closes_at", N_("Check-in must close after it opens."))}
@@ -51,7 +52,8 @@ def form_of(event: Event, terminal_ids: list[int], group_ids: list[int], zone: Z
     values = {name: getattr(event, name) for name in TEXTS}
     values.update({name: local_input(getattr(event, name), zone) for name in TIMES})
     values.update(capacity="" if event.capacity is None else str(event.capacity), status=event.status,
-                  offer="all" if event.all_terminals else "chosen", self_registration=event.self_registration)
+                  offer="all" if event.all_terminals else "chosen", self_registration=event.self_registration,
+                  volunteer_team_id="" if event.volunteer_team_id is None else str(event.volunteer_team_id))
     return EventForm(values, set(terminal_ids), set(group_ids), {})
 
 
@@ -64,13 +66,15 @@ def read_form(form, zone: ZoneInfo, current_status: str | None, gettext) -> tupl
     """The typed form, and the event fields when every value is good (else None and the errors filled in)."""
     values: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in (*TEXTS, *TIMES, "capacity")}
     values.update(offer="chosen" if form.get("offer") == "chosen" else "all",
-                  self_registration=form.get("self_registration") is not None, status=str(form.get("status", "")))
+                  self_registration=form.get("self_registration") is not None, status=str(form.get("status", "")),
+                  volunteer_team_id=str(form.get("volunteer_team_id", "")).strip())
     parsed = EventForm(values, _ids(form.getlist("terminal_ids")), _ids(form.getlist("group_ids")), {})
     errors = parsed.errors
     data: dict = {name: values[name] for name in TEXTS}
     for name in TIMES:
         data[name] = _moment(values[name], zone, name, errors, gettext)
     data["capacity"] = _capacity(values["capacity"], errors, gettext)
+    data["volunteer_team_id"] = values["volunteer_team_id"] or None
     data.update(all_terminals=values["offer"] == "all", self_registration=values["self_registration"],
                 terminal_ids=sorted(parsed.terminal_ids) if values["offer"] == "chosen" else [],
                 group_ids=sorted(parsed.group_ids) if values["offer"] == "chosen" else [])

@@ -18,6 +18,7 @@ from server.events import attendees, checkins, events, tickets_issue
 from server.events.console import event_views
 from server.events.console.event_form import ALLOWED_STATUS, blank_form, form_of, read_form
 from server.fleet.models import Event, Registration, Terminal, TerminalGroup
+from server.volunteers import members as volunteer_members
 from server.web.i18n import N_, language, translations
 from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.web.templating import render
@@ -119,6 +120,7 @@ def _editor(request: Request, db, settings, event: Event | None, form, status_co
     return render(request, "event_edit.html", {
         "event": event, "form": form, "errors": form.errors, "terminals": list(terminals), "groups": list(groups),
         "statuses": ALLOWED_STATUS[event.status if event else None], "zone": settings.timezone,
+        "volunteer_teams": volunteer_members.teams(db),
     }, status_code)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -79,7 +79,8 @@ def _console_pages(server, backup_folder) -> list[str]:
     item = item_of(server, sent)
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
     matter, meeting = _building_matters(server, terminal)
-    return ["/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
+    volunteers = _volunteer_pages(server, terminal)
+    return [*volunteers, "/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
             "/config", "/config/defaults", "/config/group/lobby", f"/config/terminal/{terminal.id}",
             "/catalogue", "/catalogue/services/RS-001", "/catalogue/services/new", "/catalogue/services/RS-001/delete",
             "/events", "/events/new", f"/events/{event['id']}", f"/events/{event['id']}/edit",
@@ -103,6 +104,28 @@ def _building_matters(server, terminal) -> tuple[int, int]:
     client.submit(f"/matters/{matter}", f"/matters/{matter}/notes", {"note": "已检修加压泵", "public": "1"})
     client.submit("/convention", "/convention", {"title": "富力共识", "items": "公共安全：遵守消防规定\n守法经营"})
     return matter, meeting
+
+
+def _volunteer_pages(server, terminal) -> list[str]:
+    """A team with a leader, a volunteer activity with one volunteer checked in and out: its console pages."""
+    client = ConsoleClient(server)
+    client.sign_in()
+    made = client.submit("/volunteers/teams/new", "/volunteers/teams/new",
+                         {"name_zh": "青年志愿者服务队", "name_en": "Youth Volunteer Team", "description_zh": "疏导交通",
+                          "description_en": "Traffic help", "active": "on"})
+    team = re.search(r"/volunteers/teams/(\d+)", made.url).group(0)
+    page = client.submit(team, f"{team}/members", {"name": "王小明", "phone": "13900139000", "leader": "on"}).text
+    member = re.search(r"/volunteers/members/(\d+)", page).group(0)
+    now = datetime.now(UTC)
+    activity = published_event(server, title_zh="疏导交通", title_en="Traffic help", volunteer_team_id=int(team.rsplit("/", 1)[1]),
+                               starts_at=(now - timedelta(hours=2)).isoformat(), ends_at=(now + timedelta(hours=1)).isoformat(),
+                               opens_at=(now - timedelta(hours=3)).isoformat(), closes_at=(now + timedelta(hours=1)).isoformat())
+    code = ticket_text(server, activity["id"], attendee(server, activity["id"], name="王小明", phone="13900139000")["id"])
+    scan_online(terminal, code, now - timedelta(hours=1))
+    scan_online(terminal, code, now - timedelta(minutes=5))
+    attendee(server, activity["id"], name="李四", phone="13700137001")
+    return ["/volunteers", team, f"{team}/edit", "/volunteers/teams/new", member,
+            f"/volunteers/activities/{activity['id']}"]
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:

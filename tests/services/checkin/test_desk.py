@@ -165,3 +165,19 @@ def test_the_events_on_offer_come_in_start_order(desk):
 def test_a_new_bundle_reaches_a_running_desk(desk, store):
     CheckinStore(store).replace(bundle(event(7), etag="b2", revoked=[101]))
     assert desk.check(ticket(101), NOW).kind == "cancelled"
+
+
+def test_offline_a_volunteer_checks_in_then_out_as_the_server_would(store, outbox, checkin_store):
+    """A volunteer activity (event 11): the server's list says 201 checked in 40 minutes ago at another terminal
+    and 202 checked in and out; here 203 checks in, repeats too soon, then checks out; 201 checks out."""
+    checkin_store.replace(bundle(event(11).model_copy(update={"volunteer": True}), recent=[
+        (201, NOW - timedelta(minutes=40), "T2 大堂 2 号机"),
+        (202, NOW - timedelta(minutes=90), "T2 大堂 2 号机"), (202, NOW - timedelta(minutes=20), "T2 大堂 2 号机")]))
+    desk = _desk(store, outbox)
+    kinds = [desk.check(ticket(tid, 11), NOW + later).kind for tid, later in (
+        (203, timedelta()), (203, timedelta(minutes=9)), (203, timedelta(minutes=10)), (203, timedelta(minutes=11)),
+        (201, timedelta()), (202, timedelta()))]
+    assert kinds == ["welcome", "already", "checked_out", "already", "checked_out", "already"]
+    out = desk.check(ticket(201, 11), NOW + timedelta(minutes=1))
+    assert out.prior.checked_out_at == NOW  # learnt from its own log: 201 is out now
+    assert [payload["verdict"] for _kind, payload in _records(outbox)][2] == "checked_out"
