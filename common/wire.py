@@ -326,3 +326,39 @@ class FeedbackRecord(WireModel):
     submitted_at: datetime
     suppressed: FeedbackSuppression | None = None
     followup_due: date | None = None
+
+
+# -- micro-wish wall -------------------------------------------------------------------------------
+
+WishCardStatus = Literal["open", "claimed", "fulfilled"]
+
+
+class WishCard(WireModel):
+    """A published wish as the wall shows it: only the operator's public wording, never a name or a phone."""
+
+    id: int
+    status: WishCardStatus
+    title: str
+    for_whom: str = ""
+    posted_on: date
+    team: Text | None = None  # the claiming team, once claimed
+    fulfilled_on: date | None = None
+    path: str  # the wish's phone page (/w/<id>): the kiosk puts its public base in front for the QR
+
+
+class WishCounts(WireModel):
+    """This year's wishes (the centre's local year): published, claimed (fulfilled ones included), fulfilled."""
+
+    year: int
+    posted: int
+    claimed: int
+    fulfilled: int
+
+
+class WishWall(WireModel):
+    """GET /terminal/wishes: the wall (ETag / If-None-Match → 304), cached by the terminal for offline use."""
+
+    etag: str
+    generated_at: datetime
+    counts: WishCounts
+    cards: list[WishCard]

@@ -2,5 +2,6 @@
 
 from server.fleet.models import Base
 from server.volunteers import models as volunteers_models
+from server.wishes import models as wishes_models
 
-__all__ = ["Base", "volunteers_models"]
+__all__ = ["Base", "volunteers_models", "wishes_models"]
