@@ -69,6 +69,7 @@ class ModuleSettings(_Section):
     guide: bool = Field(default=True, title=N_("Service guide"), description=N_("The government-service guide: browse, search, QR and print."))
     checkin: bool = Field(default=True, title=N_("Event check-in"), description=N_("Check-in by scanning a ticket QR, on any screen."))
     feedback: bool = Field(default=True, title=N_("Feedback"), description=N_("Repair requests, ratings, suggestions and micro-wishes."))
+    wishes: bool = Field(default=True, title=N_("Micro-wish wall"), description=N_("The published micro-wishes, who claimed them and the thanks, each with a QR to its phone page."))
 
 
 class MaintenanceSettings(_Section):

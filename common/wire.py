@@ -138,6 +138,8 @@ class HeartbeatReply(WireModel):
     commands_pending: int
     # The check-in bundle's ETag for this terminal; the kiosk fetches GET /terminal/checkin when it differs.
     checkin_etag: str = ""
+    # The micro-wish wall's ETag; the kiosk fetches GET /terminal/wishes when it differs.
+    wishes_etag: str = ""
     # After a restore from a backup taken at this time: the terminal sends again every record it kept that the
     # server confirmed since (ids make each land once), then says so in ``Heartbeat.resent_since``.
     resend_since: datetime | None = None

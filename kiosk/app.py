@@ -119,6 +119,7 @@ class KioskApp(App):
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
         self._feedback = None
+        self._wishes = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -292,7 +293,27 @@ class KioskApp(App):
             if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
                 self.checkin.enter()
             return
+        if key == "wishes":
+            self.wishes.open()
+            return
         self.feedback.start()
+
+    @property
+    def wishes(self):
+        if self._wishes is None:
+            from kiosk.wishes.controller import WishesController
+
+            self._wishes = WishesController(self, start_wish=self._start_feedback_in)
+        return self._wishes
+
+    def _start_feedback_in(self, category: str) -> None:
+        """The feedback flow with ``category`` chosen (the wall's "post a wish": category micro-wish)."""
+        self.feedback.start()
+        self.feedback.choose_category(category)
+
+    def wish_wall_changed(self) -> None:
+        if self._wishes is not None:
+            self._wishes.wall_changed()
 
     @property
     def feedback(self):
@@ -432,6 +453,8 @@ class KioskApp(App):
         self.sync_status = status
         self._render_sync_status()
         self._update_notice()
+        if self._wishes is not None:
+            self._wishes.link_changed()
 
     def _render_sync_status(self) -> None:
         status = self.sync_status

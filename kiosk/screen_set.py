@@ -25,6 +25,7 @@ SCREEN_CLASSES = {
     "feedback_phone": "kiosk.feedback.entry_screens:FeedbackPhoneScreen",
     "feedback_review": "kiosk.feedback.receipt_screens:FeedbackReviewScreen",
     "feedback_receipt": "kiosk.feedback.receipt_screens:FeedbackReceiptScreen",
+    "wishes": "kiosk.wishes.screen:WishWallScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

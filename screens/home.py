@@ -19,6 +19,7 @@ MODULE_TILES = {
     "guide": ("guide", N_("Service guide"), N_("Materials, steps, where to go, and a QR to take it away")),
     "checkin": ("scan", N_("Event check-in"), N_("Show your ticket QR code to the scanner")),
     "feedback": ("feedback", N_("Feedback"), N_("Repairs, complaints, micro-wishes and service ratings")),
+    "wishes": ("gift", N_("Micro-wish wall"), N_("Small wishes from the building, and the volunteers who grant them")),
 }
 
 

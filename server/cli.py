@@ -35,6 +35,7 @@ from server.fleet.schemas import ConfigRejected
 from server.monitoring import access as metrics_access
 from server.projections import register_projections
 from server.volunteers.seed import create_centre_teams
+from server.wishes import demo as demo_wishes
 
 CLI_ACTOR = "cli"
 
@@ -238,7 +239,7 @@ def demo_data(settings: ServerSettings) -> int:
                 raise CliError(f"demo layer {scope} {target}: {written.detail}: {written.errors}")
         event_ids, ticket = demo_events.create(db, CLI_ACTOR)
         feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
-        create_centre_teams(db)
+        fulfilled_wishes = demo_wishes.create(db, settings, create_centre_teams(db), CLI_ACTOR)
         db.commit()
     for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
@@ -246,4 +247,5 @@ def demo_data(settings: ServerSettings) -> int:
     print(f"a ticket to scan: {ticket}")
     tracking, code = feedback_codes[1]
     print(f"{len(feedback_codes)} feedback items; one with a public reply: /s/{tracking}?c={code}")
+    print(f"micro-wishes: {fulfilled_wishes} fulfilled; the wall's phone pages at /w/<id>, console /console/wishes")
     return 0

@@ -20,7 +20,14 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 
 from common import wire
-from services.sync.engine import CatalogueChanged, CommandReceived, SettingsChanged, StatusChanged, SyncEngine
+from services.sync.engine import (
+    CatalogueChanged,
+    CommandReceived,
+    SettingsChanged,
+    StatusChanged,
+    SyncEngine,
+    WishWallChanged,
+)
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -107,6 +114,8 @@ class SyncBridge:
         elif isinstance(event, CatalogueChanged):
             log.info("catalogue %s applied", event.catalogue.version)
             self.app.set_catalogue(event.catalogue)
+        elif isinstance(event, WishWallChanged):
+            self.app.wish_wall_changed()
         elif isinstance(event, CommandReceived):
             self._run_command(event.command)
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -31,11 +31,12 @@ from services.checkin.bundle_store import CheckinBundleError, CheckinStore, pars
 from services.checkin.link_health import LinkHealth
 from services.storage.outbox import KeepPolicy, Outbox, QueuedRecord
 from services.storage.store import LocalStore
-from services.sync.api import PermanentError, ServerApi, SyncError, UnauthorisedError
+from services.sync.api import Download, PermanentError, ServerApi, SyncError, UnauthorisedError
 from services.sync.backoff import Backoff
 from services.sync.identity import TerminalIdentity, load_identity, save_identity
 from services.sync.pairing import Pairing
 from services.sync.replies import CommandReplies
+from services.wishes.wall import WALL_ERROR_KEY, WALL_ETAG_KEY, WishWallError, parse_wall, save_wall
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ LAST_COMMAND_KEY = "last_command"
 RECORD_SEAL_KEY = "record_seal_key"
 RESENT_SINCE_KEY = "resent_since"
 
+_Parsed = TypeVar("_Parsed", wire.CheckinBundle, wire.WishWall)
 State = Literal["standalone", "pairing", "online", "offline", "syncing", "unauthorised"]
 
 
@@ -100,6 +102,13 @@ class SettingsChanged:
 @dataclass(frozen=True)
 class CatalogueChanged:
     catalogue: Catalogue
+
+
+@dataclass(frozen=True)
+class WishWallChanged:
+    """A new micro-wish wall is in the store (services.wishes.wall)."""
+
+    wall: wire.WishWall
 
 
 @dataclass(frozen=True)
@@ -274,7 +283,7 @@ class SyncEngine:
         self._backoff.reset()
         now = datetime.now(UTC)
         self._store.set_state(LAST_SYNC_KEY, now.isoformat())
-        for error_key in (CATALOGUE_ERROR_KEY, CHECKIN_ERROR_KEY):
+        for error_key in (CATALOGUE_ERROR_KEY, CHECKIN_ERROR_KEY, WALL_ERROR_KEY):
             if error := self._store.get_state(error_key):
                 problems.append(error)
         self._update(state="online", offline_since=None, last_sync_at=now, last_error="; ".join(problems))
@@ -383,6 +392,8 @@ class SyncEngine:
                 self._fetch_catalogue(api)
             if reply.checkin_etag and reply.checkin_etag != self._store.get_state(CHECKIN_ETAG_KEY):
                 self._fetch_checkin_bundle(api)
+            if reply.wishes_etag and reply.wishes_etag != self._store.get_state(WALL_ETAG_KEY):
+                self._fetch_wish_wall(api)
         except PermanentError as exc:  # refused downloads leave what we have in place; commands still run
             log.warning("%s", exc)
             problems.append(str(exc))
@@ -455,23 +466,46 @@ class SyncEngine:
         self._emit(CatalogueChanged(catalogue))
 
     def _fetch_checkin_bundle(self, api: ServerApi) -> None:
-        download = api.checkin_bundle(etag=self._store.get_state(CHECKIN_ETAG_KEY))
-        if download is None:
+        fetched = self._fetch_document(api.checkin_bundle, parse_bundle, CheckinBundleError, CHECKIN_ETAG_KEY,
+                                       CHECKIN_ERROR_KEY, "check-in bundle")
+        if fetched is None:
             return
-        try:
-            bundle = parse_bundle(download.document, f"check-in bundle {download.etag} from the server")
-        except CheckinBundleError as exc:
-            # Keep deciding with the bundle we have; remember the refusal so the same one is not fetched again.
-            log.warning("%s", exc)
-            self._store.set_state(CHECKIN_ERROR_KEY, str(exc)[:2000])
-            self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
-            return
+        bundle, etag = fetched
         self._checkin.replace(bundle)
-        self._store.set_state(CHECKIN_ERROR_KEY, None)
-        self._store.set_state(CHECKIN_ETAG_KEY, download.etag)
-        log.info("check-in bundle %s applied: %d events, %d revoked tickets", download.etag, len(bundle.events),
+        self._store.set_state(CHECKIN_ETAG_KEY, etag)
+        log.info("check-in bundle %s applied: %d events, %d revoked tickets", etag, len(bundle.events),
                  len(bundle.revoked))
-        self._emit(CheckinBundleChanged(download.etag, tuple(bundle.events)))
+        self._emit(CheckinBundleChanged(etag, tuple(bundle.events)))
+
+    def _fetch_wish_wall(self, api: ServerApi) -> None:
+        fetched = self._fetch_document(api.wish_wall, parse_wall, WishWallError, WALL_ETAG_KEY, WALL_ERROR_KEY,
+                                       "wish wall")
+        if fetched is None:
+            return
+        wall, etag = fetched
+        save_wall(self._store, wall)
+        self._store.set_state(WALL_ETAG_KEY, etag)
+        log.info("wish wall %s applied: %d cards", etag, len(wall.cards))
+        self._emit(WishWallChanged(wall))
+
+    def _fetch_document(self, download: Callable[..., Download | None], parse: Callable[[Any, str], _Parsed],
+                        refusal: type[ValueError], etag_key: str, error_key: str,
+                        what: str) -> tuple[_Parsed, str] | None:
+        """A conditional download, validated, with its tag; None when unchanged (304) or refused. A refused one leaves what the
+        kiosk has in place and is remembered (its tag and why), so the same document is not fetched again. The
+        caller applies the document, then stores its tag."""
+        fetched = download(etag=self._store.get_state(etag_key))
+        if fetched is None:
+            return None
+        try:
+            document = parse(fetched.document, f"{what} {fetched.etag} from the server")
+        except refusal as exc:
+            log.warning("%s", exc)
+            self._store.set_state(error_key, str(exc)[:2000])
+            self._store.set_state(etag_key, fetched.etag)
+            return None
+        self._store.set_state(error_key, None)
+        return document, fetched.etag
 
     # -- heartbeat -------------------------------------------------------------------------------
 
