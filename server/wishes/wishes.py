@@ -204,7 +204,7 @@ def claim(db: Session, wish_id: int, name: str, phone: str, team_id: int | None)
         raise WishTaken()
     wish = db.get_one(Wish, wish_id)
     db.refresh(wish)
-    audit(db, "public", "wish.claim", f"wish {wish_id}", team_id=values["claim_team_id"])
+    audit(db, "public", "wish.claim", f"wish {wish_id}", team=chosen.key)
     _mirror(db, wish, "in_progress", "已有志愿者认领，正在办理。")
     return token
 
