@@ -55,6 +55,8 @@ def test_a_wish_from_the_phone_through_review_claim_and_fulfilment_with_hostile_
 
     console = ConsoleClient(server)
     console.sign_in()
+    oversized = console.submit("/wishes/new", "/wishes/new", {"text": "愿" * 501, "phone": "<b>1</b>"})
+    assert oversized.status_code == 422 and 'id="error-text"' in oversized.text and "<b>1</b>" not in oversized.text
     queue = console.page("/wishes")
     wish_id = int(re.search(r'href="/console/wishes/(\d+)"><code>' + tracking, queue.text).group(1))
     page = console.page(f"/wishes/{wish_id}")
@@ -63,6 +65,8 @@ def test_a_wish_from_the_phone_through_review_claim_and_fulfilment_with_hostile_
     leaking = console.submit(f"/wishes/{wish_id}", f"/wishes/{wish_id}/publish",
                              {"title": "阅读角新书，联系 138-0013-8000", "for_whom": ""})
     assert leaking.status_code == 422 and 'id="error-title"' in leaking.text
+    too_long = console.submit(f"/wishes/{wish_id}", f"/wishes/{wish_id}/publish", {"title": "书" * 81})
+    assert too_long.status_code == 422 and 'id="error-title"' in too_long.text
     published = console.submit(f"/wishes/{wish_id}", f"/wishes/{wish_id}/publish",
                                {"title": f"阅读角需要新书 {HOSTILE}", "for_whom": "T3 楼的职工"})
     assert published.status_code == 200 and 'data-status="open"' in published.text
