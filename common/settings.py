@@ -72,6 +72,7 @@ class ModuleSettings(_Section):
     matters: bool = Field(default=True, title=N_("Building matters"), description=N_("The 楼事楼办 board: matters the joint meeting resolved and those still open."))
     convention: bool = Field(default=True, title=N_("Building convention"), description=N_("The building convention (富力共识) as a page to read."))
     volunteers: bool = Field(default=True, title=N_("Volunteer services"), description=N_("The volunteer teams, activities to sign up for, the year's hours, and a member's own hours by ticket."))
+    wishes: bool = Field(default=True, title=N_("Micro-wish wall"), description=N_("The published micro-wishes, who claimed them and the thanks, each with a QR to its phone page."))
 
 
 class MaintenanceSettings(_Section):

@@ -140,6 +140,8 @@ class HeartbeatReply(WireModel):
     checkin_etag: str = ""
     # The building-matters board's ETag (GET /terminal/matters): matters, the year's counts, the convention.
     matters_etag: str = ""
+    # The micro-wish wall's ETag; the kiosk fetches GET /terminal/wishes when it differs.
+    wishes_etag: str = ""
     # After a restore from a backup taken at this time: the terminal sends again every record it kept that the
     # server confirmed since (ids make each land once), then says so in ``Heartbeat.resent_since``.
     resend_since: datetime | None = None
@@ -455,3 +457,37 @@ class MattersBoard(WireModel):
     resolved: list[BoardMatter] = Field(max_length=200)
     open: list[BoardMatter] = Field(max_length=200)
     convention: Convention | None = None
+# -- micro-wish wall -------------------------------------------------------------------------------
+
+WishCardStatus = Literal["open", "claimed", "fulfilled"]
+
+
+class WishCard(WireModel):
+    """A published wish as the wall shows it: only the operator's public wording, never a name or a phone."""
+
+    id: int
+    status: WishCardStatus
+    title: str
+    for_whom: str = ""
+    posted_on: date
+    team: Text | None = None  # the claiming team, once claimed
+    fulfilled_on: date | None = None
+    path: str  # the wish's phone page (/w/<id>): the kiosk puts its public base in front for the QR
+
+
+class WishCounts(WireModel):
+    """This year's wishes (the centre's local year): published, claimed (fulfilled ones included), fulfilled."""
+
+    year: int
+    posted: int
+    claimed: int
+    fulfilled: int
+
+
+class WishWall(WireModel):
+    """GET /terminal/wishes: the wall (ETag / If-None-Match → 304), cached by the terminal for offline use."""
+
+    etag: str
+    generated_at: datetime
+    counts: WishCounts
+    cards: list[WishCard]

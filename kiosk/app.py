@@ -121,6 +121,7 @@ class KioskApp(App):
         self._feedback = None
         self._matters = None
         self._volunteers = None
+        self._wishes = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -305,6 +306,9 @@ class KioskApp(App):
         if key == "volunteers":
             self.volunteers.open()
             return
+        if key == "wishes":
+            self.wishes.open()
+            return
         self.feedback.start()
 
     @property
@@ -327,6 +331,23 @@ class KioskApp(App):
     def claim_scan(self, text: str) -> bool:
         """A scan for a feature on screen rather than check-in: the volunteer screen's hours lookup."""
         return self._volunteers is not None and self._volunteers.claim_scan(text)
+
+    @property
+    def wishes(self):
+        if self._wishes is None:
+            from kiosk.wishes.controller import WishesController
+
+            self._wishes = WishesController(self, start_wish=self._start_feedback_in)
+        return self._wishes
+
+    def _start_feedback_in(self, category: str) -> None:
+        """The feedback flow with ``category`` chosen (the wall's "post a wish": category micro-wish)."""
+        self.feedback.start()
+        self.feedback.choose_category(category)
+
+    def wish_wall_changed(self) -> None:
+        if self._wishes is not None:
+            self._wishes.wall_changed()
 
     @property
     def feedback(self):
@@ -468,6 +489,8 @@ class KioskApp(App):
         self._update_notice()
         if self._matters is not None and (previous is None or previous.state != status.state):
             self._matters.refresh()  # "as of" shows or goes with the connection
+        if self._wishes is not None:
+            self._wishes.link_changed()
 
     def _render_sync_status(self) -> None:
         status = self.sync_status

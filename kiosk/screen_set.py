@@ -28,6 +28,7 @@ SCREEN_CLASSES = {
     "matters": "kiosk.matters.board_screen:MattersBoardScreen",
     "convention": "kiosk.matters.convention_screen:ConventionScreen",
     "volunteers": "kiosk.volunteers.screen:VolunteersScreen",
+    "wishes": "kiosk.wishes.screen:WishWallScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

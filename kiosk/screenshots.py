@@ -38,7 +38,11 @@ SCENES = (
     ("feedback-phone", lambda app: _feedback_step(app, "phone")),
     ("feedback-review", lambda app: _feedback_step(app, "review")),
     ("feedback-receipt", lambda app: _feedback_step(app, "receipt")),
-    ("checkin-waiting", lambda app: (app.reset_session(), _checkin_waiting(app))),
+    ("wishes", lambda app: (app.reset_session(), _sample_wall(app), app.show_sync_status(_status("online")),
+                            app.open_module("wishes"))),
+    ("wishes-offline", lambda app: app.show_sync_status(_status("offline"))),
+    ("wishes-large-text", lambda app: setattr(app, "elder_mode", True)),
+    ("checkin-waiting", lambda app: (setattr(app, "elder_mode", False), app.reset_session(), _checkin_waiting(app))),
     ("checkin-welcome", lambda app: _checkin_verdict(app, "welcome")),
     ("checkin-already", lambda app: _checkin_verdict(app, "already")),
     ("checkin-refused", lambda app: _checkin_verdict(app, "closed")),
@@ -148,6 +152,30 @@ def _offer_sample_board(app):
     board = wire.MattersBoard(etag="screenshots", generated_at=now, resolved=resolved, open=open_, convention=convention,
                               counts=wire.MatterCounts(year=now.year, raised=14, resolved=8, open=3))
     app.matters.show_board(MattersBoardStore(app.store).replace(board, now - timedelta(minutes=8)))
+def _sample_wall(app):
+    """A made-up wall (the cards' QRs point at a made-up server), only to show how the screen renders it."""
+    from common import wire
+    from common.catalogue import Text
+    from services.wishes.wall import save_wall
+
+    today = date.today()
+    teams = {"care": Text(zh="党员爱心服务队", en="Party Members' Care Team"),
+             "youth": Text(zh="青年志愿者服务队", en="Youth Volunteer Team")}
+    cards = [
+        ("open", "周五帮忙修自行车", "T2 楼一位职工", 2, None),
+        ("open", "为午间休憩室添几条毯子", "在午休室休息的职工", 5, None),
+        ("claimed", "给楼下的流浪猫做个过冬的窝", "", 12, "youth"),
+        ("fulfilled", "为 T3 楼阅读角添置一批新书", "T3 楼全体职工", 40, "care"),
+    ]
+    wall = wire.WishWall(etag="screenshots", generated_at=datetime.now(UTC) - timedelta(minutes=9),
+                         counts=wire.WishCounts(year=today.year, posted=23, claimed=15, fulfilled=12),
+                         cards=[wire.WishCard(id=n + 1, status=status, title=title, for_whom=for_whom,
+                                              posted_on=today - timedelta(days=days), team=teams.get(team or ""),
+                                              fulfilled_on=today if status == "fulfilled" else None, path=f"/w/{n + 1}")
+                                for n, (status, title, for_whom, days, team) in enumerate(cards)])
+    save_wall(app.store, wall)
+    feedback = app.kiosk_settings.feedback.model_copy(update={"status_url_base": "https://kiosk.example.org"})
+    app.apply_settings(app.kiosk_settings.model_copy(update={"feedback": feedback}))
 
 
 def _checkin_waiting(app):
@@ -270,7 +298,7 @@ def _closed_today(settings):
     return settings.model_copy(update={"hours": hours})
 
 
-def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
+def _render(out: Path, lang: str, orientation: str, window_plan, only: tuple[str, ...] = ()) -> None:
     from kivy.clock import Clock
     from kivy.core.window import Window
     from PIL import ImageGrab
@@ -283,7 +311,7 @@ def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
     settings = load_settings(paths.settings_file())
     store = open_store()
     app = KioskApp(settings, store, paths.data_dir(), window_plan=window_plan)
-    scenes = iter(SCENES)
+    scenes = iter([scene for scene in SCENES if not only or scene[0] in only])
 
     def step(_dt):
         try:
@@ -326,6 +354,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--lang", choices=LANGUAGES)
     parser.add_argument("--orientation", choices=tuple(SIZES))
+    parser.add_argument("--only", default="", help="comma-separated scene names (with --lang and --orientation)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.lang and args.orientation:
@@ -333,7 +362,8 @@ def main(argv=None) -> int:
         from services.storage import paths
 
         window_plan = configure_kivy(paths.data_dir())
-        _render(args.out.resolve(), args.lang, args.orientation, window_plan)
+        _render(args.out.resolve(), args.lang, args.orientation, window_plan,
+                tuple(name for name in args.only.split(",") if name))
         return 0
     return _render_all(args.out)
 

@@ -25,6 +25,7 @@ MODULE_TILES = {
     "matters": ("city", N_("Building matters"), N_("What the building raised and how it was settled")),
     "convention": ("certificate", N_("Building convention"), N_("The rules the companies in the building keep")),
     "volunteers": ("volunteer", N_("Volunteer services"), N_("Our teams, activities to join, your hours")),
+    "wishes": ("gift", N_("Micro-wish wall"), N_("Small wishes from the building, and the volunteers who grant them")),
 }
 
 

@@ -3,5 +3,6 @@
 from server.fleet.models import Base
 from server.matters import models as matters_models
 from server.volunteers import models as volunteers_models
+from server.wishes import models as wishes_models
 
-__all__ = ["Base", "matters_models", "volunteers_models"]
+__all__ = ["Base", "matters_models", "volunteers_models", "wishes_models"]

@@ -37,6 +37,8 @@ from server.matters import demo as demo_matters
 from server.monitoring import access as metrics_access
 from server.projections import register_projections
 from server.volunteers import demo as demo_volunteers
+from server.volunteers.seed import create_centre_teams
+from server.wishes import demo as demo_wishes
 
 CLI_ACTOR = "cli"
 
@@ -242,6 +244,7 @@ def demo_data(settings: ServerSettings) -> int:
         feedback_codes = demo_feedback.create(db, made[0][0], CLI_ACTOR)
         matter_count = demo_matters.create(db, CLI_ACTOR)
         activities = demo_volunteers.create(db, made[0][0], CLI_ACTOR, ZoneInfo(settings.timezone))
+        fulfilled_wishes = demo_wishes.create(db, settings, create_centre_teams(db), CLI_ACTOR)
         db.commit()
     for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
@@ -251,4 +254,5 @@ def demo_data(settings: ServerSettings) -> int:
     print(f"{len(feedback_codes)} feedback items; one with a public reply: /s/{tracking}?c={code}")
     print(f"{matter_count} building matters, their meetings and the building convention: /console/matters")
     print(f"{activities} volunteer activities of the centre's six teams: console → Volunteers")
+    print(f"micro-wishes: {fulfilled_wishes} fulfilled; the wall's phone pages at /w/<id>, console /console/wishes")
     return 0

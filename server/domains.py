@@ -10,5 +10,6 @@ from server.fleet.routers import ROUTERS as FLEET
 from server.matters.routers import ROUTERS as MATTERS
 from server.monitoring.routers import ROUTERS as MONITORING
 from server.volunteers.routers import ROUTERS as VOLUNTEERS
+from server.wishes.routers import ROUTERS as WISHES
 
-DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, VOLUNTEERS, MONITORING, ALERTS, BACKUPS, MATTERS)
+DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, VOLUNTEERS, MONITORING, ALERTS, BACKUPS, MATTERS, WISHES)

@@ -52,6 +52,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.enrolment_limiter = RateLimiter(settings.enrolment_attempts_per_minute)
     app.state.feedback_status_limiter = RateLimiter(settings.feedback_status_lookups_per_minute)
     app.state.event_form_limiter = RateLimiter(settings.event_form_posts_per_minute)
+    app.state.wish_form_limiter = RateLimiter(settings.wish_form_posts_per_minute)
     app.include_router(health.router)
     api = APIRouter(prefix=API_PREFIX)
     # Open routes (enrolment, sign-in, terminals) authenticate in their endpoint's first dependency and look

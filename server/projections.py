@@ -6,10 +6,26 @@ Kept apart from server/domains.py, which loads every router: the CLI needs the p
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from server.events import checkins
 from server.feedback import items as feedback_items
+from server.fleet import records
+from server.fleet.models import Terminal
+from server.wishes import wishes
 
-REGISTRATIONS = (checkins.register_projections, feedback_items.register_projections)
+
+def _feedback_and_wishes(db: Session, terminal: Terminal, rows: list[dict]) -> None:
+    """Feedback items first; then a wish to review of each new micro-wish item (the item is its receipt)."""
+    feedback_items.project(db, terminal, rows)
+    wishes.from_feedback_records(db, terminal, rows)
+
+
+def _register_feedback() -> None:
+    records.register_projection("feedback", _feedback_and_wishes)
+
+
+REGISTRATIONS = (checkins.register_projections, _register_feedback)
 
 
 def register_projections() -> None:

@@ -27,6 +27,7 @@ from services.sync.engine import (
     SettingsChanged,
     StatusChanged,
     SyncEngine,
+    WishWallChanged,
 )
 
 if TYPE_CHECKING:
@@ -116,6 +117,8 @@ class SyncBridge:
             self.app.set_catalogue(event.catalogue)
         elif isinstance(event, MattersBoardChanged):
             self.app.matters.show_board(event.kept)
+        elif isinstance(event, WishWallChanged):
+            self.app.wish_wall_changed()
         elif isinstance(event, CommandReceived):
             self._run_command(event.command)
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Callable
+from typing import Protocol
+
+from fastapi import Request, Response, status
+
+
+class TaggedBody(Protocol):
+    """A wire model that carries its own ETag."""
+
+    etag: str
+
+    def model_dump_json(self) -> str: ...
 
 
 def quoted(etag: str) -> str:
@@ -17,3 +28,13 @@ def not_modified(request: Request, etag: str) -> bool:
         return False
     tags = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
     return etag in tags or "*" in tags
+
+
+def tagged_json(request: Request, etag: str, body: Callable[[], TaggedBody]) -> Response:
+    """304 when If-None-Match names ``etag``; else ``body()`` (which carries its own ``etag``, computed first so the
+    content is never older than its tag) as JSON with its ETag header."""
+    if not_modified(request, etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": quoted(etag)})
+    made = body()
+    return Response(made.model_dump_json().encode(), media_type="application/json",
+                    headers={"ETag": quoted(made.etag)})

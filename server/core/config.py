@@ -44,6 +44,10 @@ class ServerSettings(BaseSettings):
     feedback_status_lookups_per_minute: int = Field(default=20, ge=1)
     # Event pages: self-registration and phone check-in submissions per client address per minute, per process.
     event_form_posts_per_minute: int = Field(default=10, ge=1)
+    # Micro-wishes: a claimed wish not fulfilled within this many days is flagged overdue in the console; posts and
+    # claims on the wish phone pages per client address per minute, per process.
+    wish_overdue_days: int = Field(default=7, ge=1, le=365)
+    wish_form_posts_per_minute: int = Field(default=10, ge=1)
     # The fleet's local time: times in the console and on the phone pages, working days and months of feedback.
     timezone: str = "Asia/Shanghai"
     # Seals the ticket signing keys stored in the database. Empty = a random one kept in the data directory

@@ -28,7 +28,7 @@ from server.core.clock import utcnow
 from server.events import attendees, checkins, events, tickets_issue
 from server.events.schemas import AttendeeFields
 from server.fleet.models import Event
-from server.web.phone_templating import render_page
+from server.web.phone_templating import FORM_PAGE_HEADERS, render_page
 from server.web.sessions import csrf_matches
 
 router = APIRouter(include_in_schema=False)
@@ -40,13 +40,7 @@ _FORM_SECONDS = 3600
 PHONE_CODE_STEP = 30
 OPEN_DRIFT_STEPS = 1
 SUBMIT_DRIFT_STEPS = 4
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex",
-    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-}
+_HEADERS = FORM_PAGE_HEADERS
 
 
 @router.get("/e/{event_id}")

@@ -20,7 +20,6 @@ from server.core.clock import as_utc
 from server.core.config import ServerSettings, current_settings
 from server.core.db import dialect_insert
 from server.core.server_secrets import stored_secret
-from server.fleet import records
 from server.fleet.models import FeedbackItem, Terminal
 
 log = logging.getLogger(__name__)
@@ -69,11 +68,6 @@ def due_at(settings: ServerSettings, feedback: wire.FeedbackRecord) -> datetime 
                                                            settings.feedback_negative_working_days)
         deadlines.append(_end_of_day(day, zone))
     return min(deadlines, default=None)
-
-
-def register_projections() -> None:
-    """At start-up: the record store hands this domain its feedback records."""
-    records.register_projection("feedback", project)
 
 
 def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:

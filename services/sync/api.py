@@ -108,14 +108,7 @@ class ServerApi:
 
     def catalogue(self, etag: str | None = None) -> Download | None:
         """The catalogue document, not yet validated; None when it still matches ``etag`` (304)."""
-        response = self._call("GET", "/terminal/catalogue", etag=etag)
-        if response.status_code == 304:
-            return None
-        try:
-            document = response.json()
-        except ValueError:
-            raise TransientError("GET /terminal/catalogue: the answer is not JSON") from None
-        return Download(etag=_bare_etag(response.headers.get("ETag", "")), document=document)
+        return self._download("/terminal/catalogue", etag)
 
     def checkin_bundle(self, etag: str | None = None) -> Download | None:
         """The check-in bundle document, not yet validated; None when it still matches ``etag`` (304)."""
@@ -124,6 +117,10 @@ class ServerApi:
     def matters_board(self, etag: str | None = None) -> Download | None:
         """The building-matters board, not yet validated; None when it still matches ``etag`` (304)."""
         return self._download("/terminal/matters", etag)
+
+    def wish_wall(self, etag: str | None = None) -> Download | None:
+        """The micro-wish wall document, not yet validated; None when it still matches ``etag`` (304)."""
+        return self._download("/terminal/wishes", etag)
 
     def _download(self, path: str, etag: str | None) -> Download | None:
         response = self._call("GET", path, etag=etag)

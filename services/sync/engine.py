@@ -37,6 +37,7 @@ from services.sync.backoff import Backoff
 from services.sync.identity import TerminalIdentity, load_identity, save_identity
 from services.sync.pairing import Pairing
 from services.sync.replies import CommandReplies
+from services.wishes.wall import WALL_ERROR_KEY, WALL_ETAG_KEY, WishWallError, parse_wall, save_wall
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,13 @@ class SettingsChanged:
 @dataclass(frozen=True)
 class CatalogueChanged:
     catalogue: Catalogue
+
+
+@dataclass(frozen=True)
+class WishWallChanged:
+    """A new micro-wish wall is in the store (services.wishes.wall)."""
+
+    wall: wire.WishWall
 
 
 @dataclass(frozen=True)
@@ -285,7 +293,7 @@ class SyncEngine:
         self._backoff.reset()
         now = datetime.now(UTC)
         self._store.set_state(LAST_SYNC_KEY, now.isoformat())
-        for error_key in (CATALOGUE_ERROR_KEY, CHECKIN_ERROR_KEY):
+        for error_key in (CATALOGUE_ERROR_KEY, CHECKIN_ERROR_KEY, WALL_ERROR_KEY):
             if error := self._store.get_state(error_key):
                 problems.append(error)
         self._update(state="online", offline_since=None, last_sync_at=now, last_error="; ".join(problems))
@@ -396,6 +404,8 @@ class SyncEngine:
                 self._fetch_checkin_bundle(api)
             if reply.matters_etag and reply.matters_etag != self._store.get_state(MATTERS_ETAG_KEY):
                 self._fetch_matters_board(api)
+            if reply.wishes_etag and reply.wishes_etag != self._store.get_state(WALL_ETAG_KEY):
+                self._fetch_wish_wall(api)
         except PermanentError as exc:  # refused downloads leave what we have in place; commands still run
             log.warning("%s", exc)
             problems.append(str(exc))
@@ -498,7 +508,7 @@ class SyncEngine:
             return
         try:
             document = parse(fetched.document, f"{fetched.etag} from the server")
-        except (CheckinBundleError, MattersBoardError) as exc:
+        except (CheckinBundleError, MattersBoardError, WishWallError) as exc:
             log.warning("%s", exc)
             self._store.set_state(error_key, str(exc)[:2000])
             self._store.set_state(etag_key, fetched.etag)
@@ -507,6 +517,16 @@ class SyncEngine:
         self._store.set_state(error_key, None)
         self._store.set_state(etag_key, fetched.etag)
         self._emit(event)
+
+    def _fetch_wish_wall(self, api: ServerApi) -> None:
+        def apply(wall: wire.WishWall, etag: str) -> object:
+            save_wall(self._store, wall)
+            log.info("wish wall %s applied: %d cards", etag, len(wall.cards))
+            return WishWallChanged(wall)
+
+        # A refused wall: the terminal keeps showing the one it has.
+        self._fetch_document(api.wish_wall, WALL_ETAG_KEY, WALL_ERROR_KEY,
+                             lambda doc, src: parse_wall(doc, f"wish wall {src}"), apply)
 
     # -- heartbeat -------------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -95,17 +97,17 @@ def enrol_kiosk(server, name: str, data_dir: Path) -> None:
     assert enrol.returncode == 0, enrol.stderr
 
 
-@pytest.fixture
-def server_control(gui_server, tmp_path):
-    """A control directory through which a scenario has the server stopped and started: it writes ``stop`` or
-    ``start`` there, a thread here carries it out and answers with ``stop-done`` / ``start-done``."""
+@contextmanager
+def control_directory(tmp_path: Path, actions: dict[str, Callable[[], None]]) -> Iterator[dict[str, str]]:
+    """A control directory through which a scenario has the test do things (stop the server, publish...): it
+    writes an action's name there, a thread here carries it out and answers with ``<action>-done``."""
     control = tmp_path / "control"
     control.mkdir()
     done = threading.Event()
 
     def serve():
         while not done.is_set():
-            for action, carry_out in (("stop", gui_server.stop), ("start", gui_server.start)):
+            for action, carry_out in actions.items():
                 if (control / action).exists() and not (control / f"{action}-done").exists():
                     carry_out()
                     (control / f"{action}-done").touch()
@@ -113,6 +115,15 @@ def server_control(gui_server, tmp_path):
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield {"KIOSK_TEST_CONTROL_DIR": str(control)}
-    done.set()
-    thread.join(10)
+    try:
+        yield {"KIOSK_TEST_CONTROL_DIR": str(control)}
+    finally:
+        done.set()
+        thread.join(10)
+
+
+@pytest.fixture
+def server_control(gui_server, tmp_path):
+    """A scenario has the server stopped and started: ``stop`` / ``start`` in the control directory."""
+    with control_directory(tmp_path, {"stop": gui_server.stop, "start": gui_server.start}) as env:
+        yield env

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request, Response
 
 from common import wire
 from server.api.deps import CurrentTerminal, DbSession
-from server.api.etags import not_modified, quoted
+from server.api.etags import tagged_json
 from server.core.clock import utcnow
 from server.events import checkin_bundle, checkins
 
@@ -17,12 +17,7 @@ router = APIRouter(prefix="/terminal", tags=["terminal"])
             responses={200: {"model": wire.CheckinBundle}, 304: {"description": "If-None-Match names the current ETag"}})
 def checkin_bundle_for(terminal: CurrentTerminal, db: DbSession, request: Request) -> Response | wire.CheckinBundle:
     now = utcnow()
-    tag = checkin_bundle.etag(db, terminal, now)
-    if not_modified(request, tag):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": quoted(tag)})
-    body = checkin_bundle.bundle(db, terminal, now)
-    return Response(body.model_dump_json().encode(), media_type="application/json",
-                    headers={"ETag": quoted(body.etag)})
+    return tagged_json(request, checkin_bundle.etag(db, terminal, now), lambda: checkin_bundle.bundle(db, terminal, now))
 
 
 @router.post("/checkins")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from server.events import checkin_bundle
 from server.fleet import catalogues, commands, heartbeats, layers
 from server.fleet.models import CatalogueVersion
 from server.matters import board as matters_board
+from server.wishes import wall as wish_wall
 
 router = APIRouter(prefix="/terminal", tags=["terminal"])
 
@@ -39,6 +41,7 @@ def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
         catalogue_etag=catalogues.current_etag(db),
         checkin_etag=checkin_bundle.etag(db, terminal, now),
         matters_etag=matters_board.etag(db, now),
+        wishes_etag=wish_wall.etag(db, now, ZoneInfo(settings.timezone)),
         commands_pending=commands.pending_count(db, terminal.id, now),
         resend_since=resend.resend_since(db, terminal, body),
         record_seal_key=resend.public_record_key(settings),

@@ -26,6 +26,7 @@ from tests.server.console.browser import chromium, click_centred
 from tests.server.console.console_client import ConsoleClient
 from tests.server.console.test_console_browser import _sign_in, _wait
 from tests.server.feedback_data import feedback_record, item_of, send
+from tests.server.wish_calls import centre_teams, phone_form
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}  # passes are counted, not listed: quicker
@@ -64,7 +65,26 @@ def _public_pages(server) -> list[str]:
     tracking, check = sent["payload"]["tracking_number"], sent["payload"]["check_code"]
     return [f"/e/{event['id']}", done.headers["location"], f"/m/{event['id']}?t={code}", f"/m/{event['id']}?t=stale",
             f"/s/{tracking}?c={check}&lang=zh", f"/s/{tracking}?c={check}&lang=en", "/s/NOPE?c=000000&lang=zh",
-            f"/e/{event['id'] + 1000}"]
+            f"/e/{event['id'] + 1000}", *_wish_pages(server)]
+
+
+def _wish_pages(server) -> list[str]:
+    """The micro-wish phone pages: posting (and its receipt), an open wish with its claim form, the claimant's
+    page, a fulfilled wish, the poster's status page, and the refusals."""
+    teams = centre_teams(server)
+    poster = requests.Session()
+    posted = phone_form(poster, f"{server.url}/w/new", f"{server.url}/w/new", {"text": "阅读角想要新书"})
+    tracking = re.search(r"<code>(W[0-9A-Z-]+)</code>", posted.text).group(1)
+    check = re.search(r'id="check-code"><code>(\d{6})<', posted.text).group(1)
+    console = ConsoleClient(server)
+    console.sign_in()
+    ids = [int(found) for found in re.findall(r'href="/console/wishes/(\d+)"', console.page("/wishes").text)]
+    console.submit(f"/wishes/{ids[0]}", f"/wishes/{ids[0]}/publish", {"title": "阅读角需要新书", "for_whom": "T3 楼职工"})
+    volunteer = requests.Session()
+    claimed = phone_form(volunteer, f"{server.url}/w/{ids[0]}", f"{server.url}/w/{ids[0]}/claim", {
+        "name": "王志愿", "phone": "13912345678", "team": str(teams["youth"]), "consent": "yes"}, allow_redirects=False)
+    return ["/w/new", f"/w/{ids[0]}", claimed.headers["location"], f"/ws/{tracking}?c={check}", "/ws/NOPE?c=1",
+            f"/w/{ids[0] + 1000}"]
 
 
 def _console_pages(server, backup_folder) -> list[str]:
@@ -88,7 +108,8 @@ def _console_pages(server, backup_folder) -> list[str]:
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
             f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
-            "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention"]
+            "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention",
+            "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}"]
 
 
 def _building_matters(server, terminal) -> tuple[int, int]:
@@ -126,6 +147,15 @@ def _volunteer_pages(server, terminal) -> list[str]:
     attendee(server, activity["id"], name="李四", phone="13700137001")
     return ["/volunteers", team, f"{team}/edit", "/volunteers/teams/new", member,
             f"/volunteers/activities/{activity['id']}"]
+
+
+def _a_wish(server) -> int:
+    """A wish posted from the console, to review: its page shows the review, assignment and history."""
+    console = ConsoleClient(server)
+    console.sign_in()
+    made = console.submit("/wishes/new", "/wishes/new", {"text": "午休室的毯子不够，希望添几条", "phone": ""},
+                          allow_redirects=False)
+    return int(made.headers["location"].rsplit("/", 1)[1])
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:
@@ -175,6 +205,10 @@ def test_every_console_and_phone_page_passes_axe_in_both_languages(backup_folder
         browser.find_element(By.ID, "submit").click()  # nothing filled in: the registration form's errors
         _wait(browser, lambda b: b.find_elements(By.ID, "error-name"))
         violations += _violations(browser, "registration with errors")
+        browser.get(f"{live_server.url}/w/new")
+        browser.find_element(By.ID, "post").click()  # nothing filled in: the wish form's errors
+        _wait(browser, lambda b: b.find_elements(By.ID, "error-text"))
+        violations += _violations(browser, "wish form with errors")
         browser.get(f"{live_server.url}/console/login")
         browser.find_element(By.ID, "sign-in").click()  # empty: the login error shows
         violations += _violations(browser, "login with an error")

@@ -50,7 +50,7 @@ def test_the_start_up_registrations_cover_every_kind_a_terminal_sends(empty_regi
     register_projections()
     register_projections()  # a second app in the same process
     assert records.projection_for("checkin").__module__ == "server.events.checkins"
-    assert records.projection_for("feedback").__module__ == "server.feedback.items"
+    assert records.projection_for("feedback").__module__ == "server.projections"  # feedback items, then wishes
     assert records.projection_for("diagnostic") is None
     for kind in get_args(wire.RecordKind):
         records.projection_for(kind)  # no LookupError
