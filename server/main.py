@@ -49,9 +49,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = make_session_factory(engine)
     app.state.builtin_settings = read_settings_document(DEFAULT_SETTINGS_FILE)
-    app.state.enrolment_limiter = RateLimiter(settings.enrolment_attempts_per_minute)
-    app.state.feedback_status_limiter = RateLimiter(settings.feedback_status_lookups_per_minute)
-    app.state.event_form_limiter = RateLimiter(settings.event_form_posts_per_minute)
+    app.state.enrolment_limiter = RateLimiter("enrolment", settings.enrolment_attempts_per_minute)
+    app.state.feedback_status_limiter = RateLimiter("feedback_status", settings.feedback_status_lookups_per_minute)
+    app.state.event_form_limiter = RateLimiter("event_form", settings.event_form_posts_per_minute)
     app.include_router(health.router)
     api = APIRouter(prefix=API_PREFIX)
     # Open routes (enrolment, sign-in, terminals) authenticate in their endpoint's first dependency and look

@@ -27,7 +27,7 @@ class ServerSettings(BaseSettings):
     pairing_ttl_seconds: int = Field(default=3_600, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
-    # Enrolment attempts (code redemptions and pairing starts) per client address per minute, per process.
+    # Enrolment attempts (code redemptions and pairing starts) per client address per minute, all processes together.
     enrolment_attempts_per_minute: int = Field(default=10, ge=1)
     # A terminal's heartbeat interval is not set here: it is its effective settings' sync.heartbeat_seconds.
     # Feedback. The check codes' pepper: empty = a random one kept in the data directory (feedback-pepper);
@@ -40,9 +40,9 @@ class ServerSettings(BaseSettings):
     feedback_alert_share: float = Field(default=0.5, gt=0, le=1)
     feedback_alert_min_ratings: int = Field(default=4, ge=1)
     feedback_alert_window_minutes: int = Field(default=15, ge=1)
-    # Public status page lookups per client address per minute, per process (against guessing check codes).
+    # Public status page lookups per client address per minute (against guessing check codes), all processes together.
     feedback_status_lookups_per_minute: int = Field(default=20, ge=1)
-    # Event pages: self-registration and phone check-in submissions per client address per minute, per process.
+    # Event pages: self-registration and phone check-in submissions per client address per minute, all processes.
     event_form_posts_per_minute: int = Field(default=10, ge=1)
     # The fleet's local time: times in the console and on the phone pages, working days and months of feedback.
     timezone: str = "Asia/Shanghai"

@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import server.core.models  # noqa: F401  (its tables in Base.metadata, as in the migrations' env.py)
 from server.core.db import make_engine
 from server.fleet.models import Base
 from tests.live_server import ROOT, run_cli, server_env

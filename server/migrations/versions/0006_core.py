@@ -1,0 +1,35 @@
+"""core
+
+Rate limiters' attempts in the database, so that every server process counts against one limit.
+
+Revision ID: 0006_core
+Revises: 0005
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_core"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "rate_limit_hits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scope", sa.String(40), nullable=False),
+        sa.Column("key", sa.String(100), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_rate_limit_hits"),
+    )
+    op.create_index("ix_rate_limit_hits_scope_key_at", "rate_limit_hits", ["scope", "key", "at"])
+    op.create_index("ix_rate_limit_hits_at", "rate_limit_hits", ["at"])
+
+
+def downgrade() -> None:
+    op.drop_table("rate_limit_hits")
