@@ -62,6 +62,10 @@ class ServerSettings(BaseSettings):
     # /metrics answers these client addresses or networks (comma-separated, e.g. "127.0.0.1,10.0.0.0/8") without
     # a token; anyone else needs a metrics token (kiosk-server metrics-token).
     metrics_allow_from: str = ""
+    # Reverse proxies (comma-separated addresses or networks; "*" any) whose X-Forwarded-For and X-Forwarded-Proto
+    # `kiosk-server serve` believes: behind them, rate limits and /metrics see the visitor's address. Anyone else's
+    # forwarded headers are ignored. Default: a proxy on this machine (deploy/nginx).
+    trusted_proxies: str = "127.0.0.1"
     # Alert e-mail (server/alerts): the SMTP server, with STARTTLS (default), implicit TLS ("ssl") or none (only for
     # a relay on this machine); SMTP_CA_FILE trusts a private CA besides the system's. The password stays here,
     # in the environment, never in the database.
@@ -82,6 +86,11 @@ class ServerSettings(BaseSettings):
         for entry in filter(None, (part.strip() for part in value.split(","))):
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the entry
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        return value if value.strip() == "*" else cls._check_networks(value)
 
     @model_validator(mode="after")
     def _resolve_database_url(self) -> ServerSettings:
