@@ -66,6 +66,9 @@ class ServerSettings(BaseSettings):
     # `kiosk-server serve` believes: behind them, rate limits and /metrics see the visitor's address. Anyone else's
     # forwarded headers are ignored. Default: a proxy on this machine (deploy/nginx).
     trusted_proxies: str = "127.0.0.1"
+    # The address visitors and kiosks reach the server at ("https://kiosk.example.org"), for every link and QR code
+    # it makes (sign-up posters, enrolment QR); empty: the address each request was made to.
+    public_url: str = ""
     # Alert e-mail (server/alerts): the SMTP server, with STARTTLS (default), implicit TLS ("ssl") or none (only for
     # a relay on this machine); SMTP_CA_FILE trusts a private CA besides the system's. The password stays here,
     # in the environment, never in the database.
@@ -86,6 +89,13 @@ class ServerSettings(BaseSettings):
         for entry in filter(None, (part.strip() for part in value.split(","))):
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the entry
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_URL must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("trusted_proxies")
     @classmethod
