@@ -82,6 +82,16 @@ class ServerSettings(BaseSettings):
     # How often each server process looks for due work (scheduled backup, alert rules), in seconds; 0 = never
     # (another process does it).
     operations_interval_seconds: float = Field(default=60, ge=0, le=3600)
+    # Retention (server/retention.py): rows older than this many days are deleted by the periodic job, their
+    # numbers kept per day; 0 keeps them for ever. Feedback only once finished (resolved, closed, rejected).
+    retention_heartbeat_days: int = Field(default=30, ge=0)
+    retention_outage_days: int = Field(default=365, ge=0)
+    retention_audit_days: int = Field(default=730, ge=0)
+    retention_checkin_days: int = Field(default=730, ge=0)
+    retention_feedback_days: int = Field(default=1095, ge=0)
+    retention_screenshot_days: int = Field(default=30, ge=0)
+    # Rows deleted per transaction (short transactions: the terminals' writes go on between batches).
+    retention_batch: int = Field(default=1000, ge=1, le=100_000)
 
     @field_validator("metrics_allow_from")
     @classmethod

@@ -1,10 +1,11 @@
-"""Tables of the server's own machinery, shared by every server process: the rate limiters' attempts."""
+"""Tables of the server's own machinery, shared by every server process: the rate limiters' attempts and what
+retention deleted."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.fleet.models import Base
@@ -22,3 +23,13 @@ class RateLimitHit(Base):
     scope: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime]
+
+
+class PrunedCount(Base):
+    """How many rows of a kind retention deleted, by the UTC day of their time: statistics outlive the rows."""
+
+    __tablename__ = "pruned_counts"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

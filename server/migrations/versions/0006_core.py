@@ -1,6 +1,7 @@
 """core
 
-Rate limiters' attempts in the database, so that every server process counts against one limit.
+Rate limiters' attempts in the database, so that every server process counts against one limit; the counts of
+what retention deleted.
 
 Revision ID: 0006_core
 Revises: 0005
@@ -29,7 +30,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_rate_limit_hits_scope_key_at", "rate_limit_hits", ["scope", "key", "at"])
     op.create_index("ix_rate_limit_hits_at", "rate_limit_hits", ["at"])
+    op.create_table(
+        "pruned_counts",
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "day", name="pk_pruned_counts"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("pruned_counts")
     op.drop_table("rate_limit_hits")
