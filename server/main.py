@@ -44,8 +44,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         engine.dispose()
         metrics.process_exiting()
 
+    # No /docs or /redoc: FastAPI's pages load Swagger UI and ReDoc from a CDN, which a server on a closed network
+    # cannot reach; /openapi.json is the schema, for any viewer installed where it is read.
     app = FastAPI(title="Lobby Kiosk server", summary="Enrolment, configuration, catalogue, commands and records "
-                  "for a fleet of lobby kiosks", version="1", lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
+                  "for a fleet of lobby kiosks", version="1", lifespan=lifespan, max_body_size=MAX_BODY_BYTES,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.sessions = make_session_factory(engine)
     app.state.builtin_settings = read_settings_document(DEFAULT_SETTINGS_FILE)
