@@ -92,6 +92,11 @@ class Timings:
                 f"{extra}{problems}")
 
 
+def server_cpu_seconds(server) -> float:
+    """CPU time so far of every process serving ``server`` (one, or several behind a load balancer: ``pids``)."""
+    return sum(cpu_seconds(pid) for pid in getattr(server, "pids", None) or [server.pid])
+
+
 def cpu_seconds(pid: int | None) -> float:
     """User + system CPU time of process ``pid`` so far (Linux /proc); NaN where that cannot be read."""
     try:
@@ -194,10 +199,10 @@ def saturate(server: LiveServer, kind: str, terminals: list[Terminal], clients: 
             client.call(kind, terminal, client.body(kind, terminal))
         client.close()
 
-    start, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
+    start, cpu_before = time.perf_counter(), server_cpu_seconds(server)
     _run_threads(run, clients)
     timings[kind].seconds = time.perf_counter() - start
-    timings[kind].server_cpu_seconds = cpu_seconds(server.pid) - cpu_before
+    timings[kind].server_cpu_seconds = server_cpu_seconds(server) - cpu_before
     return timings[kind]
 
 
@@ -229,7 +234,7 @@ def fleet(server: LiveServer, terminals: list[Terminal], seconds: float, batch: 
                 timings[kind].fail("not sent: the server fell behind")
         client.close()
 
-    start, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
+    start, cpu_before = time.perf_counter(), server_cpu_seconds(server)
     give_up = start + seconds + DRAIN_SECONDS
     threads = [threading.Thread(target=run, daemon=True) for _ in range(clients)]
     for thread in threads:
@@ -245,7 +250,7 @@ def fleet(server: LiveServer, terminals: list[Terminal], seconds: float, batch: 
         thread.join(timeout=max(0.0, give_up - time.perf_counter()) + REQUEST_TIMEOUT_SECONDS)
     for timing in timings.values():
         timing.seconds = seconds
-    return timings["heartbeat"], timings["records"], cpu_seconds(server.pid) - cpu_before
+    return timings["heartbeat"], timings["records"], server_cpu_seconds(server) - cpu_before
 
 
 def _run_threads(target: Callable[[], None], count: int) -> None:

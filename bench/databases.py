@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -20,15 +21,25 @@ def on_each_database(prefix: str, measure: Measure) -> int:
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         workdir = Path(tmp)
         met.append(measure("SQLite", f"sqlite:///{workdir / 'sqlite' / 'server.sqlite'}", workdir / "sqlite"))
-        if not postgres_installed():
-            print("PostgreSQL: skipped: PostgreSQL not installed (apt-get install -y postgresql)")
-        else:
-            cluster = PostgresCluster(durable=True)
-            try:
-                met.append(measure("PostgreSQL", _bench_database(cluster), workdir / "postgresql"))
-            finally:
-                cluster.stop()
+        with postgres_database() as database_url:
+            if database_url is None:
+                print("PostgreSQL: skipped: PostgreSQL not installed (apt-get install -y postgresql)")
+            else:
+                met.append(measure("PostgreSQL", database_url, workdir / "postgresql"))
     return 0 if all(met) else 1
+
+
+@contextmanager
+def postgres_database() -> Iterator[str | None]:
+    """A database in a private cluster with fsync on (None when PostgreSQL is not installed), gone afterwards."""
+    if not postgres_installed():
+        yield None
+        return
+    cluster = PostgresCluster(durable=True)
+    try:
+        yield _bench_database(cluster)
+    finally:
+        cluster.stop()
 
 
 def _bench_database(cluster: PostgresCluster) -> str:

@@ -165,6 +165,19 @@ class OutOfServiceArgs(WireModel):
     message: Text | None = None
 
 
+# GET /terminal/wait (the long poll) waits at most this long by default, and never longer than the maximum.
+PUSH_WAIT_SECONDS = 50
+PUSH_WAIT_MAX_SECONDS = 60
+
+
+class PushNotice(WireModel):
+    """The long poll's answer: at once when something waits for the terminal, else when it changes or the wait
+    is over. The terminal runs a sync cycle now when commands wait or its configuration's ETag differs."""
+
+    commands_pending: int
+    config_etag: str
+
+
 class Command(WireModel):
     id: int
     kind: CommandKind

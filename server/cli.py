@@ -198,6 +198,9 @@ def metrics_token(settings: ServerSettings) -> int:
     return 0
 
 
+GRACEFUL_STOP_SECONDS = 5
+
+
 def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
@@ -210,8 +213,11 @@ def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    # A factory import string, so that each worker process builds its own app (and engine).
-    uvicorn.run("server.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # A factory import string, so that each worker process builds its own app (and engine). Terminals' long polls
+    # would hold a stop up for their whole wait: open requests get a few seconds, then the terminals reconnect.
+    uvicorn.run("server.main:create_app", factory=True, host=host, port=port, workers=workers,
+                timeout_graceful_shutdown=GRACEFUL_STOP_SECONDS,
+                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies or "")
     return 0
 
 

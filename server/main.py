@@ -44,15 +44,18 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         engine.dispose()
         metrics.process_exiting()
 
+    # No /docs or /redoc: FastAPI's pages load Swagger UI and ReDoc from a CDN, which a server on a closed network
+    # cannot reach; /openapi.json is the schema, for any viewer installed where it is read.
     app = FastAPI(title="Lobby Kiosk server", summary="Enrolment, configuration, catalogue, commands and records "
-                  "for a fleet of lobby kiosks", version="1", lifespan=lifespan, max_body_size=MAX_BODY_BYTES)
+                  "for a fleet of lobby kiosks", version="1", lifespan=lifespan, max_body_size=MAX_BODY_BYTES,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.sessions = make_session_factory(engine)
     app.state.builtin_settings = read_settings_document(DEFAULT_SETTINGS_FILE)
-    app.state.enrolment_limiter = RateLimiter(settings.enrolment_attempts_per_minute)
-    app.state.feedback_status_limiter = RateLimiter(settings.feedback_status_lookups_per_minute)
-    app.state.event_form_limiter = RateLimiter(settings.event_form_posts_per_minute)
-    app.state.wish_form_limiter = RateLimiter(settings.wish_form_posts_per_minute)
+    app.state.enrolment_limiter = RateLimiter("enrolment", settings.enrolment_attempts_per_minute)
+    app.state.feedback_status_limiter = RateLimiter("feedback_status", settings.feedback_status_lookups_per_minute)
+    app.state.event_form_limiter = RateLimiter("event_form", settings.event_form_posts_per_minute)
+    app.state.wish_form_limiter = RateLimiter("wish_form", settings.wish_form_posts_per_minute)
     app.include_router(health.router)
     api = APIRouter(prefix=API_PREFIX)
     # Open routes (enrolment, sign-in, terminals) authenticate in their endpoint's first dependency and look

@@ -2,9 +2,8 @@
 
 One per database and test session: ``kiosk-server init`` and ``create-admin`` run once, the administrator signs in
 once, and a snapshot of every table is taken. Before each test ``reset()`` puts the tables back as they were
-then and serves a freshly built app (so nothing in memory, such as a rate limiter's counts, carries over from
-the test before), with the test's own settings if it asks for some. A test costs milliseconds of set-up
-instead of three processes started. Tests that kill the process use ``ServerProcess`` (tests/live_server.py).
+then (rate limiters' counts included: they are rows too) and serves a freshly built app, with the test's own
+settings if it asks for some. A test costs milliseconds of set-up instead of three processes started. Tests that kill the process use ``ServerProcess`` (tests/live_server.py).
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from sqlalchemy import Engine, MetaData, Table, func, select, text
 from server.accounts import users as accounts
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
-from server.core.ratelimit import RateLimiter
 from server.main import create_app
 from tests.live_server import ADMIN_USERNAME, LiveServer, server_env
 
@@ -137,10 +135,7 @@ class InProcessServer(LiveServer):
         if key not in self._apps:
             self._apps[key] = create_app(ServerSettings(database_url=self.database_url,
                                                         kiosk_server_data_dir=self.data_dir, **settings))
-        app = self._current.app = self._apps[key]
-        for value in vars(app.state)["_state"].values():
-            if isinstance(value, RateLimiter):
-                value.clear()
+        self._current.app = self._apps[key]
 
     def start(self) -> None:
         # lifespan="off": the app is swapped under a running server, so its start-up and shutdown are ours.

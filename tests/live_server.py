@@ -84,18 +84,13 @@ class LiveServer(ABC):
 
     def wait_until_healthy(self, alive: Callable[[], bool]) -> None:
         """Poll /healthz until it answers 200; fail if ``alive()`` turns false or the start takes too long."""
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if not alive():
-                raise RuntimeError(f"the server stopped while starting:\n{self.log_text()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"the server did not answer /healthz within {START_TIMEOUT_SECONDS} s:\n{self.log_text()}")
+        try:
+            up = wait_until_healthy(self.url, alive)
+        except TimeoutError as exc:
+            self.stop()
+            raise RuntimeError(f"{exc}:\n{self.log_text()}") from None
+        if not up:
+            raise RuntimeError(f"the server stopped while starting:\n{self.log_text()}")
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -119,6 +114,21 @@ class LiveServer(ABC):
         reply = self.admin("POST", "/admin/terminals", json={"name": name, "location": location, "group": group})
         reply.raise_for_status()
         return reply.json()["code"]
+
+
+def wait_until_healthy(url: str, alive: Callable[[], bool], timeout: float = START_TIMEOUT_SECONDS) -> bool:
+    """Poll ``url``/healthz until it answers 200 (True), or ``alive()`` turns false (False); raise after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive():
+            return False
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return True
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"{url}/healthz did not answer within {timeout} s")
 
 
 class ServerProcess(LiveServer):

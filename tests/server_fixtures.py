@@ -126,14 +126,14 @@ def _sqlalchemy_url(url: str) -> str:
     return "postgresql+psycopg://" + url.split("://", 1)[1]
 
 
-def _new_database(admin_url: str) -> str:
+def new_database(admin_url: str) -> str:
     name = f"kiosk_test_{os.getpid()}_{next(_database_numbers)}"
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     return _sqlalchemy_url(admin_url.rsplit("/", 1)[0] + f"/{name}")
 
 
-def _drop_database(admin_url: str, url: str) -> None:
+def drop_database(admin_url: str, url: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
@@ -145,11 +145,11 @@ def database_url(database_kind, request, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'server.sqlite'}"
         return
     admin_url = request.getfixturevalue("postgres_admin_url")
-    url = _new_database(admin_url)
+    url = new_database(admin_url)
     try:
         yield url
     finally:
-        _drop_database(admin_url, url)
+        drop_database(admin_url, url)
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +165,7 @@ def in_process_servers(request, tmp_path_factory) -> Iterator[dict[str, InProces
     def start(kind: str) -> InProcessServer:
         if kind == "sqlite":
             return InProcessServer(f"sqlite:///{data_dir / 'server.sqlite'}", data_dir)
-        return InProcessServer(_new_database(request.getfixturevalue("postgres_admin_url")), data_dir)
+        return InProcessServer(new_database(request.getfixturevalue("postgres_admin_url")), data_dir)
 
     servers = _MadeOnFirstUse(start)
     yield servers

@@ -27,7 +27,7 @@ class ServerSettings(BaseSettings):
     pairing_ttl_seconds: int = Field(default=3_600, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=300, ge=1)
-    # Enrolment attempts (code redemptions and pairing starts) per client address per minute, per process.
+    # Enrolment attempts (code redemptions and pairing starts) per client address per minute, all processes together.
     enrolment_attempts_per_minute: int = Field(default=10, ge=1)
     # A terminal's heartbeat interval is not set here: it is its effective settings' sync.heartbeat_seconds.
     # Feedback. The check codes' pepper: empty = a random one kept in the data directory (feedback-pepper);
@@ -40,9 +40,9 @@ class ServerSettings(BaseSettings):
     feedback_alert_share: float = Field(default=0.5, gt=0, le=1)
     feedback_alert_min_ratings: int = Field(default=4, ge=1)
     feedback_alert_window_minutes: int = Field(default=15, ge=1)
-    # Public status page lookups per client address per minute, per process (against guessing check codes).
+    # Public status page lookups per client address per minute (against guessing check codes), all processes together.
     feedback_status_lookups_per_minute: int = Field(default=20, ge=1)
-    # Event pages: self-registration and phone check-in submissions per client address per minute, per process.
+    # Event pages: self-registration and phone check-in submissions per client address per minute, all processes.
     event_form_posts_per_minute: int = Field(default=10, ge=1)
     # Micro-wishes: a claimed wish not fulfilled within this many days is flagged overdue in the console; posts and
     # claims on the wish phone pages per client address per minute, per process.
@@ -66,6 +66,13 @@ class ServerSettings(BaseSettings):
     # /metrics answers these client addresses or networks (comma-separated, e.g. "127.0.0.1,10.0.0.0/8") without
     # a token; anyone else needs a metrics token (kiosk-server metrics-token).
     metrics_allow_from: str = ""
+    # Reverse proxies (comma-separated addresses or networks; "*" any) whose X-Forwarded-For and X-Forwarded-Proto
+    # `kiosk-server serve` believes: behind them, rate limits and /metrics see the visitor's address. Anyone else's
+    # forwarded headers are ignored. Default: a proxy on this machine (deploy/nginx).
+    trusted_proxies: str = "127.0.0.1"
+    # The address visitors and kiosks reach the server at ("https://kiosk.example.org"), for every link and QR code
+    # it makes (sign-up posters, enrolment QR); empty: the address each request was made to.
+    public_url: str = ""
     # Alert e-mail (server/alerts): the SMTP server, with STARTTLS (default), implicit TLS ("ssl") or none (only for
     # a relay on this machine); SMTP_CA_FILE trusts a private CA besides the system's. The password stays here,
     # in the environment, never in the database.
@@ -79,6 +86,16 @@ class ServerSettings(BaseSettings):
     # How often each server process looks for due work (scheduled backup, alert rules), in seconds; 0 = never
     # (another process does it).
     operations_interval_seconds: float = Field(default=60, ge=0, le=3600)
+    # Retention (server/retention.py): rows older than this many days are deleted by the periodic job, their
+    # numbers kept per day; 0 keeps them for ever. Feedback only once finished (resolved, closed, rejected).
+    retention_heartbeat_days: int = Field(default=30, ge=0)
+    retention_outage_days: int = Field(default=365, ge=0)
+    retention_audit_days: int = Field(default=730, ge=0)
+    retention_checkin_days: int = Field(default=730, ge=0)
+    retention_feedback_days: int = Field(default=1095, ge=0)
+    retention_screenshot_days: int = Field(default=30, ge=0)
+    # Rows deleted per transaction (short transactions: the terminals' writes go on between batches).
+    retention_batch: int = Field(default=1000, ge=1, le=100_000)
 
     @field_validator("metrics_allow_from")
     @classmethod
@@ -86,6 +103,18 @@ class ServerSettings(BaseSettings):
         for entry in filter(None, (part.strip() for part in value.split(","))):
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the entry
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        return value if value.strip() == "*" else cls._check_networks(value)
 
     @model_validator(mode="after")
     def _resolve_database_url(self) -> ServerSettings:

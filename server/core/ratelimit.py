@@ -1,44 +1,85 @@
-"""An in-process sliding-window rate limiter (per server process: good enough against code guessing)."""
+"""A sliding-window rate limiter kept in the database, so every server process counts against one limit.
+
+Each counted attempt is a row (``rate_limit_hits``); a key's attempts are counted under a lock of that key alone
+(PostgreSQL: a transaction-level advisory lock; SQLite: the write lock every transaction takes), so two processes
+counting the same address at once cannot both take the last attempt.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from server.core.clock import utcnow
+from server.core.config import ServerSettings
+from server.core.db import make_engine, make_session_factory
+from server.core.models import RateLimitHit
+
+_MAX_KEY_LENGTH = 100
+# Attempts older than this count for no limiter (every window is a minute) and go at the next periodic round.
+_KEPT = timedelta(hours=1)
 
 
 class RateLimiter:
-    def __init__(self, limit: int, window_seconds: float = 60.0):
+    def __init__(self, scope: str, limit: int, window_seconds: float = 60.0):
+        self.scope = scope
         self._limit = limit
-        self._window = window_seconds
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+        self._window = timedelta(seconds=window_seconds)
 
-    def try_acquire(self, key: str) -> float | None:
-        """Count one attempt for ``key``: None if allowed, else the seconds until one would be."""
-        return self._attempt(key, count=True)
+    def try_acquire(self, db: Session, key: str) -> float | None:
+        """Count one attempt for ``key``: None if allowed, else the seconds until one would be.
 
-    def retry_after(self, key: str) -> float | None:
+        Commits ``db`` (the count stands whatever the request does next): call it before writing anything."""
+        return self._attempt(db, key, count=True)
+
+    def retry_after(self, db: Session, key: str) -> float | None:
         """Would an attempt for ``key`` be allowed now (None), or in how many seconds? Counts nothing."""
-        return self._attempt(key, count=False)
+        return self._attempt(db, key, count=False)
 
-    def clear(self) -> None:
-        """Forget every attempt (a test server starting each test afresh)."""
-        with self._lock:
-            self._hits.clear()
+    def _attempt(self, db: Session, key: str, count: bool) -> float | None:
+        key = key[:_MAX_KEY_LENGTH]
+        now = utcnow()
+        if db.get_bind().dialect.name == "postgresql":
+            db.execute(select(func.pg_advisory_xact_lock(_lock_key(self.scope, key))))
+        mine = (RateLimitHit.scope == self.scope) & (RateLimitHit.key == key)
+        db.execute(delete(RateLimitHit).where(mine, RateLimitHit.at <= now - self._window))
+        oldest: list[datetime] = list(db.scalars(
+            select(RateLimitHit.at).where(mine).order_by(RateLimitHit.at).limit(self._limit)))
+        if len(oldest) >= self._limit:
+            db.commit()
+            return max((oldest[0] + self._window - now).total_seconds(), 0.0)
+        if count:
+            db.add(RateLimitHit(scope=self.scope, key=key, at=now))
+        db.commit()
+        return None
 
-    def _attempt(self, key: str, count: bool) -> float | None:
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self._window:
-                hits.popleft()
-            if len(hits) >= self._limit:
-                return hits[0] + self._window - now
-            if not count:
-                return None
-            hits.append(now)
-            # Forget idle keys so the table does not grow with every address ever seen.
-            for idle in [k for k, v in self._hits.items() if v and v[-1] <= now - self._window]:
-                del self._hits[idle]
-            return None
+
+def prune_rate_limit_hits(db: Session, older_than: datetime, batch: int = 1000) -> int:
+    """Delete up to ``batch`` attempts older than ``older_than`` (keys nobody counts again); how many went."""
+    doomed = select(RateLimitHit.id).where(RateLimitHit.at < older_than).order_by(RateLimitHit.id).limit(batch)
+    result: Any = db.execute(delete(RateLimitHit).where(RateLimitHit.id.in_(doomed)))
+    return result.rowcount
+
+
+def run_rate_limit_pruning(settings: ServerSettings, now: datetime) -> int:
+    """The periodic job (server/core/periodic.py): forget old attempts, a batch per transaction; how many."""
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            total = 0
+            while pruned := prune_rate_limit_hits(db, now - _KEPT):
+                db.commit()
+                total += pruned
+            return total
+    finally:
+        engine.dispose()
+
+
+def _lock_key(scope: str, key: str) -> int:
+    """A signed 64-bit advisory lock key for one limiter's key."""
+    digest = hashlib.blake2b(f"rate-limit:{scope}:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

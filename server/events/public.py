@@ -58,7 +58,7 @@ def register(event_id: Id, request: Request, db: DbSession, settings: Settings,
              organisation: Annotated[str, Form(max_length=300)] = "", consent: Annotated[str, Form(max_length=10)] = "",
              csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "") -> Response:
     event = events.get(db, event_id)
-    refused = _refused_post(request, settings, event, csrf_token)
+    refused = _refused_post(request, db, settings, event, csrf_token)
     if refused is not None:
         return refused
     closed = attendees.self_registration_closed(db, event, utcnow())
@@ -125,7 +125,7 @@ def phone_checkin(event_id: Id, request: Request, db: DbSession, settings: Setti
                   phone: Annotated[str, Form(max_length=40)] = "", t: Annotated[str, Form(max_length=16)] = "",
                   csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "") -> Response:
     event = _checkin_event(db, event_id)
-    refused = _refused_post(request, settings, event, csrf_token)
+    refused = _refused_post(request, db, settings, event, csrf_token)
     if refused is not None:
         return refused
     if event is None:
@@ -156,10 +156,11 @@ def _code_fresh(event: Event, code: str, drift_steps: int) -> bool:
                                      drift_steps=drift_steps)
 
 
-def _refused_post(request: Request, settings: Settings, event: Event | None, csrf_token: str) -> Response | None:
+def _refused_post(request: Request, db: Session, settings: Settings, event: Event | None,
+                  csrf_token: str) -> Response | None:
     """Rate limit first (per client address), then the form's CSRF token against its cookie."""
     client = request.client.host if request.client else "unknown"
-    wait = request.app.state.event_form_limiter.try_acquire(client)
+    wait = request.app.state.event_form_limiter.try_acquire(db, client)
     if wait is not None:
         response = _message(request, settings, event, "rate_limited", 429)
         response.headers["Retry-After"] = str(int(wait) + 1)

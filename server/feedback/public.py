@@ -46,7 +46,7 @@ def _page(request: Request, lang: str, context: dict, status_code: int) -> HTMLR
 def status_page(request: Request, tracking_number: str, db: DbSession, settings: Settings, c: str = "") -> HTMLResponse:
     lang = _language(request)
     client = request.client.host if request.client else "unknown"
-    wait = request.app.state.feedback_status_limiter.try_acquire(client)
+    wait = request.app.state.feedback_status_limiter.try_acquire(db, client)
     if wait is not None:
         response = _page(request, lang, {"state": "limited"}, 429)
         response.headers["Retry-After"] = str(int(wait) + 1)

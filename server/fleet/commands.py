@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from common import wire
 from server.audit.log import audit
+from server.core import push
 from server.fleet import schemas
 from server.fleet.models import Command, Terminal
 
@@ -39,6 +40,7 @@ def queue(db: Session, terminal: Terminal, kind: str, args: dict, ttl_seconds: i
     db.add(command)
     db.flush()
     audit(db, actor, "command.create", f"terminal:{terminal.id}", command_id=command.id, kind=kind, args=checked)
+    push.announce(db, terminal.id)  # a terminal waiting on a long poll comes for it at once
     return command
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from common.settings import SettingsError, SyncSettings, merge_layers, parse_settings
 from server.audit.log import audit
+from server.core import push
 from server.core.canonical import canonical_json, etag_of
 from server.fleet.layer_documents import value_at
 from server.fleet.models import ConfigLayer, Terminal
@@ -73,13 +74,17 @@ def write_layer(db: Session, builtin: dict, key: LayerKey, settings: dict, autho
 
     Call ``lock_config`` first, so the check sees the layers as they will be when this one is written.
     """
-    rejected = check_layer(builtin, current_layers(db), key.scope, key.target, settings, key.reached(db))
+    reached = key.reached(db)
+    rejected = check_layer(builtin, current_layers(db), key.scope, key.target, settings, reached)
     if rejected is not None:
         return rejected
     layer = ConfigLayer(scope=key.scope, target=key.target, settings=settings, author=author, comment=comment)
     db.add(layer)
     db.flush()
     audit(db, author, action, str(key), version=layer.id, comment=comment, **detail)
+    # The terminals waiting on a long poll fetch it at once (the defaults reach all: one notice for everyone).
+    for terminal_id in [None] if key.scope == "defaults" else [terminal.id for terminal in reached]:
+        push.announce(db, terminal_id)
     return layer
 
 

@@ -11,13 +11,14 @@ from server.fleet.api import (
     enrolment,
     terminal,
     terminal_commands,
+    terminal_push,
     terminal_records,
 )
 from server.fleet.console import availability, catalogue, config, terminals
 from server.web.i18n import N_
 
 ROUTERS = DomainRouters(
-    open=(enrolment.router, terminal.router, terminal_commands.router, terminal_records.router),
+    open=(enrolment.router, terminal.router, terminal_commands.router, terminal_push.router, terminal_records.router),
     staff=(admin_terminals.router, admin_pairings.router, admin_config.router, admin_catalogue.router,
            admin_commands.router, admin_records.router),
     console=(terminals.router, availability.router, config.router, catalogue.router),

@@ -61,7 +61,7 @@ def post_page(request: Request, settings: Settings) -> Response:
 def post_wish(request: Request, db: DbSession, settings: Settings, csrf_token: Csrf = "",
               text: Annotated[str, Form(max_length=4000)] = "", phone: Annotated[str, Form(max_length=40)] = "",
               consent: Annotated[str, Form(max_length=10)] = "") -> Response:
-    refused = _refused_post(request, settings, csrf_token)
+    refused = _refused_post(request, db, settings, csrf_token)
     if refused is not None:
         return refused
     values = {"text": text, "phone": phone}
@@ -97,7 +97,7 @@ def _wish_form(request: Request, db: Session, settings: Settings, wish: Wish, va
 def claim(wish_id: Id, request: Request, db: DbSession, settings: Settings, csrf_token: Csrf = "",
           name: Annotated[str, Form(max_length=400)] = "", phone: Annotated[str, Form(max_length=40)] = "",
           team: Annotated[str, Form(max_length=12)] = "", consent: Annotated[str, Form(max_length=10)] = "") -> Response:
-    refused = _refused_post(request, settings, csrf_token)
+    refused = _refused_post(request, db, settings, csrf_token)
     if refused is not None:
         return refused
     wish = _public_wish(db, wish_id)
@@ -159,7 +159,7 @@ def fulfil(token: str, request: Request, db: DbSession, settings: Settings, csrf
 def _claimant_post(request: Request, db: Session, settings: Settings, token: str,
                    csrf_token: str) -> tuple[Wish | None, Response]:
     """The claim the token opens, or None and the refusal (rate limit, CSRF, no such claim)."""
-    refused = _refused_post(request, settings, csrf_token)
+    refused = _refused_post(request, db, settings, csrf_token)
     if refused is not None:
         return None, refused
     wish = wishes.by_claim_token(db, token[:_MAX_LOOKUP])
@@ -200,7 +200,7 @@ def photo(wish_id: Id, db: DbSession) -> Response:
 
 @router.get("/ws/{tracking_number}")
 def status_page(tracking_number: str, request: Request, db: DbSession, settings: Settings, c: str = "") -> Response:
-    wait = _limiter_wait(request, request.app.state.feedback_status_limiter)
+    wait = _limiter_wait(request, db, request.app.state.feedback_status_limiter)
     if wait is not None:
         response = _message(settings, None, "rate_limited", 429)
         response.headers["Retry-After"] = str(int(wait) + 1)
@@ -223,14 +223,15 @@ def _problems(*checks: Callable[[], object]) -> dict[str, str]:
     return found
 
 
-def _limiter_wait(request: Request, limiter) -> float | None:
+def _limiter_wait(request: Request, db: Session, limiter) -> float | None:
+    """Counts the attempt (and commits ``db``): called before anything is written."""
     client = request.client.host if request.client else "unknown"
-    return limiter.try_acquire(client)
+    return limiter.try_acquire(db, client)
 
 
-def _refused_post(request: Request, settings: Settings, csrf_token: str) -> Response | None:
+def _refused_post(request: Request, db: Session, settings: Settings, csrf_token: str) -> Response | None:
     """Rate limit first (per client address), then the form's CSRF token against its cookie."""
-    wait = _limiter_wait(request, request.app.state.wish_form_limiter)
+    wait = _limiter_wait(request, db, request.app.state.wish_form_limiter)
     if wait is not None:
         response = _message(settings, None, "rate_limited", 429)
         response.headers["Retry-After"] = str(int(wait) + 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -25,6 +26,7 @@ from common.wire import (
     PairingPoll,
     PairingStart,
     PairingState,
+    PushNotice,
     RecordBatch,
     RecordBatchResult,
     TerminalConfig,
@@ -142,6 +144,12 @@ class ServerApi:
             return _COMMANDS.validate_json(response.content)
         except ValidationError as exc:
             raise TransientError(f"GET /terminal/commands: malformed answer: {exc}") from None
+
+    def wait_for_notice(self, config_etag: str, seconds: int) -> PushNotice:
+        """The long poll: answers when a command or a configuration other than ``config_etag`` waits, or after
+        ``seconds`` (the read timeout must be longer)."""
+        query = urlencode({"config_etag": config_etag, "seconds": seconds})
+        return self._parse(PushNotice, self._call("GET", f"/terminal/wait?{query}"))
 
     def report_command(self, outcome: CommandOutcome) -> None:
         self._call("POST", f"/terminal/commands/{outcome.command_id}/result", outcome)

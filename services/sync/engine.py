@@ -2,7 +2,8 @@
 
 A cycle pushes the outbox, sends command replies, sends a heartbeat, then follows the reply: a new
 configuration, catalogue or check-in bundle is fetched (conditionally) and applied, pending commands
-are collected.
+are collected. Beside it, a long poll (services/sync/push.py) wakes the worker as soon as the server says a
+command or a new configuration waits; the heartbeat's poll goes on in case it cannot.
 The engine never touches the UI: it puts events on ``events`` and calls ``on_event`` so the UI can
 drain them on its own thread. It never blocks its caller, and it never loses a record: what the
 server did not confirm stays queued, whatever happens to the network or the server.
@@ -36,6 +37,7 @@ from services.sync.api import PermanentError, ServerApi, SyncError, Unauthorised
 from services.sync.backoff import Backoff
 from services.sync.identity import TerminalIdentity, load_identity, save_identity
 from services.sync.pairing import Pairing
+from services.sync.push import PushListener
 from services.sync.replies import CommandReplies
 from services.wishes.wall import WALL_ERROR_KEY, WALL_ETAG_KEY, WishWallError, parse_wall, save_wall
 
@@ -168,8 +170,11 @@ class SyncEngine:
         self._pairing: Pairing | None = None
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        # Set after each cycle: the push listener waits for the cycle it asked for before holding the next poll.
+        self._cycled = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._push_listener: PushListener | None = None
         last_sync = store.get_state(LAST_SYNC_KEY)
         self._status = SyncStatus(
             state="standalone",
@@ -200,11 +205,16 @@ class SyncEngine:
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="sync-engine", daemon=True)
         self._thread.start()
+        self._push_listener = PushListener(lambda: self._identity, lambda: self._store.get_state(CONFIG_ETAG_KEY),
+                                  self._pushed, self._sync.connect_timeout_seconds, random.Random())
+        self._push_listener.start()
 
     def stop(self, timeout: float = 5) -> None:
         """Wake the worker and wait for it; a request in flight ends by its own timeout at the latest."""
         self._stopping.set()
         self._wake.set()
+        if self._push_listener is not None:
+            self._push_listener.stop()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
@@ -241,12 +251,24 @@ class SyncEngine:
                 log.exception("sync cycle failed")
                 self._update(last_error=f"{type(exc).__name__}: {exc}")
                 delay = self._backoff.next_delay()
+            self._cycled.set()
             if self._stopping.is_set():
                 break
             self._wake.wait(delay)
             self._wake.clear()
         if self._api is not None:
             self._api.close()
+
+    def _pushed(self) -> threading.Event | None:
+        """The server says something waits (push listener's thread): a cycle now, unless the worker is offline
+        (then its backoff decides when to try again). The event is set when the cycle has run."""
+        with self._lock:
+            online = self._status.state == "online"
+        if not online:
+            return None
+        self._cycled.clear()
+        self._wake.set()
+        return self._cycled
 
     def _pair(self) -> float:
         api = self._api_for(self._server_url, token=None)

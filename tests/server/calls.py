@@ -28,7 +28,8 @@ class Terminal:
 
     def call(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        return requests.request(method, self.server.api_url(path), headers=headers, timeout=30, **kwargs)
+        return requests.request(method, self.server.api_url(path), headers=headers,
+                                timeout=kwargs.pop("timeout", 30), **kwargs)
 
     def heartbeat(self, **fields) -> requests.Response:
         return self.call("POST", "/terminal/heartbeat", json=heartbeat_body(**fields))

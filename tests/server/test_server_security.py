@@ -1,8 +1,10 @@
-"""Secrets: token shapes and hashing, enrolment codes, argon2 passwords."""
+"""Secrets: token shapes and hashing, enrolment codes, argon2 passwords; and no page that loads scripts from a CDN."""
 
 from __future__ import annotations
 
 import re
+
+import requests
 
 from common.wire import ENROLMENT_CODE_PATTERN
 from server.core.security import (
@@ -47,3 +49,10 @@ def test_passwords_are_argon2_and_verification_never_raises():
     assert not verify_password("wrong horse", stored)
     assert not verify_password("correct horse", None)  # an unknown user
     assert not verify_password("correct horse", "not-a-hash")
+
+
+def test_no_page_loads_its_scripts_from_a_cdn(live_server):
+    # FastAPI's /docs and /redoc fetch Swagger UI and ReDoc from jsdelivr: off, so nothing depends on the internet.
+    for path in ("/docs", "/redoc"):
+        assert requests.get(f"{live_server.url}{path}", timeout=30).status_code == 404
+    assert requests.get(f"{live_server.url}/openapi.json", timeout=30).json()["info"]["title"] == "Lobby Kiosk server"

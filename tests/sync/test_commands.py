@@ -102,3 +102,12 @@ def test_an_outcome_reported_while_offline_arrives_after_a_restart(live_server, 
     restarted, _ = make_engine(None)  # the outcome waited in the store
     done = _finished(live_server, enrolled.terminal_id, command_id, restarted)
     assert (done["status"], done["result"]) == ("done", "out of service")
+
+
+def test_a_command_reaches_a_waiting_terminal_long_before_its_next_heartbeat(live_server, enrolled, make_engine):
+    admin_json(live_server, "PUT", "/admin/config/defaults", json={"settings": {"sync": {"heartbeat_seconds": 3600}}})
+    engine, watcher = make_engine(None)
+    watcher.wait_state("online")  # the next heartbeat is an hour away: only the long poll brings the command
+    command_id = _queue(live_server, enrolled.terminal_id, "show_message", text={"zh": "请稍候", "en": "Please wait"},
+                        seconds=30)
+    assert watcher.wait(CommandReceived, "the command, pushed").command.id == command_id

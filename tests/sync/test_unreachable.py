@@ -78,17 +78,18 @@ def test_hanging_server_times_out(make_engine, store, data_dir):
 
 
 def test_the_ui_is_never_blocked_while_the_server_hangs(make_engine, store, data_dir):
-    # Default read timeout (15 s): the worker sits in its request while the UI calls the engine.
+    # Default read timeout (15 s): the worker sits in its request (and the push listener in its long poll) while
+    # the UI calls the engine.
     with Relay() as server:
         server.mode = "hang"
         _enrol_at(data_dir, server.url)
         engine, watcher = make_engine(None)
-        wait_for(lambda: server.hanging, "the worker's request to reach the server")
+        wait_for(lambda: server.hanging == 2, "the worker's request and the long poll to reach the server")
         record_id = Outbox(store).add("checkin", {"event": "salon"})
         engine.sync_now()
         engine.report_command(5, True, "shown")
         status = engine.status()
-        assert server.hanging == 1 and status.state == "syncing" and status.outbox_depth == 1
+        assert server.hanging == 2 and status.state == "syncing" and status.outbox_depth == 1
     assert record_id in {record.id for record in Outbox(store).next_batch(10)}
 
 

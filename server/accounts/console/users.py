@@ -1,4 +1,4 @@
-"""Staff accounts (admin role only): list, create, change role, reset password, unlock, delete."""
+"""Staff accounts (admin role only): list, create, change role, reset password, unlock, delete (after asking)."""
 
 from __future__ import annotations
 
@@ -104,6 +104,11 @@ def unlock(user_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
     accounts.unlock(db, _account(db, user_id), user.username)
     db.commit()
     return RedirectResponse(f"/console/users/{user_id}", status_code=303)
+
+
+@router.get("/users/{user_id}/delete")
+def confirm_delete(request: Request, user_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
+    return render(request, "user_delete.html", {"account": _account(db, user_id)})
 
 
 @router.post("/users/{user_id}/delete")

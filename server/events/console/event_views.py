@@ -18,15 +18,11 @@ from sqlalchemy.orm import Session
 
 from common.qr import qr_png
 from server.fleet.models import Checkin
+from server.web.public_url import public_url
 
 LIVE_ROWS = 200
 CSV_COLUMNS = ("scanned_at", "received_at", "attendee", "ticket_id", "terminal", "mode", "terminal_verdict",
                "server_verdict", "flag", "detail")
-
-
-def public_base(request: Request) -> str:
-    """The server's address as visitors and kiosks reach it: the address this page was asked for."""
-    return str(request.base_url).rstrip("/")
 
 
 def scans(db: Session, event_id: int, audit: bool, limit: int | None = LIVE_ROWS) -> list[Checkin]:
@@ -86,4 +82,4 @@ def qr_svg(text: str) -> str:
 
 def enrolment_qr_text(code: str, request: Request) -> str:
     """What a kiosk scans to enrol itself (parsed by services.checkin.enrolment_qr)."""
-    return f"LKENROL|{code}|{public_base(request)}"
+    return f"LKENROL|{code}|{public_url(request)}"

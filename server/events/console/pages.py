@@ -20,6 +20,7 @@ from server.events.console.event_form import ALLOWED_STATUS, blank_form, form_of
 from server.fleet.models import Event, Registration, Terminal, TerminalGroup
 from server.volunteers import members as volunteer_members
 from server.web.i18n import N_, language, translations
+from server.web.public_url import public_url
 from server.web.sessions import ConsoleDenied, ConsoleStaff, SubmittedForm
 from server.web.templating import render
 
@@ -133,7 +134,7 @@ def _event_page(request: Request, db, settings, event: Event, import_error: str 
                 status_code: int = 200) -> Response:
     rows = attendees.list_for_event(db, event.id)
     counted = attendees.checked_in_at(db, [r.ticket_id for r in rows])
-    signup = f"{event_views.public_base(request)}/e/{event.id}"
+    signup = public_url(request, f"/e/{event.id}")
     return render(request, "event.html", {
         "event": event, "attendees": rows, "counted": counted, "count": events.attendance(db, [event])[event.id],
         "signup_url": signup, "signup_qr": event_views.qr_data_uri(signup) if event.self_registration else "",
@@ -196,7 +197,7 @@ def poster_qr(request: Request, event_id: Id, image_format: Literal["png", "svg"
               db: DbSession) -> Response:
     """The self-registration page's QR code, to print on a poster."""
     event = _event(db, event_id)
-    url = f"{event_views.public_base(request)}/e/{event.id}"
+    url = public_url(request, f"/e/{event.id}")
     data, media_type = ((event_views.qr_svg(url).encode(), "image/svg+xml") if image_format == "svg"
                         else (qr_png(url, box_size=20), "image/png"))
     return Response(data, media_type=media_type,

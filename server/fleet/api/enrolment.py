@@ -26,9 +26,9 @@ def refusal(exc: enrolment.EnrolmentRefused) -> HTTPException:
     return HTTPException(_STATUS[type(exc)], str(exc))
 
 
-def limit_attempts(request: Request) -> None:
-    """At most so many enrolment attempts per client address and minute (per process)."""
-    _refuse_if_waiting(request.app.state.enrolment_limiter.try_acquire(_address(request)))
+def limit_attempts(request: Request, db: DbSession) -> None:
+    """At most so many enrolment attempts per client address and minute (all server processes together)."""
+    _refuse_if_waiting(request.app.state.enrolment_limiter.try_acquire(db, _address(request)))
 
 
 def _address(request: Request) -> str:
@@ -73,11 +73,12 @@ def poll_pairing(code: PairingCode, body: wire.PairingPoll, request: Request, db
     """The kiosk that started the pairing polls freely; a wrong code or secret counts as an enrolment attempt
     (a guess), and an address out of attempts is refused before anything is looked up."""
     limiter = request.app.state.enrolment_limiter
-    _refuse_if_waiting(limiter.retry_after(_address(request)))
+    _refuse_if_waiting(limiter.retry_after(db, _address(request)))
     try:
         state = pairing.poll(db, code, body.secret, utcnow())
     except enrolment.NotFound as exc:
-        _refuse_if_waiting(limiter.try_acquire(_address(request)))
+        db.rollback()
+        _refuse_if_waiting(limiter.try_acquire(db, _address(request)))
         _refused(exc)
     db.commit()
     return state

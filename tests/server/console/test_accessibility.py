@@ -106,7 +106,7 @@ def _console_pages(server, backup_folder) -> list[str]:
             "/events", "/events/new", f"/events/{event['id']}", f"/events/{event['id']}/edit",
             f"/events/{event['id']}/live", f"/events/{event['id']}/checkins",
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
-            "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
+            "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}", f"/users/{operator}/delete",
             f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
             "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention",
             "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}"]

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import requests
 from PIL import Image
 
@@ -314,3 +315,15 @@ def test_the_enrolment_qr_carries_the_code_and_the_server_address(live_server):
     assert found == f"LKENROL|{code}|{live_server.url}"
     assert parse_enrolment_qr(found) == (code, live_server.url)
     assert redeem(live_server, code).status_code == 200
+
+
+@pytest.mark.server_settings(public_url="https://kiosk.example.org/")
+def test_behind_a_proxy_the_qr_codes_carry_the_public_url(live_server):
+    client = _signed_in(live_server)
+    page = client.submit("/terminals", "/terminals", {"name": "New kiosk", "location": "Floor 2"})
+    code = re.search(r'id="enrolment-code">([A-Z0-9-]+)<', page.text).group(1)
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', page.text).group(1))
+    assert decode_frame(Image.open(io.BytesIO(png))) == [f"LKENROL|{code}|https://kiosk.example.org"]
+    event = published_event(live_server)
+    poster = client.page(f"/events/{event['id']}/poster.png").content
+    assert decode_frame(Image.open(io.BytesIO(poster))) == [f"https://kiosk.example.org/e/{event['id']}"]

@@ -185,7 +185,11 @@ def test_deleting_a_user_signs_them_out_and_keeps_them_out(live_server, admin, o
     password = operator_password
     token = live_server.login("operator", password)
     target = _user_id(admin, "operator")
-    reply = admin.submit(f"/users/{target}", f"/users/{target}/delete", {})
+    assert f'href="/console/users/{target}/delete"' in admin.page(f"/users/{target}").text  # asks first
+    confirm = admin.page(f"/users/{target}/delete")
+    assert "operator" in confirm.text and 'id="confirm-delete"' in confirm.text
+    assert ConsoleClient(live_server).sign_in("operator", password).status_code == 200  # asking deleted nothing
+    reply = admin.submit(f"/users/{target}/delete", f"/users/{target}/delete", {})
     assert reply.status_code == 200 and reply.url.endswith("/console/users")
     assert 'data-username="operator"' not in reply.text
     assert operator.page("/terminals", allow_redirects=False).headers["location"] == "/console/login"

@@ -27,11 +27,11 @@ def _empty_target(settings: ServerSettings, tmp_path: Path, request) -> ServerSe
     if settings.database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
     else:
-        from tests.server_fixtures import _drop_database, _new_database
+        from tests.server_fixtures import drop_database, new_database
 
         admin_url = request.getfixturevalue("postgres_admin_url")
-        url = _new_database(admin_url)
-        request.addfinalizer(lambda: _drop_database(admin_url, url))
+        url = new_database(admin_url)
+        request.addfinalizer(lambda: drop_database(admin_url, url))
     return settings.model_copy(update={"database_url": url})
 
 
