@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from server.alerts.job import run_alerts
 from server.backups.schedule import run_scheduled_backup
+from server.booking.release_job import run_release
 
-JOBS = (run_scheduled_backup, run_alerts)
+JOBS = (run_scheduled_backup, run_alerts, run_release)

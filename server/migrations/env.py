@@ -9,6 +9,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import text
 
+import server.booking.models  # noqa: F401  (the booking tables)
 from server.core.config import ServerSettings
 from server.core.db import make_engine
 from server.fleet.models import Base, UTCDateTime

@@ -1,0 +1,8 @@
+"""The booking domain's routers: the terminals' booking API, console pages and phone pages."""
+
+from server.booking import public
+from server.booking.api import admin, terminal
+from server.booking.console import pages
+from server.core.domain_routers import DomainRouters
+
+ROUTERS = DomainRouters(open=(terminal.router,), staff=(admin.router,), console=(pages.router,), public=(public.router,))
