@@ -142,6 +142,7 @@ def test_the_phone_pages_escape_refuse_and_let_the_pass_holder_cancel(live_serve
     assert forged.status_code == 403 and 'data-reason="form_expired"' in forged.text
     not_a_slot = browser.get(f"{server.url}/b/{space['id']}/book?at=2020-01-01T10:00", timeout=30)
     assert not_a_slot.status_code == 404 and 'data-reason="no_slot"' in not_a_slot.text
+    fields = _form(browser, f"{server.url}/b/{space['id']}/book?at={at}")  # each form page sets a new CSRF cookie
     made = _phone_booking(server, browser, fields, space["id"], name="<i>李四</i>", phone="13900139000")
     assert made.status_code == 303
     pass_page = browser.get(server.url + made.headers["location"], timeout=30)
