@@ -69,6 +69,7 @@ class ModuleSettings(_Section):
     guide: bool = Field(default=True, title=N_("Service guide"), description=N_("The government-service guide: browse, search, QR and print."))
     checkin: bool = Field(default=True, title=N_("Event check-in"), description=N_("Check-in by scanning a ticket QR, on any screen."))
     feedback: bool = Field(default=True, title=N_("Feedback"), description=N_("Repair requests, ratings, suggestions and micro-wishes."))
+    booking: bool = Field(default=True, title=N_("Space booking"), description=N_("Book the centre's free spaces and check in with the pass; needs the server."))
 
 
 class MaintenanceSettings(_Section):
@@ -213,6 +214,11 @@ class CheckinSettings(_Section):
     # An online check slower than this falls back to the offline decision for that scan.
     online_timeout_seconds: float = Field(default=0.8, ge=0.1, le=10, title=N_("Online check time limit"), description=N_("A check slower than this is decided offline for that scan."))
     link: LinkSettings = LinkSettings()
+    # Passes of other spaces get "wrong space" here (a terminal at the door of one room).
+    booking_spaces: str = Field(default="", max_length=200, pattern=r"^[0-9, ]*$", title=N_("Spaces checked in here"), description=N_("The ids of the spaces whose booking passes this terminal checks in, separated by commas; empty: every space."))
+
+    def booking_space_ids(self) -> list[int]:
+        return [int(part) for part in self.booking_spaces.replace(" ", "").split(",") if part]
 
 
 class FeedbackCategory(_Section):

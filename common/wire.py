@@ -363,6 +363,7 @@ class BookingSpace(WireModel):
     slot_minutes: int
     max_minutes_per_day: int
     days_ahead: int
+    release_minutes: int = 15  # a booking not checked in this long after its start is released
     days: list[BookingDay]
 
 

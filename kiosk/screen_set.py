@@ -25,6 +25,9 @@ SCREEN_CLASSES = {
     "feedback_phone": "kiosk.feedback.entry_screens:FeedbackPhoneScreen",
     "feedback_review": "kiosk.feedback.receipt_screens:FeedbackReviewScreen",
     "feedback_receipt": "kiosk.feedback.receipt_screens:FeedbackReceiptScreen",
+    "booking": "kiosk.booking.screens:BookingScreen",
+    "booking_form": "kiosk.booking.screens:BookingFormScreen",
+    "booking_pass": "kiosk.booking.screens:BookingPassScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

@@ -19,6 +19,7 @@ MODULE_TILES = {
     "guide": ("guide", N_("Service guide"), N_("Materials, steps, where to go, and a QR to take it away")),
     "checkin": ("scan", N_("Event check-in"), N_("Show your ticket QR code to the scanner")),
     "feedback": ("feedback", N_("Feedback"), N_("Repairs, complaints, micro-wishes and service ratings")),
+    "booking": ("event", N_("Space booking"), N_("Meeting room, rest area, VR corner: free for the building's staff")),
 }
 
 

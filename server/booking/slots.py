@@ -121,6 +121,7 @@ def grid(db: Session, spaces: list[Space], now: datetime, zone: ZoneInfo) -> lis
     return [BookingSpace(id=space.id, name=space_name(space), place=space.place,
                          capacity=space.capacity, slot_minutes=space.slot_minutes,
                          max_minutes_per_day=space.max_minutes_per_day, days_ahead=space.days_ahead,
+                         release_minutes=space.release_minutes,
                          days=days(db, space, now, zone)) for space in spaces]
 
 
