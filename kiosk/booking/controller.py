@@ -162,6 +162,7 @@ class BookingController:
             form.offer = self._offer_words(outcome.nearest)
             return
         self.outcome = outcome
+        self.host.screens[PASS]  # built now if it was not yet, so that it can be filled before it shows
         self._fill_pass()
         self.host.navigator.go(PASS)
 

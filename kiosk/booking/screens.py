@@ -32,6 +32,7 @@ class SlotCell(ButtonBehavior, Label):
     """One slot of the grid: its state ("free", "full", "past", "closed", "none") and its word."""
 
     state_name = StringProperty("free")
+    slot_key = StringProperty("")  # the slot's start (ISO 8601), as the controller's choose_slot takes it
 
 
 class BookingScreen(Screen):
@@ -67,7 +68,7 @@ class BookingScreen(Screen):
         for time, cells in self.rows:
             grid.add_widget(Factory.SlotHead(text=time))
             for state, words, key in cells:
-                cell = SlotCell(text=words, state_name=state)
+                cell = SlotCell(text=words, state_name=state, slot_key=key)
                 if state in TAPPABLE:
                     cell.bind(on_release=lambda _c, key=key: app.booking.choose_slot(key))
                 grid.add_widget(cell)

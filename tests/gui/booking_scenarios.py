@@ -4,6 +4,8 @@ the keyboard and the digit pad, the pass), then the pass and hostile codes are w
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from checkin_scenarios import _write_to_scanner  # tests/gui is on the path of the kiosk process (harness.py)
 
 from common import booking_pass, tickets
@@ -13,7 +15,7 @@ def _scan(driver, text: str, into: list):
     app = driver.app
     shown = app.checkin.verdicts_shown
     _write_to_scanner(app, text)
-    yield from driver.until(lambda: app.checkin.verdicts_shown > shown, 60)
+    yield from driver.until(lambda: app.checkin.verdicts_shown > shown, 30)
     yield 0.3
     screen = app.screens["checkin"]
     into.append({"kind": screen.verdict_kind if app.checkin.verdicts_shown > shown else "",
@@ -32,7 +34,8 @@ def booking_book_and_check_in(driver):
     results["grid_texts"] = driver.texts()
     free = driver.widgets(lambda w: type(w).__name__ == "SlotCell" and w.state_name == "free")
     results["free_cells"] = len(free)
-    driver.tap(free[0])
+    # The earliest free slot: it can be checked in now (the test's space opens check-in hours early).
+    driver.tap(min(free, key=lambda cell: datetime.fromisoformat(cell.slot_key)))
     yield from driver.settled()
     form = app.screens["booking_form"]
     results["form_screen"] = app.current_screen

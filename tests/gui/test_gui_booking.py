@@ -26,11 +26,12 @@ def test_a_visitor_books_on_the_kiosk_and_checks_in_with_the_pass(run_scenario, 
     enrol_kiosk(server, "GUI 预约机", tmp_path / "data")
     seen = run_scenario("booking_book_and_check_in",
                         settings_text=SETTINGS.read_text(encoding="utf-8").replace('kind = "auto"', 'kind = "simulator"'))
+    print(seen)  # shown when an assertion fails
     assert "商务洽谈室" in seen["grid_texts"] and "空闲" in seen["grid_texts"] and seen["free_cells"] > 0
     assert seen["form_screen"] == "booking_form"
     assert seen["empty_error"] == "请填写姓名。"
     assert seen["short_phone_error"] == "请填写 11 位大陆手机号。"
-    assert seen["typed"] == ("Li Lei", "13800138000")
+    assert seen["typed"] == ["Li Lei", "13800138000"]
     assert seen["qr_shown"] and seen["pass_text"].startswith("LB:")
     assert "138****8000" in " ".join(seen["pass_texts"]) and "13800138000" not in " ".join(seen["pass_texts"])
     welcome, again, forged, not_a_pass = seen["scans"]

@@ -18,7 +18,7 @@ from tests.server.console.console_client import ConsoleClient
 ZONE = ZoneInfo("Asia/Shanghai")
 SPACE = {"name_zh": "VR 互动体验区", "name_en": "VR corner", "place": "T3 1107", "capacity": 2, "places": 1,
          "opens": "09:00", "closes": "17:00", "weekdays": "0123456", "slot_minutes": 60, "max_minutes_per_day": 120,
-         "days_ahead": 7}
+         "days_ahead": 7, "release_minutes": 15, "early_minutes": 15}
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_the_calendar_shows_bookings_in_full_and_staff_cancel_edit_and_close(liv
     saved = console.submit(f"/booking/{space['id']}/edit", f"/booking/{space['id']}/edit", data={
         **{k: str(v) for k, v in SPACE.items() if k != "weekdays"}, "weekdays": ["0", "1", "9"], "active": "on",
         "max_minutes_per_day": "60"})
-    assert saved.status_code == 200 and "已保存" in saved.text
+    assert saved.status_code == 200 and "alert-ok" in saved.text
     rules = live_server.admin("GET", "/admin/booking/spaces").json()[0]
     assert (rules["weekdays"], rules["max_minutes_per_day"]) == ("01", 60)
 
