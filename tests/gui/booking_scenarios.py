@@ -4,6 +4,7 @@ the keyboard and the digit pad, the pass), then the pass and hostile codes are w
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from checkin_scenarios import _write_to_scanner  # tests/gui is on the path of the kiosk process (harness.py)
@@ -25,12 +26,16 @@ def _scan(driver, text: str, into: list):
 
 def booking_book_and_check_in(driver):
     app, results = driver.app, driver.results
+    began = time.monotonic()
+    results["seconds"] = seconds = {}
     yield from driver.until(lambda: app.sync_status is not None and app.sync_status.state == "online"
                             and hasattr(app, "checkin") and app.checkin.scanner_state == "ready", 90)
+    seconds["online"] = time.monotonic() - began
     driver.tap(driver.tile("空间预约"))
     grid = app.screens["booking"]
     yield from driver.until(lambda: grid.phase == "grid", 60)
     yield from driver.settled()
+    seconds["grid"] = time.monotonic() - began
     results["grid_texts"] = driver.texts()
     free = driver.widgets(lambda w: type(w).__name__ == "SlotCell" and w.state_name == "free")
     results["free_cells"] = len(free)
@@ -60,6 +65,7 @@ def booking_book_and_check_in(driver):
     driver.tap(driver.button("预约"))
     yield from driver.until(lambda: app.current_screen == "booking_pass", 60)
     yield from driver.settled()
+    seconds["booked"] = time.monotonic() - began
     pass_screen = app.screens["booking_pass"]
     results["pass_texts"] = driver.texts()
     results["pass_text"] = pass_screen.pass_text
@@ -71,3 +77,4 @@ def booking_book_and_check_in(driver):
             tickets.SigningKey.generate(1), 1, read.booking_id)[3:]):
         yield from _scan(driver, text, scans)
     results["scans"] = scans
+    seconds["scanned"] = time.monotonic() - began
