@@ -65,10 +65,10 @@ def _public_pages(server) -> list[str]:
     tracking, check = sent["payload"]["tracking_number"], sent["payload"]["check_code"]
     space, booking = _space_with_booking(server, terminal)
     at = booking["starts_at"].replace("+", "%2B")
-    return [f"/b?space={space['id']}", f"/b/{space['id']}/book?at={at}", booking["page_path"], "/b/p/nope",
-            f"/e/{event['id']}", done.headers["location"], f"/m/{event['id']}?t={code}", f"/m/{event['id']}?t=stale",
+    return [f"/e/{event['id']}", done.headers["location"], f"/m/{event['id']}?t={code}", f"/m/{event['id']}?t=stale",
             f"/s/{tracking}?c={check}&lang=zh", f"/s/{tracking}?c={check}&lang=en", "/s/NOPE?c=000000&lang=zh",
-            f"/e/{event['id'] + 1000}"]
+            f"/e/{event['id'] + 1000}", f"/b?space={space['id']}", f"/b/{space['id']}/book?at={at}",
+            booking["page_path"], "/b/p/nope"]
 
 
 def _space_with_booking(server, terminal) -> tuple[dict, dict]:
