@@ -73,6 +73,7 @@ class ModuleSettings(_Section):
     convention: bool = Field(default=True, title=N_("Building convention"), description=N_("The building convention (富力共识) as a page to read."))
     volunteers: bool = Field(default=True, title=N_("Volunteer services"), description=N_("The volunteer teams, activities to sign up for, the year's hours, and a member's own hours by ticket."))
     wishes: bool = Field(default=True, title=N_("Micro-wish wall"), description=N_("The published micro-wishes, who claimed them and the thanks, each with a QR to its phone page."))
+    booking: bool = Field(default=True, title=N_("Space booking"), description=N_("Book the centre's free spaces and check in with the pass; needs the server."))
 
 
 class MaintenanceSettings(_Section):
@@ -217,6 +218,11 @@ class CheckinSettings(_Section):
     # An online check slower than this falls back to the offline decision for that scan.
     online_timeout_seconds: float = Field(default=0.8, ge=0.1, le=10, title=N_("Online check time limit"), description=N_("A check slower than this is decided offline for that scan."))
     link: LinkSettings = LinkSettings()
+    # Passes of other spaces get "wrong space" here (a terminal at the door of one room).
+    booking_spaces: str = Field(default="", max_length=200, pattern=r"^[0-9, ]*$", title=N_("Spaces checked in here"), description=N_("The ids of the spaces whose booking passes this terminal checks in, separated by commas; empty: every space."))
+
+    def booking_space_ids(self) -> list[int]:
+        return [int(part) for part in self.booking_spaces.replace(" ", "").split(",") if part]
 
 
 class FeedbackCategory(_Section):

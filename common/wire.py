@@ -10,10 +10,11 @@ so a kiosk never sends something the server is bound to refuse.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.catalogue import Text
 
@@ -504,3 +505,113 @@ class WishWall(WireModel):
     generated_at: datetime
     counts: WishCounts
     cards: list[WishCard]
+# -- space booking ---------------------------------------------------------------------------------
+
+BookingSlotState = Literal["free", "full", "past", "closed"]
+BookingRefusal = Literal["taken", "daily_limit", "too_far_ahead", "past", "closed", "not_a_slot", "no_space"]
+PassVerdictKind = Literal[
+    "welcome", "already", "too_early", "released", "cancelled", "wrong_space", "expired", "forged", "unreadable",
+    "not_a_pass",
+]
+BOOKING_NAME_MAX = 40
+BOOKING_COMPANY_MAX = 120
+MAX_PASS_CODE_CHARS = MAX_CHECKIN_CODE_CHARS
+
+
+class BookingSlot(WireModel):
+    starts_at: datetime
+    ends_at: datetime
+    state: BookingSlotState
+    free: int  # places still free (a room taken whole has one)
+
+
+class BookingDay(WireModel):
+    day: date
+    slots: list[BookingSlot]
+    closed_reason: str = ""  # a closure's reason when the space is closed that day
+
+
+class BookingSpace(WireModel):
+    id: int
+    name: Text
+    place: str
+    capacity: int
+    slot_minutes: int
+    max_minutes_per_day: int
+    days_ahead: int
+    release_minutes: int = 15  # a booking not checked in this long after its start is released
+    days: list[BookingDay]
+
+
+class BookingGrid(WireModel):
+    """GET /terminal/booking/slots: every bookable space and its free slots from today on."""
+
+    spaces: list[BookingSpace]
+
+
+class BookingRequest(WireModel):
+    """POST /terminal/booking/bookings. ``id`` is the client's own: the same request sent again (a retry after a
+    timeout) gets the same booking instead of a second one."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    space_id: Id
+    starts_at: datetime
+    slots: int = Field(default=1, ge=1, le=48)
+    name: str = Field(min_length=1, max_length=BOOKING_NAME_MAX)
+    company: str = Field(default="", max_length=BOOKING_COMPANY_MAX)
+    phone: str = Field(pattern=MAINLAND_MOBILE_PATTERN)
+
+    @field_validator("name", "company", mode="before")
+    @classmethod
+    def _printable(cls, value: object) -> object:
+        # A name goes on the pass, the console and the calendar: no control or format characters; stripped first,
+        # so a blank name is too short.
+        if not isinstance(value, str):
+            return value
+        if any(unicodedata.category(char)[0] == "C" for char in value):
+            raise ValueError("control characters are not allowed")
+        return value.strip()
+
+
+class BookingPassInfo(WireModel):
+    booking_id: int
+    space_id: int
+    space: Text
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    masked_name: str
+    masked_phone: str
+    pass_text: str
+    page_path: str  # the pass's phone page on the server, e.g. /b/p/<token>
+
+
+class BookingOutcome(WireModel):
+    """A booking made, or why not and the nearest free slot of the same length in the same space."""
+
+    booking: BookingPassInfo | None = None
+    refused: BookingRefusal | None = None
+    nearest: BookingSlot | None = None
+
+
+class PassScan(WireModel):
+    """POST /terminal/booking/checkins: a scanned pass, and the spaces this terminal checks in (empty: all)."""
+
+    code: str = Field(max_length=MAX_PASS_CODE_CHARS)
+    space_ids: list[Id] = Field(default_factory=list, max_length=100)
+
+
+class PassVerdict(WireModel):
+    kind: PassVerdictKind
+    space: Text | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    opens_at: datetime | None = None  # when check-in opens (too early)
+    masked_name: str = ""
+    checked_in_at: datetime | None = None
+
+
+class PassCancel(WireModel):
+    """POST /terminal/booking/cancellations: the pass of the booking to cancel."""
+
+    code: str = Field(max_length=MAX_PASS_CODE_CHARS)

@@ -115,13 +115,14 @@ class KioskApp(App):
         self._log_level = ""
         self._server_url = server_url
         # The feature controllers: the guide's and maintenance's now; check-in's after the first frame
-        # (_start_checkin); feedback's when a visitor first opens it (the ``feedback`` property).
+        # (_start_checkin); feedback's and booking's when a visitor first opens them (the properties).
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
         self._feedback = None
         self._matters = None
         self._volunteers = None
         self._wishes = None
+        self._booking = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -259,6 +260,8 @@ class KioskApp(App):
     def _on_lang(self, *_args):
         self.tr.lang = self.lang
         self._refresh_content()
+        if self._booking is not None:
+            self._booking.relabel()
         self._render_sync_status()
         self._update_notice()
 
@@ -308,6 +311,8 @@ class KioskApp(App):
             return
         if key == "wishes":
             self.wishes.open()
+        if key == "booking":
+            self.booking.open()
             return
         self.feedback.start()
 
@@ -348,6 +353,12 @@ class KioskApp(App):
     def wish_wall_changed(self) -> None:
         if self._wishes is not None:
             self._wishes.wall_changed()
+    def booking(self):
+        if self._booking is None:
+            from kiosk.booking.controller import BookingController
+
+            self._booking = BookingController(self)
+        return self._booking
 
     @property
     def feedback(self):
@@ -455,6 +466,8 @@ class KioskApp(App):
         self.guide.reset()
         if self._feedback is not None:
             self._feedback.reset()  # the feedback draft and receipt
+        if self._booking is not None:
+            self._booking.reset()  # the booking form and pass
         if self.input_method is not None:
             self.input_method.forget()  # what the keyboard learnt from this visitor's picks
         self.root_layout.hide_toast()

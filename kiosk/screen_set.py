@@ -29,6 +29,9 @@ SCREEN_CLASSES = {
     "convention": "kiosk.matters.convention_screen:ConventionScreen",
     "volunteers": "kiosk.volunteers.screen:VolunteersScreen",
     "wishes": "kiosk.wishes.screen:WishWallScreen",
+    "booking": "kiosk.booking.screens:BookingScreen",
+    "booking_form": "kiosk.booking.screens:BookingFormScreen",
+    "booking_pass": "kiosk.booking.screens:BookingPassScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

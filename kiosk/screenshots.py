@@ -55,6 +55,12 @@ SCENES = (
                                    app.open_module("matters"))),
     ("matters-open-offline", lambda app: (app.show_sync_status(_status("offline")), app.matters.show_list("open"))),
     ("convention", lambda app: app.matters.open_convention()),
+    ("booking-grid", lambda app: (app.checkin.back_to_waiting(), _booking_grid(app))),
+    ("booking-form", lambda app: _booking_form(app)),
+    ("booking-refused", lambda app: _booking_refused(app)),
+    ("booking-pass", lambda app: _booking_pass(app)),
+    ("checkin-pass-welcome", lambda app: _pass_verdict(app, "welcome")),
+    ("checkin-pass-too-early", lambda app: _pass_verdict(app, "too_early")),
     ("elder-mode-home", lambda app: (app.go_home(), setattr(app, "elder_mode", True))),
     ("elder-mode-matters", lambda app: (app.show_sync_status(_status("online")), app.open_module("matters"))),
     ("maintenance", lambda app: (setattr(app, "elder_mode", False), app.maintenance.open())),
@@ -251,6 +257,82 @@ def _volunteer_hours(app):
     app.volunteers.start_lookup()
     app.volunteers._set_lookup("checking")
     app.volunteers._looked_up(HoursLookup(answer))
+def _sample_booking_grid():
+    """The centre's three spaces over the next week, some slots taken: made up, only to show the grid."""
+    from common.catalogue import Text
+    from common.wire import BookingDay, BookingGrid, BookingSlot, BookingSpace
+
+    today = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def days(first_hour: int, count: int, minutes: int, places: int) -> list:
+        out = []
+        for offset in range(8):
+            day = today + timedelta(days=offset)
+            closed = day.weekday() >= 5
+            slots = []
+            for n in range(count):
+                start = day + timedelta(hours=first_hour, minutes=minutes * n)
+                taken = (offset * 3 + n) % 4 == 1
+                state = "closed" if closed else "past" if offset == 0 and n < 2 else "full" if taken else "free"
+                slots.append(BookingSlot(starts_at=start, ends_at=start + timedelta(minutes=minutes), state=state,
+                                         free=0 if state != "free" else places - (n % places if places > 1 else 0)))
+            out.append(BookingDay(day=day.date(), slots=slots))
+        return out
+
+    return BookingGrid(spaces=[
+        BookingSpace(id=1, name=Text(zh="商务洽谈室", en="Business meeting room"), place="T3 楼 1107 室", capacity=8,
+                     slot_minutes=60, max_minutes_per_day=120, days_ahead=7, days=days(9, 8, 60, 1)),
+        BookingSpace(id=2, name=Text(zh="午间休憩区", en="Lunchtime rest area"), place="T3 楼 1107 室", capacity=6,
+                     slot_minutes=30, max_minutes_per_day=60, days_ahead=2, days=days(11, 5, 30, 6)),
+        BookingSpace(id=3, name=Text(zh="VR 互动体验区", en="VR experience corner"), place="T3 楼 1107 室", capacity=2,
+                     slot_minutes=30, max_minutes_per_day=60, days_ahead=7, days=days(9, 16, 30, 1)),
+    ])
+
+
+def _booking_grid(app):
+    app.reset_session()
+    app.navigator.go("booking")  # not open(): no server here to ask
+    app.booking._grid_arrived(_sample_booking_grid())
+
+
+def _booking_form(app):
+    flow = app.booking
+    slot = next(s for day in flow.grid.spaces[0].days[1:] for s in day.slots if s.state == "free")
+    flow.choose_slot(slot.starts_at.isoformat())
+    form = app.screens["booking_form"]
+    form.name_value, form.company, form.phone, form.field = "张小明", "富力（哈尔滨）房地产开发有限公司", "13800138000", "phone"
+
+
+def _booking_refused(app):
+    from common.wire import BookingOutcome, BookingSlot
+
+    flow = app.booking
+    start = flow.draft.starts_at + timedelta(hours=1)
+    flow._booked(BookingOutcome(refused="taken", nearest=BookingSlot(starts_at=start, ends_at=start + timedelta(hours=1),
+                                                                     state="free", free=1)))
+
+
+def _booking_pass(app):
+    from common import booking_pass, tickets
+    from common.wire import BookingOutcome, BookingPassInfo
+
+    flow = app.booking
+    key = tickets.SigningKey.from_private_bytes(1, bytes(32))
+    start = flow.draft.starts_at
+    flow._booked(BookingOutcome(booking=BookingPassInfo(
+        booking_id=42, space_id=1, space=flow.grid.spaces[0].name, place="T3 楼 1107 室", starts_at=start,
+        ends_at=start + timedelta(hours=1), masked_name="张**", masked_phone="138****8000",
+        pass_text=booking_pass.issue(key, 1, 42), page_path="/b/p/sample")))
+
+
+def _pass_verdict(app, kind: str):
+    from common.catalogue import Text
+    from common.wire import PassVerdict
+
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1 if kind == "too_early" else 0)
+    app.checkin._handle_pass(PassVerdict(kind=kind, space=Text(zh="商务洽谈室", en="Business meeting room"),
+                                         starts_at=start, ends_at=start + timedelta(hours=1), masked_name="张**",
+                                         opens_at=start - timedelta(minutes=15)))
 
 
 def _feedback_step(app, step: str):

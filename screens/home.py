@@ -26,6 +26,7 @@ MODULE_TILES = {
     "convention": ("certificate", N_("Building convention"), N_("The rules the companies in the building keep")),
     "volunteers": ("volunteer", N_("Volunteer services"), N_("Our teams, activities to join, your hours")),
     "wishes": ("gift", N_("Micro-wish wall"), N_("Small wishes from the building, and the volunteers who grant them")),
+    "booking": ("event", N_("Space booking"), N_("Meeting room, rest area, VR corner: free for the building's staff")),
 }
 
 

@@ -25,6 +25,7 @@ from common.settings import read_settings_document
 from server.accounts import users as accounts
 from server.backups import copies, schema_version
 from server.backups.copies import BackupError
+from server.booking import demo as demo_booking
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
 from server.core.server_secrets import KEPT_SECRETS
@@ -251,11 +252,13 @@ def demo_data(settings: ServerSettings) -> int:
         matter_count = demo_matters.create(db, CLI_ACTOR)
         activities = demo_volunteers.create(db, made[0][0], CLI_ACTOR, ZoneInfo(settings.timezone))
         fulfilled_wishes = demo_wishes.create(db, settings, create_centre_teams(db), CLI_ACTOR)
+        space_ids = demo_booking.create(db, CLI_ACTOR)
         db.commit()
     for (name, _, _), (_, enrolment_code) in zip(DEMO_TERMINALS, made, strict=True):
         print(f"terminal {enrolment_code.terminal_id} ({name}): enrolment code {enrolment_code.code}")
     print(f"events {', '.join(map(str, event_ids))}: check-in open now; self-registration at /e/{event_ids[0]}")
     print(f"a ticket to scan: {ticket}")
+    print(f"spaces {', '.join(map(str, space_ids))}: bookable at the kiosk and on the phone at /b")
     tracking, code = feedback_codes[1]
     print(f"{len(feedback_codes)} feedback items; one with a public reply: /s/{tracking}?c={code}")
     print(f"{matter_count} building matters, their meetings and the building convention: /console/matters")

@@ -4,6 +4,7 @@ from server.accounts.routers import ROUTERS as ACCOUNTS
 from server.alerts.routers import ROUTERS as ALERTS
 from server.audit.routers import ROUTERS as AUDIT
 from server.backups.routers import ROUTERS as BACKUPS
+from server.booking.routers import ROUTERS as BOOKING
 from server.events.routers import ROUTERS as EVENTS
 from server.feedback.routers import ROUTERS as FEEDBACK
 from server.fleet.routers import ROUTERS as FLEET
@@ -12,4 +13,4 @@ from server.monitoring.routers import ROUTERS as MONITORING
 from server.volunteers.routers import ROUTERS as VOLUNTEERS
 from server.wishes.routers import ROUTERS as WISHES
 
-DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, VOLUNTEERS, MONITORING, ALERTS, BACKUPS, MATTERS, WISHES)
+DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, VOLUNTEERS, MONITORING, ALERTS, BACKUPS, MATTERS, WISHES, BOOKING)

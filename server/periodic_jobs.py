@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from server.alerts.job import run_alerts
 from server.backups.schedule import run_scheduled_backup
+from server.booking.release_job import run_release
 from server.core.ratelimit import run_rate_limit_pruning
 from server.retention import run_retention
 
-JOBS = (run_scheduled_backup, run_alerts, run_rate_limit_pruning, run_retention)
+JOBS = (run_scheduled_backup, run_alerts, run_rate_limit_pruning, run_retention, run_release)

@@ -20,6 +20,7 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from common.booking_pass import looks_like_pass
 from common.checkin_rules import credited_minutes
 from common.paths import ASSETS_DIR
 from kiosk import __version__
@@ -40,6 +41,8 @@ READING_TIMEOUT_SECONDS = 1.0
 # "Checking" shows only when the desk takes longer than this (an online check waiting for the server):
 # a verdict that comes at once takes one redraw instead of two, and nothing flickers.
 CHECKING_AFTER_SECONDS = 0.15
+# A booking pass is checked by the server alone; the visitor waits for it a little longer than for a ticket.
+PASS_TIMEOUT_SECONDS = 3.0
 # Keys of a keyboard-wedge scanner's Enter: Return and keypad Enter.
 ENTER_KEYS = (13, 271)
 
@@ -70,7 +73,7 @@ class CheckinController:
         # What the UI thread does with each kind of event the scanner threads and the desk's worker put on the queue.
         self._handlers = {"scan": self._handle_scan, "verdict": self._handle_verdict, "failed": self._handle_failed,
                           "enrolled": self._handle_enrolled, "enrol_failed": self._handle_enrol_failed,
-                          "scanner": self._handle_scanner}
+                          "scanner": self._handle_scanner, "pass": self._handle_pass}
         self.scanner = None
         self.scanner_state = "off"
         self.desk = None
@@ -143,12 +146,14 @@ class CheckinController:
         return self.scanner.describe() if self.scanner is not None else ""
 
     def _make_desk(self):
+        from services.booking.desk import BookingDesk
         from services.checkin.desk import CheckinDesk
         from services.checkin.online import TerminalApi
         from services.storage.outbox import Outbox
 
         settings = self.host.kiosk_settings
         self._api = TerminalApi(self.host.data_dir, settings.checkin.online_timeout_seconds)
+        self._passes = BookingDesk(TerminalApi(self.host.data_dir, PASS_TIMEOUT_SECONDS))
         return CheckinDesk(self.host.store, Outbox(self.host.store), api=self._api, link=self.link,
                            terminal_name=settings.terminal.name)
 
@@ -177,6 +182,9 @@ class CheckinController:
             self._trigger()
 
     def _check(self, scan: Scan):
+        if looks_like_pass(scan.text):  # a booking pass: only the server knows the booking's state
+            space_ids = self.host.kiosk_settings.checkin.booking_space_ids()
+            return ("pass", self._passes.check_pass(scan.text, space_ids))
         return ("verdict", self.desk.check(scan.text, scan.received_at))
 
     def _enrol(self, text: str):
@@ -255,6 +263,11 @@ class CheckinController:
         log.info("check-in %s (%s): %s", result.kind, result.mode, result.verdict.detail)
         self._show(result.kind, result)
 
+    def _handle_pass(self, verdict) -> None:
+        kind = f"pass_{verdict.kind}" if verdict is not None else "pass_offline"
+        log.info("booking pass check-in: %s", kind)
+        self._show(kind, verdict)
+
     def _handle_failed(self, reason: str) -> None:
         # The desk could not even record the scan: say so rather than show nothing.
         self._show("failed", None)
@@ -324,6 +337,8 @@ class CheckinController:
             return [_(result)]
         if result is None:
             return []
+        if kind.startswith("pass_"):
+            return self._pass_lines(kind, result)
         title = result.event_title.get(host.lang) if result.event_title is not None else ""
         event = result.event
         if kind == "welcome":
@@ -345,6 +360,18 @@ class CheckinController:
         if kind == "closed" and event is not None:
             return [_("Check-in closed at %s") % _when(event.closes_at), title]
         return [title] if title else []
+
+    def _pass_lines(self, kind: str, verdict) -> list[str]:
+        """A booking pass's verdict: who (masked), which space and when; when check-in opens or happened."""
+        _ = self.host.tr._
+        if verdict.space is None or verdict.starts_at is None or verdict.ends_at is None:
+            return []
+        booked = f"{verdict.space.get(self.host.lang)}  ·  {_when(verdict.starts_at)}–{_when(verdict.ends_at)}"
+        if kind == "pass_too_early" and verdict.opens_at is not None:
+            return [_("Check-in opens at %s") % _when(verdict.opens_at), booked]
+        if kind == "pass_already" and verdict.checked_in_at is not None:
+            return [_("Checked in at %s") % _when(verdict.checked_in_at), booked]
+        return [line for line in (verdict.masked_name, booked) if line]
 
     # -- waiting: events open now and the phone check-in QR --------------------------------------
 

@@ -33,6 +33,18 @@ VERDICTS = {
     "forged": ("stop", "out_of_service", N_("This code is not a valid ticket"), N_("Please ask staff at the service desk for help.")),
     "failed": ("stop", "alert", N_("Check-in is not working right now"), N_("Please ask staff at the service desk for help.")),
     "enrolled": ("ok", "link", N_("This terminal is now enrolled"), ""),
+    # Booking passes (kiosk.checkin.controller asks the server: booking is decided there).
+    "pass_welcome": ("ok", "ok", N_("Checked in. Enjoy the space!"), ""),
+    "pass_already": ("warn", "already", N_("This booking is checked in already"), N_("No need to scan again.")),
+    "pass_too_early": ("warn", "clock", N_("Too early to check in"), N_("Please come back when check-in opens.")),
+    "pass_released": ("stop", "clock", N_("This booking was released"), N_("It was not checked in within the time allowed. Book again if a time is free.")),
+    "pass_cancelled": ("stop", "clear", N_("This booking has been cancelled"), N_("Book again if a time is free.")),
+    "pass_wrong_space": ("stop", "place", N_("This pass is for another space"), N_("Please check in at the kiosk of the space you booked.")),
+    "pass_expired": ("stop", "clock", N_("This booking is over"), N_("The time booked has ended.")),
+    "pass_forged": ("stop", "out_of_service", N_("This code is not a valid booking pass"), N_("Please ask staff at the service desk for help.")),
+    "pass_unreadable": ("stop", "unreadable", N_("The code could not be read"), N_("Hold the pass QR code still, about a hand's width from the scanner, and try again.")),
+    "pass_not_a_pass": ("stop", "wrong_event", N_("This is not a booking pass"), N_("Please scan the pass of your booking.")),
+    "pass_offline": ("stop", "cloud_off", N_("Booking check-in needs the server"), N_("The terminal cannot reach it now. Please ask staff at the service desk.")),
     "enrol_failed": ("stop", "link", N_("Enrolment did not work"), ""),
 }
 # Tones -> theme colour names.

@@ -65,8 +65,12 @@ def public_keys(db: Session) -> dict[int, bytes]:
 
 def ticket_text(db: Session, registration: Registration) -> str:
     """The QR text of a registration's ticket (deterministic: the same text every time)."""
-    key = _signing_key(db.get_one(TicketKey, registration.key_id))  # keys are never deleted
-    return tickets.issue(key, registration.event_id, registration.ticket_id)
+    return tickets.issue(signing_key_of(db, registration.key_id), registration.event_id, registration.ticket_id)
+
+
+def signing_key_of(db: Session, key_id: int) -> tickets.SigningKey:
+    """The signing key with ``key_id`` (keys are never deleted; a booking pass is signed by one too)."""
+    return _signing_key(db.get_one(TicketKey, key_id))
 
 
 def ticket_image(text: str, image_format: str) -> tuple[bytes, str]:

@@ -180,6 +180,27 @@ def feedback_slip(
     return Slip(lang=lang, lines=tuple(lines))
 
 
+
+def booking_slip(lang: str, *, space: str, place: str, when: str, masked_name: str, pass_text: str,
+                 terminal_name: str, printed_at: datetime, centre_name: str | None = None) -> Slip:
+    """The booking pass on paper: where and when, the masked name, and the pass QR to scan at check-in."""
+    tr = kiosk_translations(lang)
+    lines: list[Line] = [Title(centre_name)] if centre_name else []
+    lines += [
+        Title(tr.gettext("BOOKING PASS")),
+        Rule(),
+        KeyValue(tr.gettext("Space"), space),
+        KeyValue(tr.gettext("Place"), place),
+        KeyValue(tr.gettext("Time"), when),
+        KeyValue(tr.gettext("Booked by"), masked_name),
+        Rule(),
+        QR(pass_text, tr.gettext("Scan at the kiosk to check in")),
+        KeyValue(tr.gettext("Printed"), printed_at.strftime("%Y-%m-%d %H:%M")),
+        KeyValue(tr.pgettext("slip", "Terminal"), terminal_name),
+        Cut(),
+    ]
+    return Slip(lang=lang, lines=tuple(lines))
+
 def _material(material: Material, lang: str) -> str:
     tr = kiosk_translations(lang)
     counts = []

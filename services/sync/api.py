@@ -16,6 +16,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from common.wire import (
     API_PREFIX,
+    BookingGrid,
+    BookingOutcome,
+    BookingRequest,
     CheckinResult,
     CheckinScan,
     Command,
@@ -26,6 +29,8 @@ from common.wire import (
     PairingPoll,
     PairingStart,
     PairingState,
+    PassScan,
+    PassVerdict,
     PushNotice,
     RecordBatch,
     RecordBatchResult,
@@ -137,6 +142,16 @@ class ServerApi:
     def check_in_online(self, scan: CheckinScan) -> CheckinResult:
         """The server's verdict on a scan; it stores the scan as the record with the scan's id."""
         return self._parse(CheckinResult, self._call("POST", "/terminal/checkins", scan))
+
+    def booking_slots(self) -> BookingGrid:
+        return self._parse(BookingGrid, self._call("GET", "/terminal/booking/slots"))
+
+    def book(self, request: BookingRequest) -> BookingOutcome:
+        """The booking, or the server's refusal with the nearest free slot (both are answers, not errors)."""
+        return self._parse(BookingOutcome, self._call("POST", "/terminal/booking/bookings", request))
+
+    def check_pass(self, scan: PassScan) -> PassVerdict:
+        return self._parse(PassVerdict, self._call("POST", "/terminal/booking/checkins", scan))
 
     def commands(self) -> list[Command]:
         response = self._call("GET", "/terminal/commands")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -63,9 +65,12 @@ def _public_pages(server) -> list[str]:
         "csrf_token": token, "name": "王小明", "phone": "13900139000", "organisation": "", "consent": "yes"})
     send(terminal, sent := feedback_record("repair", text="12 楼茶水间停水了"))
     tracking, check = sent["payload"]["tracking_number"], sent["payload"]["check_code"]
+    space, booking = _space_with_booking(server, terminal)
+    at = booking["starts_at"].replace("+", "%2B")
     return [f"/e/{event['id']}", done.headers["location"], f"/m/{event['id']}?t={code}", f"/m/{event['id']}?t=stale",
             f"/s/{tracking}?c={check}&lang=zh", f"/s/{tracking}?c={check}&lang=en", "/s/NOPE?c=000000&lang=zh",
-            f"/e/{event['id'] + 1000}", *_wish_pages(server)]
+            f"/e/{event['id'] + 1000}", f"/b?space={space['id']}", f"/b/{space['id']}/book?at={at}",
+            booking["page_path"], "/b/p/nope", *_wish_pages(server)]
 
 
 def _wish_pages(server) -> list[str]:
@@ -85,6 +90,18 @@ def _wish_pages(server) -> list[str]:
         "name": "王志愿", "phone": "13912345678", "team": str(teams["youth"]), "consent": "yes"}, allow_redirects=False)
     return ["/w/new", f"/w/{ids[0]}", claimed.headers["location"], f"/ws/{tracking}?c={check}", "/ws/NOPE?c=1",
             f"/w/{ids[0] + 1000}"]
+
+
+def _space_with_booking(server, terminal) -> tuple[dict, dict]:
+    """The centre's meeting room, open every day, and a booking of tomorrow at 10:00 made at the kiosk."""
+    space = server.admin("POST", "/admin/booking/spaces", json={
+        "name_zh": "商务洽谈室", "name_en": "Business meeting room", "place": "T3 1107", "capacity": 8, "opens": "09:00",
+        "closes": "17:00", "weekdays": "0123456", "slot_minutes": 60, "max_minutes_per_day": 120, "days_ahead": 7}).json()
+    start = datetime.combine(date.today() + timedelta(days=1), time(10), ZoneInfo("Asia/Shanghai"))
+    made = terminal.call("POST", "/terminal/booking/bookings", json={
+        "id": str(uuid.uuid4()), "space_id": space["id"], "starts_at": start.isoformat(), "name": "赵敏",
+        "company": "富力", "phone": "15800158007"}).json()
+    return space, {**made["booking"], "starts_at": start.isoformat()}
 
 
 def _console_pages(server, backup_folder) -> list[str]:
@@ -109,7 +126,8 @@ def _console_pages(server, backup_folder) -> list[str]:
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}", f"/users/{operator}/delete",
             f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
             "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention",
-            "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}"]
+            "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}",
+            "/booking", "/booking/1", "/booking/1/edit", "/booking-spaces/new"]
 
 
 def _building_matters(server, terminal) -> tuple[int, int]:
