@@ -35,6 +35,7 @@ from kiosk.ime_loader import load_input_method
 from kiosk.maintenance.controller import MaintenanceController
 from kiosk.navigation import HOME, Navigator
 from kiosk.screen_set import ScreenSet
+from kiosk.service_manager import ServiceManagerLink
 from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
@@ -118,6 +119,9 @@ class KioskApp(App):
         # (_start_checkin); feedback's when a visitor first opens it (the ``feedback`` property).
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
+        self.service_manager = ServiceManagerLink(self)
+        # What ``kiosk run`` exits with: EXIT_SWITCH when stopping for a software update.
+        self.exit_code = 0
         self._feedback = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
@@ -159,6 +163,7 @@ class KioskApp(App):
 
     def on_stop(self):
         self._display_keeper.stop()
+        self.service_manager.stop()
         if hasattr(self, "sync"):  # not started yet when stopped before the first frame
             self.sync.stop()
         if hasattr(self, "checkin"):
@@ -174,6 +179,7 @@ class KioskApp(App):
     def _after_first_frame(self, _dt):
         self._start_checkin()
         self._start_sync()
+        self.service_manager.start()
         self.guide.index_catalogue()
         load_input_method(lambda ime: setattr(self, "input_method", ime), self.ime_vocabulary())
 
@@ -503,6 +509,10 @@ class KioskApp(App):
         if stored is not None:
             self._out_of_service_message = Text.model_validate_json(stored) if stored != "{}" else None
             self.in_service = False
+
+    def stop_with(self, exit_code: int) -> None:
+        self.exit_code = exit_code
+        self.stop()
 
     def request_restart(self) -> None:
         self.restart_requested = True

@@ -114,7 +114,7 @@ def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: 
     if app.restart_requested:
         logging.getLogger(__name__).info("restarting on the server's request")
         os.execv(sys.executable, [sys.executable, "-m", "kiosk", *sys.argv[1:]])
-    return 0
+    return app.exit_code
 
 
 def _enrol(server_url: str, code: str) -> int:

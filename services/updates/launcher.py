@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 EXIT_SWITCH = 75
-STATE_FILE = "state.json"
+STATE_FILE = "state/state.json"  # in a folder of its own: the kiosk user writes there, root owns the rest
 DEFAULT_COMMAND = ["{python}", "-m", "kiosk", "run"]
 MAX_TRIAL_STARTS = 1
 
@@ -50,7 +50,8 @@ def read_state(root: Path) -> dict:
 def write_state(root: Path, state: dict) -> None:
     """Atomically: a power cut leaves the old state or the new one, never half of either."""
     path = state_path(root)
-    temporary = path.with_name(f".{STATE_FILE}.{os.getpid()}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with open(temporary, "w", encoding="utf-8") as file:
         json.dump(state, file, indent=1, sort_keys=True)
         file.flush()

@@ -26,23 +26,12 @@ from sqlalchemy import create_engine, text
 from common.releases import ReleaseError, ReleaseManifest, ReleaseOffer, public_key_from_text, sign, verify_offer
 from services.sync.enrolment import redeem_code
 from services.updates.launcher import write_state
+from tests.server.release_data import release_archive, upload_release
 from tests.sync.conftest import admin_json, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ["{python}", str(ROOT / "tests/sync/standin_kiosk.py")]
 BROKEN = ["{python}", "-c", "raise SystemExit('ImportError: the broken release')"]
-
-
-def release_archive(version: str, command: list[str]) -> bytes:
-    """A release as build-release makes it: RELEASE.json and requirements.lock at its top."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, data in (("RELEASE.json", json.dumps({"version": version, "command": command}).encode()),
-                           ("requirements.lock", (ROOT / "requirements.lock").read_bytes())):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
 
 
 def install_first_release(root: Path, version: str, public_key: str) -> None:
@@ -57,8 +46,8 @@ def install_first_release(root: Path, version: str, public_key: str) -> None:
 
 
 def upload(server, version: str, archive: bytes) -> None:
-    admin_json(server, "POST", "/admin/releases", data={"version": version, "notes": f"notes of {version}"},
-               files={"file": (f"lobby-kiosk-{version}.tar.gz", archive, "application/gzip")})
+    reply = upload_release(server, version, archive)
+    assert reply.status_code == 201, reply.text
 
 
 def roll_out(server, version: str, terminal_id: int) -> int:
@@ -95,7 +84,7 @@ def test_update_from_the_console_rollback_of_a_broken_release_and_a_tampered_arc
                           "the broken release rolled back")
         assert "rolled_back" in halted["halted_reason"] and "exited with status 1" in halted["halted_reason"]
         wait_for(lambda: (root / "starts.log").read_text().split()[-1:] == ["1.1.0"], "1.1.0 started again")
-        assert json.loads((root / "state.json").read_text())["current"] == "1.1.0"
+        assert json.loads((root / "state/state.json").read_text())["current"] == "1.1.0"
         assert rollout(live_server, second)["terminals"][0]["state"] == "rolled_back"
 
         # An archive changed on the server after it was signed: refused, nothing unpacked.

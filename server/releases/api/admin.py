@@ -53,7 +53,7 @@ def upload(admin: CurrentAdmin, db: DbSession, version: Annotated[str, Form(max_
     try:
         release = releases.upload(db, version.strip(), notes, file.filename or "release.tar.gz", data, admin.username)
     except ReleaseError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     db.commit()
     return summary(release)
 
@@ -69,7 +69,7 @@ def start_rollout(version: str, body: schemas.RolloutCreate, admin: CurrentAdmin
         rollout = rollouts.start(db, release, body.scope, body.target, body.canary_terminal_id, minutes,
                                  admin.username, utcnow())
     except ReleaseError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     db.commit()
     return rollout_status(db, rollout)
 
