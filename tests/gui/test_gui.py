@@ -81,12 +81,13 @@ def test_a_real_x_click_reaches_the_kiosk(run_scenario):
     assert seen["after_click"] == "guide"
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_memory_stays_flat_while_cycling_screens_and_a_hung_ui_starves_the_watchdog(run_scenario, tmp_path):
     """The kiosk runs for months: after warm-up, cycling every kind of screen must not keep growing memory.
     Under systemd it says READY=1 and feeds the watchdog from the UI thread, so a hung UI gets it restarted."""
     with NotifySupervisor(tmp_path / "notify.sock") as supervisor:
-        seen = run_scenario("memory_stays_flat_while_cycling_screens", timeout=300,
+        # A generous limit: on a shared, busy machine the walk's wall time says nothing about memory.
+        seen = run_scenario("memory_stays_flat_while_cycling_screens", timeout=600,
                             env={"NOTIFY_SOCKET": str(supervisor.path), "WATCHDOG_USEC": "1000000"})
     rss = seen["rss"]
     # Caches (glyphs, textures, the allocator's arenas) fill during the first two rounds (one per language);
