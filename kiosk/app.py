@@ -40,6 +40,7 @@ from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
+from services.devices import health
 from services.devices.display.fit import WindowPlan
 from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
 from services.devices.ime.vocabulary import kiosk_words, lobby_words
@@ -525,6 +526,9 @@ class KioskApp(App):
             states = {"printer": "error" if self._printer_error else "ok"}
         if hasattr(self, "checkin") and self.kiosk_settings.modules.checkin:
             states["scanner"] = self.checkin.peripheral_state()
+        states["speaker"] = health.sound_device()
+        if (panel := health.display()) is not None:
+            states["display"] = panel
         return states
 
     def peripherals_changed(self) -> None:

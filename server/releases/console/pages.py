@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from common.releases import MAX_RELEASE_BYTES, ReleaseError
 from server.api.deps import DbSession, Settings
+from server.backups.console.pages import size_text
 from server.core.clock import utcnow
 from server.core.config import ServerSettings
-from server.fleet.models import Terminal, TerminalGroup
+from server.fleet.models import HeartbeatLog, Terminal, TerminalGroup
 from server.releases import releases, rollouts, signing
 from server.releases.models import Release
 from server.web.i18n import N_
@@ -35,10 +36,13 @@ def _page(request: Request, db, settings: ServerSettings, error: str | None = No
         release = by_id[rollout.release_id]
         shown.append((rollout, release, rollouts.progress(db, rollout, release, now)))
     terminals = list(db.scalars(select(Terminal).where(Terminal.revoked_at.is_(None)).order_by(Terminal.id)))
+    # Health the heartbeat carries beyond the terminal's row: the clock's offset and memory pressure.
+    latest = {t.id: db.scalar(select(HeartbeatLog.heartbeat).where(HeartbeatLog.terminal_id == t.id)
+                              .order_by(HeartbeatLog.id.desc()).limit(1)) or {} for t in terminals}
     return render(request, "releases.html", {
         "public_key": signing.public_key(settings), "key_id": signing.fingerprint(settings),
         "history": releases.history(db), "rollouts": shown, "problems": rollouts.recent_problems(db),
-        "terminals": terminals, "names": {t.id: t.name for t in terminals},
+        "terminals": terminals, "latest": latest, "size_text": size_text, "names": {t.id: t.name for t in terminals},
         "groups": list(db.scalars(select(TerminalGroup.name).order_by(TerminalGroup.name))),
         "canary_minutes": settings.release_canary_minutes,
         "error": error, "detail": detail, "done": request.query_params.get("done", ""),

@@ -52,6 +52,8 @@ def test_a_staged_rollout_waits_for_the_canary_and_halts_when_it_rolls_back(live
     elsewhere = enrolled_terminal(live_server, "T3 车库", "B1 电梯厅", group="garage")
     for terminal in (canary, other, elsewhere):
         terminal.heartbeat(app_version="1.0.0")
+    other.heartbeat(app_version="1.0.0", clock_offset_seconds=-95.5, memory_pressure=2.5,
+                    peripherals={"display": "ok", "speaker": "absent"})
     archive = release_archive("1.1.0")
     assert upload_release(live_server, "1.1.0", archive).status_code == 201
     rollout = live_server.admin("POST", "/admin/releases/1.1.0/rollouts",
@@ -101,6 +103,8 @@ def test_a_staged_rollout_waits_for_the_canary_and_halts_when_it_rolls_back(live
     assert "1.2.0" in page and "exited with status 1" in page
     assert HOSTILE not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'id="release-public-key"' in page and "T2 南门" in page
+    health = page.split('id="terminal-versions"')[1].split("</table>")[0]
+    assert "-95.5 s" in health and "badge-bad" in health and "pressure 2.5%" in health and "missing" in health
 
 
 def test_the_console_uploads_a_release_and_starts_a_rollout(live_server):
