@@ -153,8 +153,15 @@ class HeartbeatReply(WireModel):
 # -- remote commands -----------------------------------------------------------------------------
 
 CommandKind = Literal[
-    "sync_now", "reload_config", "restart", "screenshot", "show_message", "out_of_service", "in_service"
+    "sync_now", "reload_config", "restart", "screenshot", "show_message", "out_of_service", "in_service",
+    "upload_logs",
 ]
+# The recent log a terminal uploads for an upload_logs command: its last lines, cut to this size from the end.
+MAX_LOG_UPLOAD_BYTES = 256 * 1024
+
+
+class UploadLogsArgs(WireModel):
+    lines: int = Field(default=500, ge=1, le=5000)
 
 
 class ShowMessageArgs(WireModel):

@@ -155,6 +155,9 @@ class ServerApi:
     def update_report(self, report: UpdateReport) -> None:
         self._call("POST", "/terminal/update-report", report)
 
+    def upload_logs(self, command_id: int, text: str) -> None:
+        self._call("PUT", f"/terminal/commands/{command_id}/logs", text.encode(), content_type="text/plain; charset=utf-8")
+
     def push_records(self, records: list[dict[str, Any]]) -> RecordBatchResult:
         response = self._call("POST", "/terminal/records", RecordBatch(records=records))
         return self._parse(RecordBatchResult, response)

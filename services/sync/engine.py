@@ -201,6 +201,10 @@ class SyncEngine:
         self._replies.add_result(wire.CommandOutcome(command_id=command_id, ok=ok, detail=detail[:2000]))
         self._wake.set()
 
+    def upload_logs(self, command_id: int, text: str) -> None:
+        self._replies.add_logs(command_id, text)
+        self._wake.set()
+
     def upload_screenshot(self, command_id: int, png: bytes) -> None:
         if not png.startswith(b"\x89PNG\r\n\x1a\n") or len(png) > wire.MAX_SCREENSHOT_BYTES:
             # The server would refuse it for good; keeping it would only block the replies behind it.
@@ -367,6 +371,8 @@ class SyncEngine:
             try:
                 if reply.kind == "screenshot":
                     api.upload_screenshot(reply.command_id, reply.body)
+                elif reply.kind == "logs":
+                    api.upload_logs(reply.command_id, reply.body.decode())
                 else:
                     api.report_command(wire.CommandOutcome.model_validate_json(reply.body))
                     self._store.set_state(LAST_COMMAND_KEY, reply.body.decode())

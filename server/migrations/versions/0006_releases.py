@@ -1,6 +1,7 @@
 """releases
 
-Kiosk releases (the archive kept in the database), their staged rollouts, and the terminals' update reports.
+Kiosk releases (the archive kept in the database), their staged rollouts, and the terminals' update reports;
+the recent logs terminals upload for the upload_logs command.
 
 Revision ID: 0006_releases
 Revises: 0005
@@ -75,9 +76,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_update_reports_terminal_id", "update_reports", ["terminal_id"])
     op.create_index("ix_update_reports_rollout_id", "update_reports", ["rollout_id"])
+    op.create_table(
+        "command_logs",
+        sa.Column("command_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        _at("received_at"),
+        sa.ForeignKeyConstraint(["command_id"], ["commands.id"], name="fk_command_logs_command_id_commands",
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("command_id", name="pk_command_logs"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("command_logs")
     op.drop_table("update_reports")
     op.drop_table("rollouts")
     op.drop_table("releases")
