@@ -81,6 +81,7 @@ def test_a_real_x_click_reaches_the_kiosk(run_scenario):
     assert seen["after_click"] == "guide"
 
 
+@pytest.mark.slow  # still the longest GUI test: started first
 @pytest.mark.timeout(600)
 def test_memory_stays_flat_while_cycling_screens_and_a_hung_ui_starves_the_watchdog(run_scenario, tmp_path):
     """The kiosk runs for months: after warm-up, cycling every kind of screen must not keep growing memory.
