@@ -1,6 +1,7 @@
 """The real kiosk window under Xvfb, driven with touches (UnitTestTouch) and one real X click (xdotool)."""
 
 import json
+import statistics
 from pathlib import Path
 
 import pytest
@@ -91,11 +92,12 @@ def test_memory_stays_flat_while_cycling_screens_and_a_hung_ui_starves_the_watch
         seen = run_scenario("memory_stays_flat_while_cycling_screens", timeout=600,
                             env={"NOTIFY_SOCKET": str(supervisor.path), "WATCHDOG_USEC": "1000000"})
     rss = seen["rss"]
-    # Caches (glyphs, textures, the allocator's arenas) fill during the first two rounds (one per language);
-    # a leak shows as the second half climbing above the first half's peak.
+    # Caches (glyphs, textures, the allocator's arenas) fill during the first rounds (one per language); a leak
+    # shows as the later rounds settling above the first half's peak. The median, not the peak, of the later
+    # rounds: one round's swing of the allocator (seen: +7 MB in a single round) is not a leak.
     half = len(rss) // 2
-    growth_mb = (max(rss[half:]) - max(rss[:half])) / 2**20
-    assert growth_mb < 6, (f"resident memory still grows after warm-up: +{growth_mb:.1f} MB; per round: {rss}"
+    growth_mb = (statistics.median(rss[half:]) - max(rss[:half])) / 2**20
+    assert growth_mb < 4, (f"resident memory still grows after warm-up: +{growth_mb:.1f} MB; per round: {rss}"
                            f" (seconds a round: {seen['round_seconds']})")
 
     assert any(message.startswith("READY=1") for _at, message in supervisor.messages)
