@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # for bench/bench_ime_quality.py, Rime itself (librime, luna_pinyin), the input method the kiosk's is measured against;
 # Prometheus (a test scrapes the server's /metrics with the real one).
 SYSTEM_PACKAGES := prometheus nginx xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 libx11-6 libxrandr2 postgresql chromium chromium-driver \
-  xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils openbox \
+  xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils openbox xinit systemd \
   librime1 rime-data-luna-pinyin rime-prelude rime-essay libopencc1.1 libopencc-data
 DEMO_DATA := .demo-data
 DEMO_PORT := 8800

@@ -80,6 +80,8 @@ class MaintenanceSettings(_Section):
     # scrypt hash of the staff PIN (``kiosk hash-pin``), never the PIN itself.
     pin_hash: str = Field(pattern=PIN_HASH_PATTERN, title=N_("Maintenance PIN"), description=N_("The PIN staff enter after the long press; only its hash is kept."))
     long_press_seconds: float = Field(default=3.0, ge=1.5, le=10.0, title=N_("Long press to open maintenance"), description=N_("How long staff hold the bottom-left corner before the PIN is asked."))
+    # A software update switches only outside opening hours, or after this long without a touch (never mid-visit).
+    update_idle_minutes: int = Field(default=10, ge=1, le=240, title=N_("Idle before an update"), description=N_("Within opening hours a new version is switched to only after this many minutes without a touch."))
 
 
 class PrinterSettings(_Section):

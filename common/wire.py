@@ -116,6 +116,11 @@ class Heartbeat(WireModel):
     # Memory available to new programs (Linux MemAvailable); None where the kiosk cannot tell.
     free_memory_bytes: int | None = Field(default=None, ge=0, le=MAX_INT64)
     peripherals: dict[str, PeripheralState] = Field(default_factory=dict, max_length=16)
+    # Server time minus this terminal's clock, measured at the previous heartbeat (the check-in window and every
+    # timestamp depend on the clock); None before the first answer.
+    clock_offset_seconds: float | None = Field(default=None, ge=-1e9, le=1e9)
+    # Linux PSI: % of the last minute some task waited for memory; None where the kernel does not tell.
+    memory_pressure: float | None = Field(default=None, ge=0, le=100)
     current_screen: str = Field(default="", max_length=40)
     # 0 while no configuration layer exists yet (only the built-in settings).
     config_version: int | None = Field(default=None, ge=0, le=MAX_ID)
@@ -153,8 +158,15 @@ class HeartbeatReply(WireModel):
 # -- remote commands -----------------------------------------------------------------------------
 
 CommandKind = Literal[
-    "sync_now", "reload_config", "restart", "screenshot", "show_message", "out_of_service", "in_service"
+    "sync_now", "reload_config", "restart", "screenshot", "show_message", "out_of_service", "in_service",
+    "upload_logs",
 ]
+# The recent log a terminal uploads for an upload_logs command: its last lines, cut to this size from the end.
+MAX_LOG_UPLOAD_BYTES = 256 * 1024
+
+
+class UploadLogsArgs(WireModel):
+    lines: int = Field(default=500, ge=1, le=5000)
 
 
 class ShowMessageArgs(WireModel):

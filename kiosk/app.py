@@ -35,10 +35,12 @@ from kiosk.ime_loader import load_input_method
 from kiosk.maintenance.controller import MaintenanceController
 from kiosk.navigation import HOME, Navigator
 from kiosk.screen_set import ScreenSet
+from kiosk.service_manager import ServiceManagerLink
 from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
+from services.devices import health
 from services.devices.display.fit import WindowPlan
 from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
 from services.devices.ime.vocabulary import kiosk_words, lobby_words
@@ -118,6 +120,9 @@ class KioskApp(App):
         # (_start_checkin); feedback's and booking's when a visitor first opens them (the properties).
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
+        self.service_manager = ServiceManagerLink(self)
+        # What ``kiosk run`` exits with: EXIT_SWITCH when stopping for a software update.
+        self.exit_code = 0
         self._feedback = None
         self._matters = None
         self._volunteers = None
@@ -163,6 +168,7 @@ class KioskApp(App):
 
     def on_stop(self):
         self._display_keeper.stop()
+        self.service_manager.stop()
         if hasattr(self, "sync"):  # not started yet when stopped before the first frame
             self.sync.stop()
         if hasattr(self, "checkin"):
@@ -178,6 +184,7 @@ class KioskApp(App):
     def _after_first_frame(self, _dt):
         self._start_checkin()
         self._start_sync()
+        self.service_manager.start()
         self.guide.index_catalogue()
         load_input_method(lambda ime: setattr(self, "input_method", ime), self.ime_vocabulary())
 
@@ -576,6 +583,10 @@ class KioskApp(App):
             self._out_of_service_message = Text.model_validate_json(stored) if stored != "{}" else None
             self.in_service = False
 
+    def stop_with(self, exit_code: int) -> None:
+        self.exit_code = exit_code
+        self.stop()
+
     def request_restart(self) -> None:
         self.restart_requested = True
         Clock.schedule_once(lambda _dt: self.stop(), 0)
@@ -587,6 +598,9 @@ class KioskApp(App):
             states = {"printer": "error" if self._printer_error else "ok"}
         if hasattr(self, "checkin") and self.kiosk_settings.modules.checkin:
             states["scanner"] = self.checkin.peripheral_state()
+        states["speaker"] = health.sound_device()
+        if (panel := health.display()) is not None:
+            states["display"] = panel
         return states
 
     def peripherals_changed(self) -> None:

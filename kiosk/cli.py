@@ -17,6 +17,7 @@ from common.catalogue import CatalogueError, load_catalogue
 from common.paths import SAMPLE_CATALOGUE_FILE
 from common.settings import SettingsError, load_settings
 from services.devices.display.fonts import FontNotFoundError, resolve_cjk_font
+from services.diagnostics import log_ring
 from services.storage import paths
 
 STORE_FILE = "store.sqlite"
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    log_ring.install()  # the recent lines for the upload_logs command
     command = args.command or "run"
     try:
         if command == "search":
@@ -114,7 +116,7 @@ def run(settings_path: Path, windowed_size: tuple[int, int] | None, server_url: 
     if app.restart_requested:
         logging.getLogger(__name__).info("restarting on the server's request")
         os.execv(sys.executable, [sys.executable, "-m", "kiosk", *sys.argv[1:]])
-    return 0
+    return app.exit_code
 
 
 def _enrol(server_url: str, code: str) -> int:

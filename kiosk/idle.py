@@ -37,6 +37,10 @@ class IdleMonitor:
     def activity(self) -> None:
         self._last_activity = self._clock()
 
+    def idle_seconds(self) -> float:
+        """Seconds since the last touch."""
+        return self._clock() - self._last_activity
+
     def state(self) -> IdleState:
         elapsed = self._clock() - self._last_activity
         if elapsed < self.timeout:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import shutil
 import time
 
 from kivy import __version__ as kivy_version
@@ -17,6 +18,7 @@ from common.pin import verify_pin
 from kiosk import __version__
 from kiosk.host import KioskHost
 from kiosk.sync.states import SYNC_STATES
+from services.devices import health
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +76,29 @@ class MaintenanceController:
             (_("Printer"), host.printer.status()),
             (_("Screen"), f"{Window.width}×{Window.height}  ·  {'portrait' if host.portrait else 'landscape'}"),
             (_("Uptime"), f"{uptime // 3600} h {uptime % 3600 // 60} min"),
+            (_("Health"), self._health()),
             *self._sync_report(),
             (_("Data directory"), str(host.data_dir)),
             (_("Process"), f"pid {os.getpid()}"),
         ]
+
+    def _health(self) -> str:
+        from services.sync.engine import available_memory  # loaded after the first frame; the report comes later
+
+        _ = self.host.tr._
+        disk = shutil.disk_usage(self.host.data_dir).free
+        memory, pressure = available_memory(), health.memory_pressure()
+        states = self.host.peripheral_states()
+        words = {"ok": _("present"), "absent": _("missing")}
+        parts = [_("free disk %(gib).1f GiB") % {"gib": disk / 2**30}]
+        if memory is not None:
+            parts.append(_("free memory %(mib)d MiB") % {"mib": memory // 2**20})
+        if pressure is not None:
+            parts.append(_("memory pressure %(percent).1f%%") % {"percent": pressure})
+        for key, label in (("display", _("display")), ("speaker", _("sound device"))):
+            if key in states:
+                parts.append(f"{label} {words.get(states[key], states[key])}")
+        return "  ·  ".join(parts)
 
     def _sync_report(self) -> list[tuple[str, str]]:
         _ = self.host.tr._
@@ -100,6 +121,8 @@ class MaintenanceController:
             (_("Outbox"), _("%(queued)d waiting, %(parked)d parked") % {"queued": status.outbox_depth, "parked": status.parked_count}),
             (_("Configuration"), configuration),
             (_("Last error"), status.last_error or _("none")),
+            (_("Clock"), _("not measured yet") if status.clock_offset_seconds is None else
+             _("%(seconds)+.1f s behind the server") % {"seconds": status.clock_offset_seconds}),
         ]
 
     def quit(self) -> None:

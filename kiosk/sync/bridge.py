@@ -20,6 +20,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 
 from common import wire
+from services.diagnostics import log_ring
 from services.sync.engine import (
     CatalogueChanged,
     CommandReceived,
@@ -53,6 +54,7 @@ class SyncBridge:
             "in_service": self._in_service,
             "screenshot": self._screenshot,
             "restart": self._restart,
+            "upload_logs": self._upload_logs,
         }
         self.engine = SyncEngine(
             store=app.store,
@@ -172,6 +174,12 @@ class SyncBridge:
             return
         self.engine.upload_screenshot(command_id, png)
         self.engine.report_command(command_id, True, f"{len(png)} bytes, {Window.width}x{Window.height}")
+
+    def _upload_logs(self, command: wire.Command) -> str:
+        lines = wire.UploadLogsArgs.model_validate(command.args).lines
+        text = log_ring.recent(lines, wire.MAX_LOG_UPLOAD_BYTES)
+        self.engine.upload_logs(command.id, text)
+        return f"{text.count(chr(10))} lines, {len(text.encode())} bytes"
 
     def _restart(self, command: wire.Command) -> None:
         # Acknowledged by the restarted kiosk, so "done" means it really came back.

@@ -56,6 +56,13 @@ class ServerSettings(BaseSettings):
     # Opens what terminals keep only sealed (phones, ticket codes) when they send records again after a restore.
     # Empty = a random one kept in the data directory (record-seal-secret); keep it out of the backups too.
     record_seal_secret: str = ""
+    # Kiosk releases are signed with an Ed25519 key derived from this secret; terminals pin its public key (shown on
+    # the console's Releases page). Empty = a random one kept in the data directory (release-signing-key); keep it
+    # out of the backups, and the same on every server process.
+    release_signing_secret: str = ""
+    # A rollout's canary runs the new release healthy this long before the other terminals get it (the default
+    # of the console's form).
+    release_canary_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
     # Scheduled backups (server/backups): into this directory, once a day after BACKUP_HOUR (local time), by
     # whichever server process gets there first; empty = none. Kept: the newest BACKUP_KEEP_DAILY days, and the
     # newest copy of each of the last BACKUP_KEEP_WEEKLY weeks.

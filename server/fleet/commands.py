@@ -15,7 +15,8 @@ from server.fleet.models import Command, Terminal
 
 # Kinds that take arguments, and their model; every other kind takes none.
 _ARGUMENTS: dict[str, type[wire.WireModel]] = {"show_message": wire.ShowMessageArgs,
-                                               "out_of_service": wire.OutOfServiceArgs}
+                                               "out_of_service": wire.OutOfServiceArgs,
+                                               "upload_logs": wire.UploadLogsArgs}
 
 
 def checked_arguments(kind: str, args: dict) -> dict:

@@ -235,6 +235,16 @@ class Command(Base):
     result: Mapped[str | None] = mapped_column(Text)
 
 
+class CommandLog(Base):
+    """The recent kiosk log a terminal uploaded for an upload_logs command (at most MAX_LOG_UPLOAD_BYTES)."""
+
+    __tablename__ = "command_logs"
+
+    command_id: Mapped[int] = mapped_column(ForeignKey("commands.id", ondelete="CASCADE"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Screenshot(Base):
     """In the database, not on disk, so every server process sharing the database can serve it."""
 

@@ -120,6 +120,18 @@ _MIGRATIONS = (
     );
     CREATE INDEX kept_confirmed ON kept (confirmed_at);
     """,
+    # Uploaded logs (the upload_logs command) wait in command_replies too: SQLite alters a CHECK only by copying.
+    """
+    CREATE TABLE command_replies_new (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        command_id INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('result', 'screenshot', 'logs')),
+        body BLOB NOT NULL
+    );
+    INSERT INTO command_replies_new SELECT seq, command_id, kind, body FROM command_replies;
+    DROP TABLE command_replies;
+    ALTER TABLE command_replies_new RENAME TO command_replies;
+    """,
 )
 
 

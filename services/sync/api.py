@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from common.releases import ReleaseOffer, UpdateReport
 from common.wire import (
     API_PREFIX,
     BookingGrid,
@@ -179,6 +180,20 @@ class ServerApi:
         """The hours of a scanned ticket's holder (nothing is stored)."""
         response = self._call("POST", "/terminal/volunteers/hours", VolunteerHoursQuery(code=code))
         return self._parse(VolunteerHoursAnswer, response)
+    def release_offer(self) -> ReleaseOffer | None:
+        """The release this terminal should run, signed; None when it should stay on its version (204)."""
+        response = self._call("GET", "/terminal/update")
+        return None if response.status_code == 204 else self._parse(ReleaseOffer, response)
+
+    def release_archive(self, version: str, start: int) -> requests.Response:
+        """The archive from byte ``start`` on, streamed: 206 when the server honoured the range, else 200 whole."""
+        return self._call("GET", f"/terminal/releases/{version}/archive", byte_range=start, stream=True)
+
+    def update_report(self, report: UpdateReport) -> None:
+        self._call("POST", "/terminal/update-report", report)
+
+    def upload_logs(self, command_id: int, text: str) -> None:
+        self._call("PUT", f"/terminal/commands/{command_id}/logs", text.encode(), content_type="text/plain; charset=utf-8")
 
     def push_records(self, records: list[dict[str, Any]]) -> RecordBatchResult:
         response = self._call("POST", "/terminal/records", RecordBatch(records=records))
@@ -188,9 +203,11 @@ class ServerApi:
 
     def _call(
         self, method: str, path: str, body: BaseModel | bytes | None = None, *, etag: str | None = None,
-        content_type: str = "application/json",
+        content_type: str = "application/json", byte_range: int | None = None, stream: bool = False,
     ) -> requests.Response:
         headers = {}
+        if byte_range:
+            headers["Range"] = f"bytes={byte_range}-"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         if etag:
@@ -202,7 +219,8 @@ class ServerApi:
         what = f"{method} {path}"
         try:
             response = self.session.request(
-                method, self.base_url + API_PREFIX + path, data=data, headers=headers, timeout=self.timeout
+                method, self.base_url + API_PREFIX + path, data=data, headers=headers, timeout=self.timeout,
+                stream=stream,
             )
         except _BAD_URL as exc:
             raise PermanentError(f"{what}: bad server URL {self.base_url!r}: {exc}") from None

@@ -30,6 +30,7 @@ from common.catalogue import Catalogue, CatalogueError, parse_catalogue
 from common.settings import KioskSettings, SettingsError, SyncSettings, parse_settings
 from services.checkin.bundle_store import CheckinBundleError, CheckinStore, parse_bundle
 from services.checkin.link_health import LinkHealth
+from services.devices.health import memory_pressure
 from services.matters.board_store import KeptBoard, MattersBoardError, MattersBoardStore, parse_board
 from services.storage.outbox import KeepPolicy, Outbox, QueuedRecord
 from services.storage.store import LocalStore
@@ -90,6 +91,8 @@ class SyncStatus:
     parked_count: int
     config_version: int | None
     config_error: str | None
+    # Server time minus this terminal's clock at the last heartbeat; None before the first.
+    clock_offset_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,10 @@ class SyncEngine:
 
     def report_command(self, command_id: int, ok: bool, detail: str) -> None:
         self._replies.add_result(wire.CommandOutcome(command_id=command_id, ok=ok, detail=detail[:2000]))
+        self._wake.set()
+
+    def upload_logs(self, command_id: int, text: str) -> None:
+        self._replies.add_logs(command_id, text)
         self._wake.set()
 
     def upload_screenshot(self, command_id: int, png: bytes) -> None:
@@ -405,6 +412,8 @@ class SyncEngine:
             try:
                 if reply.kind == "screenshot":
                     api.upload_screenshot(reply.command_id, reply.body)
+                elif reply.kind == "logs":
+                    api.upload_logs(reply.command_id, reply.body.decode())
                 else:
                     api.report_command(wire.CommandOutcome.model_validate_json(reply.body))
                     self._store.set_state(LAST_COMMAND_KEY, reply.body.decode())
@@ -554,10 +563,14 @@ class SyncEngine:
 
     def _timed_heartbeat(self, api: ServerApi) -> wire.HeartbeatReply:
         heartbeat = self._heartbeat()
-        started = time.monotonic()
+        started, sent_at = time.monotonic(), time.time()
         reply = api.heartbeat(heartbeat)
+        took = time.monotonic() - started
         if self._link is not None:
-            self._link.succeeded(time.monotonic() - started)
+            self._link.succeeded(took)
+        # The server read its clock about halfway through the exchange.
+        offset = reply.server_time.timestamp() - (sent_at + took / 2)
+        self._update(clock_offset_seconds=round(offset, 1))
         return reply
 
 
@@ -566,7 +579,7 @@ class SyncEngine:
         config_error = self._store.get_state(CONFIG_ERROR_KEY)
         resent_since = self._store.get_state(RESENT_SINCE_KEY)
         with self._lock:
-            last_sync_at = self._status.last_sync_at
+            last_sync_at, clock_offset = self._status.last_sync_at, self._status.clock_offset_seconds
         fields: dict[str, Any] = dict(
             app_version=self._app_version,
             uptime_seconds=time.monotonic() - self._started_at,
@@ -575,6 +588,8 @@ class SyncEngine:
             parked_count=self._outbox.parked_count(),
             free_disk_bytes=shutil.disk_usage(self._data_dir).free,
             free_memory_bytes=available_memory(),
+            memory_pressure=memory_pressure(),
+            clock_offset_seconds=clock_offset,
             config_version=self._store.remote_settings_version(),
             config_error=config_error[:4000] if config_error else None,
             catalogue_version=self._store.catalogue().version[:64],

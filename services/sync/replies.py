@@ -12,7 +12,7 @@ from services.storage.store import LocalStore
 class QueuedReply:
     seq: int
     command_id: int
-    kind: str  # "result" (body: CommandOutcome JSON) or "screenshot" (body: PNG)
+    kind: str  # "result" (body: CommandOutcome JSON), "screenshot" (body: PNG) or "logs" (body: UTF-8 text)
     body: bytes
 
 
@@ -25,6 +25,9 @@ class CommandReplies:
 
     def add_screenshot(self, command_id: int, png: bytes) -> None:
         self._add(command_id, "screenshot", png)
+
+    def add_logs(self, command_id: int, text: str) -> None:
+        self._add(command_id, "logs", text.encode())
 
     def oldest(self) -> QueuedReply | None:
         with self._store.transaction() as db:

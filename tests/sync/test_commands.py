@@ -111,3 +111,35 @@ def test_a_command_reaches_a_waiting_terminal_long_before_its_next_heartbeat(liv
     command_id = _queue(live_server, enrolled.terminal_id, "show_message", text={"zh": "请稍候", "en": "Please wait"},
                         seconds=30)
     assert watcher.wait(CommandReceived, "the command, pushed").command.id == command_id
+def test_recent_logs_travel_to_the_server_at_the_level_in_force(live_server, enrolled, make_engine):
+    import logging
+
+    from common.wire import MAX_LOG_UPLOAD_BYTES, UploadLogsArgs
+    from services.diagnostics.log_ring import LogRing
+
+    ring = LogRing(capacity=100)
+    logger = logging.getLogger("tests.upload_logs")
+    logger.addHandler(ring)
+    logger.setLevel(logging.INFO)
+    try:
+        for number in range(150):
+            logger.info("scan %d <b>refused</b>", number)
+        logger.debug("not at this level")
+        logger.setLevel(logging.DEBUG)  # what the raised level does, until it lapses
+        logger.debug("after raising the level")
+    finally:
+        logger.removeHandler(ring)
+    engine, watcher = make_engine(None)
+    command_id = _queue(live_server, enrolled.terminal_id, "upload_logs", lines=60)
+    command = watcher.wait(CommandReceived, "the command").command
+    text = ring.recent(UploadLogsArgs.model_validate(command.args).lines, MAX_LOG_UPLOAD_BYTES)
+    engine.upload_logs(command_id, text)  # as kiosk/sync/bridge.py does
+    engine.report_command(command_id, True, "60 lines")
+    assert _finished(live_server, enrolled.terminal_id, command_id, engine)["status"] == "done"
+    uploaded = live_server.admin("GET", f"/admin/commands/{command_id}/logs").text.splitlines()
+    assert len(uploaded) == 60 and "scan 149 <b>refused</b>" in uploaded[-2] and "after raising" in uploaded[-1]
+    assert not any("not at this level" in line for line in uploaded)
+    assert len(ring.recent(5000, 1000).encode()) <= 1000  # the size cap drops the oldest lines
+    refused = live_server.admin("POST", f"/admin/terminals/{enrolled.terminal_id}/commands",
+                                json={"kind": "upload_logs", "args": {"lines": 0}})
+    assert refused.status_code == 422

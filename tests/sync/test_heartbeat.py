@@ -35,6 +35,9 @@ def test_a_heartbeat_reports_the_terminal_as_it_is(live_server, enrolled, make_e
     assert 0 < heartbeat["free_disk_bytes"] <= shutil.disk_usage(data_dir).total
     assert heartbeat["uptime_seconds"] >= 0 and heartbeat["config_error"] is None
     assert heartbeat["catalogue_version"] == store.catalogue().version
+    # From the second heartbeat on: the clock's offset against the server's (the same machine here).
+    measured = _latest(live_server, enrolled.terminal_id, engine, lambda h: h["clock_offset_seconds"] is not None)
+    assert abs(measured["clock_offset_seconds"]) < 5 and engine.status().clock_offset_seconds is not None
 
 
 def test_a_broken_ui_snapshot_never_stops_the_heartbeat(live_server, enrolled, make_engine):

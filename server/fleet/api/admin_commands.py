@@ -11,7 +11,7 @@ from common import wire
 from server.api.deps import CurrentStaff, DbSession, PathTerminal
 from server.core.clock import utcnow
 from server.fleet import commands, schemas
-from server.fleet.models import Command, Screenshot
+from server.fleet.models import Command, CommandLog, Screenshot
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -51,3 +51,12 @@ def screenshot(command_id: wire.Id, staff: CurrentStaff, db: DbSession) -> Respo
     if png is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no screenshot for this command")
     return Response(png, media_type="image/png")
+
+
+@router.get("/commands/{command_id}/logs", response_class=Response,
+            responses={200: {"content": {"text/plain": {}}}, 404: {"description": "no log for this command"}})
+def logs(command_id: wire.Id, staff: CurrentStaff, db: DbSession) -> Response:
+    text = db.scalar(select(CommandLog.text).where(CommandLog.command_id == command_id))
+    if text is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no log for this command")
+    return Response(text, media_type="text/plain; charset=utf-8")

@@ -16,7 +16,7 @@ from server.core.clock import utcnow
 from server.events.console import event_views
 from server.fleet import commands, heartbeats, layers, pairing, schemas, terminals
 from server.fleet.enrolment import EnrolmentRefused
-from server.fleet.models import Command, HeartbeatLog, Screenshot, Terminal
+from server.fleet.models import Command, CommandLog, HeartbeatLog, Screenshot, Terminal
 from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
 from server.web.templating import render
 
@@ -67,10 +67,13 @@ def _detail_page(request: Request, db, terminal_id: Id, error: str | None, statu
     ).all()
     command_statuses = [commands.to_status(command, shot, now) for command, shot in history]
     screenshot = next((c for c in command_statuses if c.has_screenshot), None)
+    uploaded_log = db.execute(select(Command.id, CommandLog.text, CommandLog.received_at)
+                              .join(CommandLog, CommandLog.command_id == Command.id)
+                              .where(Command.terminal_id == terminal.id).order_by(Command.id.desc()).limit(1)).first()
     return render(request, "terminal.html", {
         "t": terminals.status(terminal, layers.current_layers(db), now),
         "heartbeats": list(beats), "outages": heartbeats.outages(db, terminal, now, _OUTAGES_SHOWN),
-        "commands": command_statuses, "screenshot": screenshot, "kinds": COMMAND_KINDS, "error": error,
+        "commands": command_statuses, "screenshot": screenshot, "uploaded_log": uploaded_log, "kinds": COMMAND_KINDS, "error": error,
     }, status_code)
 
 

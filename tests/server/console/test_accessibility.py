@@ -28,6 +28,7 @@ from tests.server.console.browser import chromium, click_centred
 from tests.server.console.console_client import ConsoleClient
 from tests.server.console.test_console_browser import _sign_in, _wait
 from tests.server.feedback_data import feedback_record, item_of, send
+from tests.server.release_data import upload_release
 from tests.server.wish_calls import centre_teams, phone_form
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -114,7 +115,11 @@ def _console_pages(server, backup_folder) -> list[str]:
     scan_online(terminal, ticket_text(server, event["id"], registration["id"]))
     send(terminal, sent := feedback_record("service_rating", text="窗口等候时间太长", rating=2))
     item = item_of(server, sent)
+    assert upload_release(server, "0.2.0", notes="更快的搜索").status_code == 201
+    assert server.admin("POST", "/admin/releases/0.2.0/rollouts", json={"scope": "all"}).status_code == 201
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
+    assert upload_release(server, "0.2.0", notes="更快的搜索").status_code == 201
+    assert server.admin("POST", "/admin/releases/0.2.0/rollouts", json={"scope": "all"}).status_code == 201
     matter, meeting = _building_matters(server, terminal)
     volunteers = _volunteer_pages(server, terminal)
     return [*volunteers, "/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
@@ -127,7 +132,7 @@ def _console_pages(server, backup_folder) -> list[str]:
             f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
             "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention",
             "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}",
-            "/booking", "/booking/1", "/booking/1/edit", "/booking-spaces/new"]
+            "/booking", "/booking/1", "/booking/1/edit", "/booking-spaces/new", "/releases"]
 
 
 def _building_matters(server, terminal) -> tuple[int, int]:

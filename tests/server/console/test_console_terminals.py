@@ -125,3 +125,27 @@ def test_the_latest_screenshot_is_shown_and_streamed(live_server):
     image = client.get(live_server.url + src, timeout=30)
     assert image.headers["content-type"] == "image/png" and image.content == buffer.getvalue()
     assert requests.get(live_server.url + src, allow_redirects=False, timeout=30).status_code == 303
+
+
+def test_uploaded_logs_are_shown_escaped_and_only_for_their_command(live_server):
+    terminal = enrolled_terminal(live_server)
+    client = _signed_in(live_server)
+    assert 'id="uploaded-log"' in client.page(f"/terminals/{terminal.id}").text  # with its "none yet" words
+    client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/commands", {"kind": "upload_logs"})
+    command = terminal.call("GET", "/terminal/commands").json()[0]
+    assert (command["kind"], command["args"]) == ("upload_logs", {"lines": 500})
+    log = "2026-12-05 09:00:01 WARNING kiosk.sync: <script>alert(1)</script>\n"
+    wrong = terminal.call("PUT", f"/terminal/commands/{command['id']}/logs", data=log.encode(),
+                          headers={"Content-Type": "image/png"})
+    assert wrong.status_code == 415
+    upload = terminal.call("PUT", f"/terminal/commands/{command['id']}/logs", data=log.encode(),
+                           headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert upload.status_code == 204
+    too_big = terminal.call("PUT", f"/terminal/commands/{command['id']}/logs", data=b"x" * (256 * 1024 + 1),
+                            headers={"Content-Type": "text/plain"})
+    assert too_big.status_code == 413
+    shown = client.page(f"/terminals/{terminal.id}").text.split('id="uploaded-log"')[1].split("</section>")[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>" not in shown
+    other = enrolled_terminal(live_server, name="T2 南门")
+    assert other.call("PUT", f"/terminal/commands/{command['id']}/logs", data=b"x",
+                      headers={"Content-Type": "text/plain"}).status_code == 404

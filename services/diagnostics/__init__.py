@@ -1,0 +1,1 @@
+"""What the kiosk keeps to diagnose it remotely."""
