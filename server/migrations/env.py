@@ -12,6 +12,7 @@ from sqlalchemy import text
 from server.core.config import ServerSettings
 from server.core.db import make_engine
 from server.fleet.models import Base, UTCDateTime
+from server.queueing import models as _queueing_models  # noqa: F401  (its tables in Base.metadata)
 
 # Two servers starting at once on one PostgreSQL database migrate one after the other.
 _MIGRATION_LOCK_KEY = 0x6B696F736D

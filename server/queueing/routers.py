@@ -1,0 +1,7 @@
+"""The queue domain's routers: the terminals' calls, the console pages, the display and the phone page."""
+
+from server.core.domain_routers import DomainRouters
+from server.queueing import api, public
+from server.queueing.console import pages
+
+ROUTERS = DomainRouters(open=(api.router,), console=(pages.router,), public=(public.router,))
