@@ -90,14 +90,24 @@ def transfer(db: Session, window: Window, to: Window | None, actor: str) -> Queu
     return ticket
 
 
+def calls_after_start(db: Session) -> list[WireCall]:
+    """The first calls ever made, oldest first (a kiosk that has seen none yet)."""
+    return _wire_calls(db, _CALLS.order_by(QueueCall.id).limit(MAX_CALLS))
+
+
 def calls_after(db: Session, after: int, limit: int = MAX_CALLS) -> list[WireCall]:
     """The calls made after call ``after`` (0: the latest ``limit``), oldest first."""
-    by_id = {window.row.id: window for window in windows(db)}
-    query = select(QueueCall, QueueTicket.number).join(QueueTicket, QueueTicket.id == QueueCall.ticket_id)
     if after:
-        rows = db.execute(query.where(QueueCall.id > after).order_by(QueueCall.id).limit(limit)).all()
-    else:
-        rows = list(reversed(db.execute(query.order_by(QueueCall.id.desc()).limit(limit)).all()))
+        return _wire_calls(db, _CALLS.where(QueueCall.id > after).order_by(QueueCall.id).limit(limit))
+    return list(reversed(_wire_calls(db, _CALLS.order_by(QueueCall.id.desc()).limit(limit))))
+
+
+_CALLS = select(QueueCall, QueueTicket.number).join(QueueTicket, QueueTicket.id == QueueCall.ticket_id)
+
+
+def _wire_calls(db: Session, query) -> list[WireCall]:
+    by_id = {window.row.id: window for window in windows(db)}
+    rows = db.execute(query).all()
     made = []
     for call, number in rows:
         window = by_id.get(call.window_id)

@@ -4,4 +4,4 @@ from server.core.domain_routers import DomainRouters
 from server.queueing import api, public
 from server.queueing.console import pages
 
-ROUTERS = DomainRouters(open=(api.router,), console=(pages.router,), public=(public.router,))
+ROUTERS = DomainRouters(open=(api.router,), staff=(api.admin_router,), console=(pages.router,), public=(public.router,))

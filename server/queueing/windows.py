@@ -115,7 +115,8 @@ def update(row: QueueWindow, is_open: bool, staff: str, opens: str, closes: str,
     if len(staff) > 80:
         raise WindowSettingsError("staff", "at most 80 characters")
     for field, value in (("opens", opens), ("closes", closes)):
-        if not HOURS_PATTERN.match(value):
+        # 24:00 closes at midnight.
+        if not HOURS_PATTERN.match(value) and not (field == "closes" and value == "24:00"):
             raise WindowSettingsError(field, "a time as HH:MM")
     if opens >= closes:
         raise WindowSettingsError("closes", "must be after the opening time")

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from common.queue_wire import QueueCalls, QueueNumber, QueueRefused, SlipAnswer, SlipLookup, SlipRating, TakeNumber
 from common.wire import (
     API_PREFIX,
     CheckinResult,
@@ -146,12 +147,31 @@ class ServerApi:
         response = self._call("POST", "/terminal/records", RecordBatch(records=records))
         return self._parse(RecordBatchResult, response)
 
+    # -- queue numbers (services/queue) ------------------------------------------------------------
+
+    def take_number(self, body: TakeNumber) -> QueueNumber | QueueRefused:
+        """A number for ``body.service_code``, or why none was issued (HTTP 409)."""
+        response = self._call("POST", "/terminal/queue/numbers", body, answered=(409,))
+        return self._parse(QueueRefused if response.status_code == 409 else QueueNumber, response)
+
+    def queue_calls(self, after: int | None) -> QueueCalls:
+        """Calls after call ``after``; None: none, only the id to ask after next time."""
+        query = "" if after is None else f"?after={int(after)}"
+        return self._parse(QueueCalls, self._call("GET", f"/terminal/queue/calls{query}"))
+
+    def look_up_slip(self, token: str) -> SlipAnswer:
+        return self._parse(SlipAnswer, self._call("POST", "/terminal/queue/slip", SlipLookup(token=token)))
+
+    def rate_slip(self, rating: SlipRating) -> SlipAnswer:
+        return self._parse(SlipAnswer, self._call("POST", "/terminal/queue/rating", rating))
+
     # -- internals -------------------------------------------------------------------------------
 
     def _call(
         self, method: str, path: str, body: BaseModel | bytes | None = None, *, etag: str | None = None,
-        content_type: str = "application/json",
+        content_type: str = "application/json", answered: tuple[int, ...] = (),
     ) -> requests.Response:
+        """The answer; an error status raises, except those in ``answered`` (an answer the caller reads)."""
         headers = {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -171,7 +191,7 @@ class ServerApi:
         except requests.RequestException as exc:
             raise TransientError(f"{what}: {type(exc).__name__}: {exc}") from None
         status = response.status_code
-        if status < 400:
+        if status < 400 or status in answered:
             return response
         message = f"{what}: HTTP {status}: {_detail(response)}"
         if status in (401, 403):

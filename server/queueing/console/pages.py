@@ -41,7 +41,7 @@ def _windows_page(request: Request, db, errors: dict | None = None, status_code:
     found = windows.windows(db)
     return render(request, "queue_windows.html", {
         "section": "queue", "windows": found, "waiting": {w.row.id: numbers.waiting_count(db, w.row.id) for w in found},
-        "errors": errors or {}, "saved": request.query_params.get("saved", ""), "lang": language(request)},
+        "errors": errors or {}, "saved": request.query_params.get("saved", "")},
         status_code)
 
 
@@ -76,7 +76,7 @@ def window_page(request: Request, window_id: int, user: ConsoleStaff, db: DbSess
         "section": "queue", "window": window, "current": current, "waiting": calls.waiting(db, window_id),
         "others": [w for w in windows.windows(db) if w.row.id != window_id],
         "services": {s.code: s.name for w in windows.windows(db) for s in w.services},
-        "error": _REFUSALS.get(error), "lang": language(request)})
+        "error": _REFUSALS.get(error)})
 
 
 @router.post("/queue/windows/{window_id}/{action}")
