@@ -49,6 +49,19 @@ class QueueRefused(WireModel):
     window_phone: str | None = None
 
 
+class QueueWindowState(WireModel):
+    """A window as the kiosk offers it: open for numbers now or not, how many wait and roughly how long."""
+
+    letter: str
+    window: Text
+    window_label: str
+    window_phone: str
+    open: bool
+    waiting: int
+    wait_minutes: int
+    service_codes: list[str]
+
+
 class QueueCall(WireModel):
     id: int
     number: str

@@ -9,7 +9,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from common.catalogue import Text
-from common.queue_wire import QueueCalls, QueueNumber, QueueRefused, SlipAnswer, SlipLookup, SlipRating, TakeNumber
+from common.queue_wire import (
+    QueueCalls,
+    QueueNumber,
+    QueueRefused,
+    QueueWindowState,
+    SlipAnswer,
+    SlipLookup,
+    SlipRating,
+    TakeNumber,
+)
 from common.wire import MAX_INT32, Id
 from server.api.deps import CurrentStaff, CurrentTerminal, DbSession, Settings
 from server.core.clock import utcnow
@@ -77,6 +86,13 @@ def take_number(body: TakeNumber, terminal: CurrentTerminal, db: DbSession, sett
         return JSONResponse(refused.answer.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
     db.commit()
     return issued
+
+
+@router.get("/windows")
+def window_states(terminal: CurrentTerminal, db: DbSession, settings: Settings) -> list[QueueWindowState]:
+    states = numbers.window_states(db, utcnow(), settings.timezone)
+    db.commit()  # windows new to the queue keep their letters
+    return states
 
 
 @router.get("/calls")

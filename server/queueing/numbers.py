@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from common.queue_wire import QueueNumber, QueueRefused, Refusal, TakeNumber
+from common.queue_wire import QueueNumber, QueueRefused, QueueWindowState, Refusal, TakeNumber
 from server.core.db import dialect_insert
 from server.queueing.models import QueueCounter, QueueTicket
-from server.queueing.windows import Window, is_open_at, window_of_service
+from server.queueing.windows import Window, is_open_at, window_of_service, windows
 
 # Minutes one visitor takes at a window before any was served today.
 DEFAULT_SERVICE_MINUTES = 5.0
@@ -94,6 +94,20 @@ def position_of(db: Session, ticket: QueueTicket, now: datetime, timezone: str) 
                              QueueTicket.id < ticket.id)) or 0
     minutes = ahead * service_minutes(db, ticket.window_id, local_day(now, timezone))
     return Position(ahead, math.ceil(minutes))
+
+
+def window_states(db: Session, now: datetime, timezone: str) -> list[QueueWindowState]:
+    """Every window with its state now, for the kiosk's choice of service."""
+    local = now.astimezone(ZoneInfo(timezone))
+    made = []
+    for window in windows(db):
+        waiting = waiting_count(db, window.row.id)
+        minutes = math.ceil(waiting * service_minutes(db, window.row.id, local.date()))
+        made.append(QueueWindowState(letter=window.row.letter, window=window.name, window_label=window.label,
+                                     window_phone=window.phone, open=is_open_at(window.row, local),
+                                     waiting=waiting, wait_minutes=minutes,
+                                     service_codes=[service.code for service in window.services]))
+    return made
 
 
 def by_token(db: Session, token: str) -> QueueTicket | None:

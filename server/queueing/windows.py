@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -76,7 +77,11 @@ def windows(db: Session) -> list[Window]:
     grouped = _catalogue_windows(catalogue)
     rows = {row.key: row for row in db.scalars(select(QueueWindow))}
     free = [letter for letter in string.ascii_uppercase if letter not in {row.letter for row in rows.values()}]
-    new = [{"key": key, "letter": free.pop(0), "is_open": True, "staff": "", "opens": DEFAULT_OPENS,
+    # The centre's own windows open by default: those in the room most services are handled in. Windows
+    # elsewhere (the district's hall) are listed closed until the console opens them.
+    rooms = Counter(service.office.room for service in catalogue.services)
+    home_room = rooms.most_common(1)[0][0]
+    new = [{"key": key, "letter": free.pop(0), "is_open": grouped[key][0].office.room == home_room, "staff": "", "opens": DEFAULT_OPENS,
             "closes": DEFAULT_CLOSES, "daily_limit": DEFAULT_DAILY_LIMIT, "updated_at": utcnow()}
            for key in grouped if key not in rows and free]
     if new:

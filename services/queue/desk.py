@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from common.queue_wire import QueueCall, QueueNumber, QueueRefused, SlipAnswer, SlipRating, TakeNumber
+from common.queue_wire import QueueCall, QueueNumber, QueueRefused, QueueWindowState, SlipAnswer, SlipRating, TakeNumber
 from services.sync.api import ServerApi, SyncError
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,16 @@ class QueueDesk:
             return api.take_number(TakeNumber(service_code=service_code, phone=phone or None, locale=lang))
         except SyncError as exc:
             log.warning("taking a number failed: %s", exc)
+            return Offline(str(exc))
+
+    def windows(self) -> list[QueueWindowState] | Offline:
+        api = self._api()
+        if api is None:
+            return Offline("not enrolled")
+        try:
+            return api.queue_windows()
+        except SyncError as exc:
+            log.warning("asking for the windows failed: %s", exc)
             return Offline(str(exc))
 
     def new_calls(self) -> list[QueueCall]:

@@ -13,7 +13,16 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from common.queue_wire import QueueCalls, QueueNumber, QueueRefused, SlipAnswer, SlipLookup, SlipRating, TakeNumber
+from common.queue_wire import (
+    QueueCalls,
+    QueueNumber,
+    QueueRefused,
+    QueueWindowState,
+    SlipAnswer,
+    SlipLookup,
+    SlipRating,
+    TakeNumber,
+)
 from common.wire import (
     API_PREFIX,
     CheckinResult,
@@ -34,6 +43,7 @@ from common.wire import (
 
 Model = TypeVar("Model", bound=BaseModel)
 _COMMANDS = TypeAdapter(list[Command])
+_QUEUE_WINDOWS = TypeAdapter(list[QueueWindowState])
 # Request errors that no retry can fix: the server URL itself is wrong.
 _BAD_URL = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
 
@@ -153,6 +163,13 @@ class ServerApi:
         """A number for ``body.service_code``, or why none was issued (HTTP 409)."""
         response = self._call("POST", "/terminal/queue/numbers", body, answered=(409,))
         return self._parse(QueueRefused if response.status_code == 409 else QueueNumber, response)
+
+    def queue_windows(self) -> list[QueueWindowState]:
+        response = self._call("GET", "/terminal/queue/windows")
+        try:
+            return _QUEUE_WINDOWS.validate_json(response.content)
+        except ValidationError as exc:
+            raise TransientError(f"GET /terminal/queue/windows: malformed answer: {exc}") from None
 
     def queue_calls(self, after: int | None) -> QueueCalls:
         """Calls after call ``after``; None: none, only the id to ask after next time."""

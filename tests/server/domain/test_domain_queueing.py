@@ -47,8 +47,13 @@ def test_numbers_count_up_per_window_letter_and_tell_who_is_ahead(db):
     assert second.window.zh == "党群服务中心 3号窗口 (人社)" and second.window_label == "3"
     assert second.follow_url.startswith(FOLLOW + "q/") and len(second.follow_url.rsplit("/", 1)[1]) == 22
     # Another window has letters of its own.
-    other = _take(db, kiosk.id, code=next(s.code for s in windows.windows(db)[-1].services))
+    found = windows.windows(db)
+    other_window = next(w for w in reversed(found) if w.row.is_open and w.row.id != window.row.id)
+    other = _take(db, kiosk.id, code=other_window.services[0].code)
     assert other.number[0] != first.number[0] and other.number.endswith("001")
+    # The centre's own windows (room T3-1107) open by default; the district hall's wait for the console.
+    assert {w.place for w in found if w.row.is_open} == {"11F T3-1107"}
+    assert any(not w.row.is_open for w in found)
 
 
 def test_a_closed_window_a_full_day_and_an_unknown_service_are_refused_with_the_reason(db):
