@@ -24,6 +24,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import SlideTransition
 
 from common.catalogue import Catalogue, Text
+from common.queue_wire import slip_token
 from common.settings import WEEKDAYS as DAY_KEYS
 from common.settings import KioskSettings
 from kiosk import __version__, lockdown
@@ -43,6 +44,7 @@ from services.devices.display.fit import WindowPlan
 from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
 from services.devices.ime.vocabulary import kiosk_words, lobby_words
 from services.devices.printer import PrinterError, Slip, make_printer
+from services.devices.speech import EspeakSpeaker, SilentSpeaker, make_speaker
 from services.storage.store import LocalStore
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
@@ -119,6 +121,9 @@ class KioskApp(App):
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
         self._feedback = None
+        # The voice (services/devices/speech.py): made in apply_settings, silent until then.
+        self.speaker = SilentSpeaker("disabled")
+        self._voice_settings = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -163,6 +168,9 @@ class KioskApp(App):
             self.sync.stop()
         if hasattr(self, "checkin"):
             self.checkin.stop()
+        if hasattr(self, "queue"):
+            self.queue.stop()
+        self.speaker.stop()
 
     def _on_first_frame(self, *_args):
         Window.unbind(on_flip=self._on_first_frame)
@@ -173,6 +181,7 @@ class KioskApp(App):
 
     def _after_first_frame(self, _dt):
         self._start_checkin()
+        self._start_queue()
         self._start_sync()
         self.guide.index_catalogue()
         load_input_method(lambda ime: setattr(self, "input_method", ime), self.ime_vocabulary())
@@ -201,6 +210,12 @@ class KioskApp(App):
         self.checkin.start()
         self._refresh_today()
 
+    def _start_queue(self):
+        from kiosk.queue.controller import QueueController
+
+        self.queue = QueueController(self, self.speak)
+        self.queue.start()
+
     def _on_terminate(self, _signum, _frame):
         log.info("SIGTERM: stopping the kiosk")
         Clock.schedule_once(lambda _dt: self.stop())
@@ -217,6 +232,7 @@ class KioskApp(App):
         self.idle.configure(settings.idle.timeout_seconds, settings.idle.warning_seconds)
         self.printer = make_printer(settings.printer, self.data_dir)
         self.printer_enabled = settings.printer.backend != "none"
+        self._apply_voice(settings)
         if self.lang not in settings.display.languages:
             self.lang = settings.display.default_language
         self.elder_mode = settings.display.elder_mode
@@ -230,6 +246,29 @@ class KioskApp(App):
         if hasattr(self, "checkin"):
             self.checkin.configure(settings)
         self._update_ime_vocabulary()  # the feedback categories may have changed
+
+    def _apply_voice(self, settings: KioskSettings) -> None:
+        """A new speaker only when the voice settings changed (it owns a thread)."""
+        if settings.voice == self._voice_settings:
+            return
+        self._voice_settings = settings.voice
+        old = self.speaker
+        self.speaker = make_speaker(settings.voice.enabled, settings.voice.rate)
+        if isinstance(old, EspeakSpeaker):
+            old.close()
+        self.peripherals_changed()
+
+    def speak(self, text: str) -> None:
+        if text:
+            self.speaker.say(text, self.lang)
+
+    def read_guide_aloud(self) -> None:
+        """The visible "read aloud" button on a service's guide (a newer sentence replaces what is being said)."""
+        from services.guide.spoken import guide_speech
+
+        service = self.screens["detail"].service
+        if service is not None:
+            self.speak(guide_speech(service, self.lang))
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -287,12 +326,29 @@ class KioskApp(App):
         if key == "guide":
             self.guide.open_guide()
             return
+        if key == "queue":
+            if hasattr(self, "queue"):  # started right after the first frame
+                self.queue.open()
+            return
         if key == "checkin":
             self.navigator.go("checkin")
             if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
                 self.checkin.enter()
             return
         self.feedback.start()
+
+    def open_queue_for(self, service_code: str) -> None:
+        """取号办理 on a service's guide."""
+        if hasattr(self, "queue"):
+            self.queue.open(service_code)
+
+    def handle_queue_slip(self, text: str) -> bool:
+        """A scanned queue slip goes to its rating while the queue is on; anything else to check-in."""
+        token = slip_token(text)
+        if token is None or not self.kiosk_settings.modules.queue or not hasattr(self, "queue"):
+            return False
+        self.queue.rate_slip(token)
+        return True
 
     @property
     def feedback(self):
@@ -400,6 +456,9 @@ class KioskApp(App):
         self.guide.reset()
         if self._feedback is not None:
             self._feedback.reset()  # the feedback draft and receipt
+        if hasattr(self, "queue"):
+            self.queue.reset()
+        self.speaker.stop()
         if self.input_method is not None:
             self.input_method.forget()  # what the keyboard learnt from this visitor's picks
         self.root_layout.hide_toast()
@@ -515,6 +574,7 @@ class KioskApp(App):
             states = {"printer": "error" if self._printer_error else "ok"}
         if hasattr(self, "checkin") and self.kiosk_settings.modules.checkin:
             states["scanner"] = self.checkin.peripheral_state()
+        states["speech"] = self.speaker.state
         return states
 
     def peripherals_changed(self) -> None:

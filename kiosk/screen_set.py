@@ -25,6 +25,10 @@ SCREEN_CLASSES = {
     "feedback_phone": "kiosk.feedback.entry_screens:FeedbackPhoneScreen",
     "feedback_review": "kiosk.feedback.receipt_screens:FeedbackReviewScreen",
     "feedback_receipt": "kiosk.feedback.receipt_screens:FeedbackReceiptScreen",
+    "queue_pick": "kiosk.queue.screens:QueuePickScreen",
+    "queue_phone": "kiosk.queue.screens:QueuePhoneScreen",
+    "queue_ticket": "kiosk.queue.screens:QueueTicketScreen",
+    "queue_rate": "kiosk.queue.screens:QueueRateScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

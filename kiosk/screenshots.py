@@ -38,6 +38,13 @@ SCENES = (
     ("feedback-phone", lambda app: _feedback_step(app, "phone")),
     ("feedback-review", lambda app: _feedback_step(app, "review")),
     ("feedback-receipt", lambda app: _feedback_step(app, "receipt")),
+    ("queue-pick", lambda app: _queue_step(app, "pick")),
+    ("queue-services", lambda app: _queue_step(app, "services")),
+    ("queue-phone", lambda app: _queue_step(app, "phone")),
+    ("queue-number", lambda app: _queue_step(app, "number")),
+    ("queue-offline", lambda app: _queue_step(app, "offline")),
+    ("queue-rate", lambda app: _queue_step(app, "rate")),
+    ("queue-reason", lambda app: _queue_step(app, "reason")),
     ("checkin-waiting", lambda app: (app.reset_session(), _checkin_waiting(app))),
     ("checkin-welcome", lambda app: _checkin_verdict(app, "welcome")),
     ("checkin-already", lambda app: _checkin_verdict(app, "already")),
@@ -141,6 +148,55 @@ def _feedback_step(app, step: str):
         flow._submitted(draft, flow.desk.submit(draft), None, flow._session)
 
 
+def _queue_step(app, step: str):
+    """The queue's screens with made-up windows, number, call and slip, only to show how they render."""
+    from common.catalogue import Text
+    from common.queue_wire import QueueCall, QueueNumber, QueueWindowState, SlipAnswer
+    from services.queue.desk import Offline
+
+    queue = app.queue
+    queue._work.put = lambda _job: None  # no server here: the made-up answers below stand
+    catalogue = app.catalogue
+    by_window: dict[str, list[str]] = {}
+    for service in catalogue.services:
+        if service.office.room == "T3-1107":
+            by_window.setdefault(service.office.window.zh, []).append(service.code)
+    states = []
+    for index, (name, codes) in enumerate(sorted(by_window.items(), key=lambda item: item[0])):
+        window = next(s for s in catalogue.services if s.code == codes[0]).office.window
+        states.append(QueueWindowState(letter="ABCDEFGH"[index], window=window, window_label=str(index + 1),
+                                       window_phone="0451-87352130", open=True, waiting=(index * 3) % 7,
+                                       wait_minutes=(index * 3) % 7 * 6, service_codes=codes))
+    now = datetime.now(UTC)
+    if step == "pick":
+        app.reset_session()
+        queue.open()
+        queue._show_windows(states)
+        queue._announce([QueueCall(id=1, number="C007", window=Text(zh="党群服务中心 3号窗口 (人社)", en="Window 3"),
+                                   window_label="3", called_at=now, recall=False)])
+    elif step == "services":
+        queue.choose_window(next(w.letter for w in states if "RS-001" in w.service_codes))
+    elif step == "phone":
+        queue.choose_service("RS-001")
+        for digit in "1380013":
+            app.screens["queue_phone"].press(digit)
+    elif step in ("number", "offline"):
+        app.screens["queue_ticket"].reset()
+        app.navigator.go("queue_ticket")
+        service = next(s for s in catalogue.services if s.code == "RS-001")
+        queue._show_taken(Offline("screenshot") if step == "offline" else QueueNumber(
+            number="C012", service_code="RS-001", service_name=service.name, window=service.office.window,
+            window_label="3", window_phone=service.phone, people_ahead=4, wait_minutes=20, taken_at=now,
+            follow_url="https://kiosk.example.org/q/Xy3kP0qLm2Vb8nRt5wZa1c"))
+    else:
+        service = next(s for s in catalogue.services if s.code == "RS-001")
+        queue.rate_slip("Xy3kP0qLm2Vb8nRt5wZa1c")
+        queue._show_slip(SlipAnswer(state="served", number="C012", service_name=service.name,
+                                    window=service.office.window))
+        if step == "reason":
+            queue.choose_rating(2)
+
+
 def _type_on_search_keyboard(app, letters: str):
     """The search screen while pinyin is being composed, the candidate bar full."""
     from services.devices.ime import InputMethod
@@ -158,7 +214,7 @@ def _closed_today(settings):
     return settings.model_copy(update={"hours": hours})
 
 
-def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
+def _render(out: Path, lang: str, orientation: str, window_plan, only: str = "") -> None:
     from kivy.clock import Clock
     from kivy.core.window import Window
     from PIL import ImageGrab
@@ -171,9 +227,12 @@ def _render(out: Path, lang: str, orientation: str, window_plan) -> None:
     settings = load_settings(paths.settings_file())
     store = open_store()
     app = KioskApp(settings, store, paths.data_dir(), window_plan=window_plan)
-    scenes = iter(SCENES)
+    scenes = iter([scene for scene in SCENES if scene[0].startswith(only)])
 
     def step(_dt):
+        if not hasattr(app, "queue"):  # the controllers started after the first frame are not there yet
+            Clock.schedule_once(step, 0.5)
+            return
         try:
             stem, action = next(scenes)
         except StopIteration:
@@ -214,6 +273,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--lang", choices=LANGUAGES)
     parser.add_argument("--orientation", choices=tuple(SIZES))
+    parser.add_argument("--only", default="", help="only the scenes whose name starts with this")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.lang and args.orientation:
@@ -221,7 +281,7 @@ def main(argv=None) -> int:
         from services.storage import paths
 
         window_plan = configure_kivy(paths.data_dir())
-        _render(args.out.resolve(), args.lang, args.orientation, window_plan)
+        _render(args.out.resolve(), args.lang, args.orientation, window_plan, args.only)
         return 0
     return _render_all(args.out)
 

@@ -12,14 +12,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from server.api.deps import DbSession, Settings
 from server.core.clock import utcnow
 from server.queueing import calls, numbers, ratings
+from server.web.i18n import N_
 from server.web.phone_templating import render_page
 
 router = APIRouter(include_in_schema=False)
 # The latest calls the display lists under the one just made.
 DISPLAY_CALLS = 6
 _HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
-_RATING_ERRORS = {"rating": "Please choose a rating.", "reason": "Please say what went wrong.",
-                  "status": "This number cannot be rated now."}
+_RATING_ERRORS = {"rating": N_("Please choose a rating."), "reason": N_("Please say what went wrong."),
+                  "status": N_("This number cannot be rated now.")}
 
 
 def _language(request: Request) -> str:
