@@ -162,7 +162,7 @@ def _queue_step(app, step: str):
         if service.office.room == "T3-1107":
             by_window.setdefault(service.office.window.zh, []).append(service.code)
     states = []
-    for index, (name, codes) in enumerate(sorted(by_window.items(), key=lambda item: item[0])):
+    for index, codes in enumerate(codes for _name, codes in sorted(by_window.items())):
         window = next(s for s in catalogue.services if s.code == codes[0]).office.window
         states.append(QueueWindowState(letter="ABCDEFGH"[index], window=window, window_label=str(index + 1),
                                        window_phone="0451-87352130", open=True, waiting=(index * 3) % 7,
