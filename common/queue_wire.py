@@ -34,7 +34,8 @@ class QueueNumber(WireModel):
     service_code: str
     service_name: Text
     window: Text
-    # "3" for 党群服务中心 3号窗口: what the announcement says ("请 A012 号到 3 号窗口").
+    # "3" for 党群服务中心 3号窗口: what the announcement says ("请 A012 号到 3 号窗口"); "" for a window without a
+    # number in its name (the name is said instead).
     window_label: str
     window_phone: str
     people_ahead: int

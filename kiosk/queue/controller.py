@@ -44,10 +44,13 @@ REFUSALS = {
 }
 
 
-def call_words(call: QueueCall, tr) -> str:
-    """请 A012 号到 3 号窗口 / Number A012, please go to window 3."""
-    return tr._("Number %(number)s, please go to window %(window)s") % {
-        "number": call.number, "window": call.window_label}
+def call_words(call: QueueCall, tr, lang: str, number: str | None = None) -> str:
+    """请 A012 号到 3 号窗口 / Number A012, please go to window 3; a window without a number by its name.
+    ``number``: the number as it is to be said (digit by digit), else as shown."""
+    said = number or call.number
+    if call.window_label:
+        return tr._("Number %(number)s, please go to window %(window)s") % {"number": said, "window": call.window_label}
+    return tr._("Number %(number)s, please go to %(place)s") % {"number": said, "place": call.window.get(lang)}
 
 
 class QueueController:
@@ -122,7 +125,7 @@ class QueueController:
         """The lists and the last call in the visitor's new language."""
         self._fill_windows()
         if self.latest_call is not None:
-            words = call_words(self.latest_call, self.host.tr)
+            words = call_words(self.latest_call, self.host.tr, self.host.lang)
             self.host.screens[PICK].latest_call = words
             self.host.screens[TICKET].latest_call = words
 
@@ -261,12 +264,12 @@ class QueueController:
         for call in calls:
             self.latest_call = call
             self.calls_heard += 1
-            words = call_words(call, host.tr)
+            words = call_words(call, host.tr, host.lang)
             host.screens[PICK].latest_call = words
             host.screens[TICKET].latest_call = words
-            host.notify(words)
-            self._speak(host.tr._("Number %(number)s, please go to window %(window)s") % {
-                "number": spoken_number(call.number, host.lang), "window": call.window_label})
+            if host.current_screen not in (PICK, TICKET):  # those show it in their own banner
+                host.notify(words)
+            self._speak(call_words(call, host.tr, host.lang, spoken_number(call.number, host.lang)))
 
     # -- rating by the slip --------------------------------------------------------------------------
 

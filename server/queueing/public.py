@@ -59,6 +59,18 @@ def _follow(request: Request, db, settings, token: str, lang: str, errors: dict 
         headers=_HEADERS)
 
 
+@router.get("/q/{token}/state.json")
+def follow_state(token: str, db: DbSession, settings: Settings) -> JSONResponse:
+    """What the phone page updates in place: the state, people ahead and the wait."""
+    ticket = numbers.by_token(db, token[:64])
+    if ticket is None:
+        return JSONResponse({"state": "unknown"}, status_code=404, headers=_HEADERS)
+    position = numbers.position_of(db, ticket, utcnow(), settings.timezone)
+    state = ratings.slip_answer(db, ticket).state
+    return JSONResponse({"state": state, "people_ahead": position.people_ahead, "wait_minutes": position.wait_minutes},
+                        headers=_HEADERS)
+
+
 @router.get("/q/{token}")
 def follow(request: Request, token: str, db: DbSession, settings: Settings) -> HTMLResponse:
     return _follow(request, db, settings, token, _language(request))

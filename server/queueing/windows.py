@@ -40,9 +40,9 @@ class Window:
 
     @property
     def label(self) -> str:
-        """"3" for 党群服务中心 3号窗口; the whole name when it has no number."""
+        """"3" for 党群服务中心 3号窗口; "" when its name has no number (then the name is said instead)."""
         found = _WINDOW_NUMBER.search(self.name.zh)
-        return found.group(1) if found else self.name.zh
+        return found.group(1) if found else ""
 
 
 class WindowSettingsError(ValueError):

@@ -23,8 +23,10 @@ from server.core.config import ServerSettings
 from tests.server.calls import enrolled_terminal
 from tests.server.checkin_calls import attendee, published_event, scan_online, ticket_text
 from tests.server.console.browser import chromium, click_centred
+from tests.server.console.console_client import ConsoleClient
 from tests.server.console.test_console_browser import _sign_in, _wait
 from tests.server.feedback_data import feedback_record, item_of, send
+from tests.server.queue_calls import SOCIAL_SECURITY_CARD, open_all_day, window_of
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}  # passes are counted, not listed: quicker
@@ -61,9 +63,19 @@ def _public_pages(server) -> list[str]:
         "csrf_token": token, "name": "王小明", "phone": "13900139000", "organisation": "", "consent": "yes"})
     send(terminal, sent := feedback_record("repair", text="12 楼茶水间停水了"))
     tracking, check = sent["payload"]["tracking_number"], sent["payload"]["check_code"]
+    window = window_of(open_all_day(server), SOCIAL_SECURITY_CARD)
+    queued = terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).json()
+    served = terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).json()
+    console = ConsoleClient(server)
+    console.sign_in()
+    page = f"/queue/windows/{window['id']}"
+    for action in ("call", "served"):  # the first number served: its page offers the rating
+        console.submit(page, f"{page}/{action}")
+    queue_pages = [queued["follow_url"].removeprefix(server.url), served["follow_url"].removeprefix(server.url),
+                   "/q/display?lang=zh_CN", "/q/display?lang=en", "/q/NOPE"]
     return [f"/e/{event['id']}", done.headers["location"], f"/m/{event['id']}?t={code}", f"/m/{event['id']}?t=stale",
             f"/s/{tracking}?c={check}&lang=zh", f"/s/{tracking}?c={check}&lang=en", "/s/NOPE?c=000000&lang=zh",
-            f"/e/{event['id'] + 1000}"]
+            f"/e/{event['id'] + 1000}", *queue_pages]
 
 
 def _console_pages(server, backup_folder) -> list[str]:
@@ -76,6 +88,8 @@ def _console_pages(server, backup_folder) -> list[str]:
     scan_online(terminal, ticket_text(server, event["id"], registration["id"]))
     send(terminal, sent := feedback_record("service_rating", text="窗口等候时间太长", rating=2))
     item = item_of(server, sent)
+    window = window_of(open_all_day(server), SOCIAL_SECURITY_CARD)
+    terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).raise_for_status()
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
     return ["/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
             "/config", "/config/defaults", "/config/group/lobby", f"/config/terminal/{terminal.id}",
@@ -84,7 +98,8 @@ def _console_pages(server, backup_folder) -> list[str]:
             f"/events/{event['id']}/live", f"/events/{event['id']}/checkins",
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
-            f"/terminals/{terminal.id}/availability", "/alerts", "/backups"]
+            f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
+            "/queue", f"/queue/windows/{window['id']}", "/queue/stats"]
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:

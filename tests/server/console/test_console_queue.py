@@ -84,6 +84,8 @@ def test_the_phone_page_rates_a_served_number_and_refuses_bad_ratings(live_serve
     page = f"/queue/windows/{window['id']}"
     console.submit(page, f"{page}/call")
     console.submit(page, f"{page}/served")
+    state = requests.get(issued.follow_url + "/state.json", timeout=30).json()
+    assert (state["state"], state["people_ahead"]) == ("served", 0)
     rate_url = issued.follow_url + "/rating"
     for bad in ({"rating": "9"}, {"rating": SCRIPT}, {"rating": "1", "reason": "   "}, {}):
         refused = requests.post(rate_url, data=bad, timeout=30)
