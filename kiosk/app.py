@@ -66,6 +66,8 @@ class KioskApp(App):
     tr = ObjectProperty()
     lang = StringProperty("zh_CN")
     elder_mode = BooleanProperty(False)
+    # The visitor's voice switch (the top bar's button); back on for the next visitor.
+    voice_on = BooleanProperty(True)
     portrait = BooleanProperty(False)
     date_text = StringProperty("")
     clock_text = StringProperty("")
@@ -259,8 +261,13 @@ class KioskApp(App):
         self.peripherals_changed()
 
     def speak(self, text: str) -> None:
-        if text:
+        if text and self.voice_on:
             self.speaker.say(text, self.lang)
+
+    def toggle_voice(self) -> None:
+        self.voice_on = not self.voice_on
+        if not self.voice_on:
+            self.speaker.stop()
 
     def read_guide_aloud(self) -> None:
         """The visible "read aloud" button on a service's guide (a newer sentence replaces what is being said)."""
@@ -445,6 +452,7 @@ class KioskApp(App):
             self.navigator.current == HOME
             and self.lang == settings.default_language
             and self.elder_mode == settings.elder_mode
+            and self.voice_on
         )
 
     def reset_session(self):
@@ -464,6 +472,7 @@ class KioskApp(App):
         self.root_layout.hide_toast()
         self.lang = self.kiosk_settings.display.default_language
         self.elder_mode = self.kiosk_settings.display.elder_mode
+        self.voice_on = True
         self.navigator.home()
         self.idle.activity()
         log.info("idle timeout: session wiped, back to home")

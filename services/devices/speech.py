@@ -28,8 +28,9 @@ VOICES = {"zh": "cmn", "en": "en-us"}
 DEFAULT_RATE = 150
 SOUND_DEVICES = Path("/dev/snd")
 _CHINESE_DIGITS = "零一二三四五六七八九"
-# What the heartbeat says of the voice (peripherals["speech"]).
-SpeechState = str  # "ok" | "disabled" | "no_engine" | "no_device"
+# What the heartbeat says of the voice (peripherals["speech"], in the wire's words): "ok", "disabled" (switched
+# off), "absent" (no sound device), "error" (espeak-ng or aplay not installed).
+SpeechState = str
 
 
 class Speaker(Protocol):
@@ -136,8 +137,8 @@ def make_speaker(enabled: bool, rate: int = DEFAULT_RATE, devices: Path = SOUND_
         return SilentSpeaker("disabled")
     if shutil.which(ENGINE) is None or shutil.which(PLAYER) is None:
         log.warning("voice: %s or %s is not installed; carrying on silently", ENGINE, PLAYER)
-        return SilentSpeaker("no_engine")
+        return SilentSpeaker("error")
     if not has_sound_device(devices):
         log.info("voice: no sound device; carrying on silently")
-        return SilentSpeaker("no_device")
+        return SilentSpeaker("absent")
     return EspeakSpeaker(rate)

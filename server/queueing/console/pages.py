@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -98,7 +99,7 @@ def window_action(window_id: int, action: str, user: ConsoleStaff, db: DbSession
             raise ConsoleDenied(N_("Not found"), 404)
     except calls.CallRefused as refused:
         db.rollback()
-        return RedirectResponse(f"/console/queue/windows/{window_id}?error={refused}", status_code=303)
+        return RedirectResponse(f"/console/queue/windows/{window_id}?error={quote(str(refused))}", status_code=303)
     db.commit()
     return RedirectResponse(f"/console/queue/windows/{window_id}", status_code=303)
 

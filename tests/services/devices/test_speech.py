@@ -49,12 +49,12 @@ def test_numbers_are_spoken_digit_by_digit():
 
 def test_without_a_sound_device_or_switched_off_the_terminal_carries_on_silently(tmp_path):
     no_devices = tmp_path / "snd"
-    assert speech.make_speaker(True, devices=no_devices).state == "no_device"
+    assert speech.make_speaker(True, devices=no_devices).state == "absent"
     assert speech.make_speaker(False).state == "disabled"
     no_devices.mkdir()
     (no_devices / "pcmC0D0c").touch()  # a capture device only
-    assert speech.make_speaker(True, devices=no_devices).state == "no_device"
-    speaker = speech.SilentSpeaker("no_device")
+    assert speech.make_speaker(True, devices=no_devices).state == "absent"
+    speaker = speech.SilentSpeaker("absent")
     speaker.say("请 A零一二 号到 3 号窗口", "zh_CN")
     speaker.stop()
 
