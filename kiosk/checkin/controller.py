@@ -205,8 +205,6 @@ class CheckinController:
 
     def _handle_scan(self, scan: Scan) -> None:
         host = self.host
-        if host.handle_queue_slip(scan.text):  # a queue slip: rated, not checked in
-            return
         if scan.text.startswith(ENROLMENT_QR_PREFIX):
             self._route_enrolment(scan.text)
             return
@@ -214,6 +212,8 @@ class CheckinController:
         if refusal:
             log.info("scan ignored: %s", refusal)
             self._play(False)
+            return
+        if host.handle_queue_slip(scan.text):  # a queue slip: rated, not checked in
             return
         screen = host.screens[CHECKIN]
         if host.current_screen != CHECKIN:
