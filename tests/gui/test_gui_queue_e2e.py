@@ -83,7 +83,8 @@ def test_a_number_taken_at_the_kiosk_is_called_shown_spoken_served_rated_and_cou
     staff.start()
     try:
         kiosk = run_scenario("queue_number_taken_called_served_and_rated", settings_text=_simulator_settings(),
-                             env={"KIOSK_TEST_CONTROL_DIR": str(control), "KIOSK_TEST_SPEECH_PLAYER": str(player)})
+                             env={"KIOSK_TEST_CONTROL_DIR": str(control), "KIOSK_TEST_SPEECH_PLAYER": str(player)},
+                             timeout=420)
     finally:
         done.set()
         staff.join(60)
