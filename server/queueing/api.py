@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from common.catalogue import Text
 from common.queue_wire import (
     QueueCalls,
     QueueNumber,
-    QueueRefused,
     QueueWindowState,
     SlipAnswer,
     SlipLookup,
@@ -75,15 +73,16 @@ def set_window(window_id: Id, body: WindowSettings, staff: CurrentStaff, db: DbS
     return _window_out(db, window)
 
 
-@router.post("/numbers", response_model=QueueNumber, responses={409: {"model": QueueRefused}})
+@router.post("/numbers", responses={409: {"description": "none issued: ``detail`` is a QueueRefused (the reason, "
+                                                        "and the window's name and phone)"}})
 def take_number(body: TakeNumber, terminal: CurrentTerminal, db: DbSession, settings: Settings,
-                request: Request) -> QueueNumber | JSONResponse:
+                request: Request) -> QueueNumber:
     """Issue a number for a service; 409 with the reason (and the window's phone) when none can be issued."""
     try:
         issued = numbers.take(db, terminal.id, body, utcnow(), settings.timezone, str(request.base_url))
     except numbers.NumberRefused as refused:
         db.rollback()
-        return JSONResponse(refused.answer.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
+        raise HTTPException(status.HTTP_409_CONFLICT, refused.answer.model_dump(mode="json")) from None
     db.commit()
     return issued
 
@@ -111,8 +110,8 @@ def look_up_slip(body: SlipLookup, terminal: CurrentTerminal, db: DbSession) -> 
     return ratings.slip_answer(db, numbers.by_token(db, body.token))
 
 
-@router.post("/rating", response_model=SlipAnswer, responses={409: {"description": "not served yet, or rated already"}})
-def rate_slip(body: SlipRating, terminal: CurrentTerminal, db: DbSession, settings: Settings) -> SlipAnswer | JSONResponse:
+@router.post("/rating", responses={409: {"description": "not served yet, or rated already"}})
+def rate_slip(body: SlipRating, terminal: CurrentTerminal, db: DbSession, settings: Settings) -> SlipAnswer:
     ticket = ratings.locked_by_token(db, body.token)
     if ticket is None:
         return SlipAnswer(state="unknown")
@@ -121,6 +120,6 @@ def rate_slip(body: SlipRating, terminal: CurrentTerminal, db: DbSession, settin
     except ratings.RatingRefused as refused:
         db.rollback()
         code = status.HTTP_409_CONFLICT if refused.field == "status" else status.HTTP_422_UNPROCESSABLE_ENTITY
-        return JSONResponse({"detail": {"field": refused.field, "message": str(refused)}}, status_code=code)
+        raise HTTPException(code, {"field": refused.field, "message": str(refused)}) from None
     db.commit()
     return ratings.slip_answer(db, ticket)

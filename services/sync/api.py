@@ -160,9 +160,14 @@ class ServerApi:
     # -- queue numbers (services/queue) ------------------------------------------------------------
 
     def take_number(self, body: TakeNumber) -> QueueNumber | QueueRefused:
-        """A number for ``body.service_code``, or why none was issued (HTTP 409)."""
+        """A number for ``body.service_code``, or why none was issued (HTTP 409, the reason in ``detail``)."""
         response = self._call("POST", "/terminal/queue/numbers", body, answered=(409,))
-        return self._parse(QueueRefused if response.status_code == 409 else QueueNumber, response)
+        if response.status_code != 409:
+            return self._parse(QueueNumber, response)
+        try:
+            return QueueRefused.model_validate(response.json()["detail"])
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            raise TransientError(f"POST /terminal/queue/numbers: malformed refusal: {exc}") from None
 
     def queue_windows(self) -> list[QueueWindowState]:
         response = self._call("GET", "/terminal/queue/windows")
