@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 # Prometheus (a test scrapes the server's /metrics with the real one).
 SYSTEM_PACKAGES := prometheus nginx xvfb xauth xdotool libgl1 libgl1-mesa-dri libegl1 libmtdev1 libx11-6 libxrandr2 postgresql chromium chromium-driver \
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils openbox xinit systemd \
-  librime1 rime-data-luna-pinyin rime-prelude rime-essay libopencc1.1 libopencc-data
+  librime1 rime-data-luna-pinyin rime-prelude rime-essay libopencc1.1 libopencc-data espeak-ng alsa-utils
 DEMO_DATA := .demo-data
 DEMO_PORT := 8800
 DEMO_ADMIN_PASSWORD := demo-admin-2468

@@ -74,6 +74,7 @@ class ModuleSettings(_Section):
     volunteers: bool = Field(default=True, title=N_("Volunteer services"), description=N_("The volunteer teams, activities to sign up for, the year's hours, and a member's own hours by ticket."))
     wishes: bool = Field(default=True, title=N_("Micro-wish wall"), description=N_("The published micro-wishes, who claimed them and the thanks, each with a QR to its phone page."))
     booking: bool = Field(default=True, title=N_("Space booking"), description=N_("Book the centre's free spaces and check in with the pass; needs the server."))
+    queue: bool = Field(default=True, title=N_("Queue numbers"), description=N_("Take a number for a window (取号), hear the calls and rate the service after."))
 
 
 class MaintenanceSettings(_Section):
@@ -92,6 +93,12 @@ class PrinterSettings(_Section):
     simulator_file: str = Field(default="printer-output.txt", title=N_("Simulator file"), description=N_("Where the simulator writes what would be printed, in the data directory."))
     # Characters per line in the printer's normal font (58 mm paper: 32, 80 mm: 48).
     line_width: int = Field(default=32, ge=24, le=64, title=N_("Characters per line"), description=N_("In the printer's normal font: 32 for 58 mm paper, 48 for 80 mm."))
+
+
+class VoiceSettings(_Section):
+    enabled: bool = Field(default=True, title=N_("Voice"), description=N_("Speak queue calls and check-in verdicts, and read a guide aloud on request (Mandarin or English)."))
+    # Words a minute; espeak-ng's own default is 175.
+    rate: int = Field(default=150, ge=80, le=260, title=N_("Speaking speed"), description=N_("Words a minute: slower is easier to follow in a busy lobby."))
 
 
 class GuideSettings(_Section):
@@ -301,6 +308,7 @@ class KioskSettings(_Section):
     sync: SyncSettings = SyncSettings()
     checkin: CheckinSettings = CheckinSettings()
     feedback: FeedbackSettings = FeedbackSettings()
+    voice: VoiceSettings = VoiceSettings()
 
 
 @dataclass(frozen=True)

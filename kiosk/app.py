@@ -24,6 +24,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import SlideTransition
 
 from common.catalogue import Catalogue, Text
+from common.queue_wire import slip_token
 from common.settings import WEEKDAYS as DAY_KEYS
 from common.settings import KioskSettings
 from kiosk import __version__, lockdown
@@ -45,6 +46,7 @@ from services.devices.display.fit import WindowPlan
 from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
 from services.devices.ime.vocabulary import kiosk_words, lobby_words
 from services.devices.printer import PrinterError, Slip, make_printer
+from services.devices.speech import EspeakSpeaker, SilentSpeaker, make_speaker
 from services.storage.store import LocalStore
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
@@ -66,6 +68,8 @@ class KioskApp(App):
     tr = ObjectProperty()
     lang = StringProperty("zh_CN")
     elder_mode = BooleanProperty(False)
+    # The visitor's voice switch (the top bar's button); back on for the next visitor.
+    voice_on = BooleanProperty(True)
     portrait = BooleanProperty(False)
     date_text = StringProperty("")
     clock_text = StringProperty("")
@@ -128,6 +132,9 @@ class KioskApp(App):
         self._volunteers = None
         self._wishes = None
         self._booking = None
+        # The voice (services/devices/speech.py): made in apply_settings, silent until then.
+        self.speaker = SilentSpeaker("disabled")
+        self._voice_settings = None
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -173,6 +180,9 @@ class KioskApp(App):
             self.sync.stop()
         if hasattr(self, "checkin"):
             self.checkin.stop()
+        if hasattr(self, "queue"):
+            self.queue.stop()
+        self.speaker.stop()
 
     def _on_first_frame(self, *_args):
         Window.unbind(on_flip=self._on_first_frame)
@@ -183,6 +193,7 @@ class KioskApp(App):
 
     def _after_first_frame(self, _dt):
         self._start_checkin()
+        self._start_queue()
         self._start_sync()
         self.service_manager.start()
         self.guide.index_catalogue()
@@ -212,6 +223,12 @@ class KioskApp(App):
         self.checkin.start()
         self._refresh_today()
 
+    def _start_queue(self):
+        from kiosk.queue.controller import QueueController
+
+        self.queue = QueueController(self, self.speak)
+        self.queue.start()
+
     def _on_terminate(self, _signum, _frame):
         log.info("SIGTERM: stopping the kiosk")
         Clock.schedule_once(lambda _dt: self.stop())
@@ -228,6 +245,7 @@ class KioskApp(App):
         self.idle.configure(settings.idle.timeout_seconds, settings.idle.warning_seconds)
         self.printer = make_printer(settings.printer, self.data_dir)
         self.printer_enabled = settings.printer.backend != "none"
+        self._apply_voice(settings)
         if self.lang not in settings.display.languages:
             self.lang = settings.display.default_language
         self.elder_mode = settings.display.elder_mode
@@ -241,6 +259,34 @@ class KioskApp(App):
         if hasattr(self, "checkin"):
             self.checkin.configure(settings)
         self._update_ime_vocabulary()  # the feedback categories may have changed
+
+    def _apply_voice(self, settings: KioskSettings) -> None:
+        """A new speaker only when the voice settings changed (it owns a thread)."""
+        if settings.voice == self._voice_settings:
+            return
+        self._voice_settings = settings.voice
+        old = self.speaker
+        self.speaker = make_speaker(settings.voice.enabled, settings.voice.rate)
+        if isinstance(old, EspeakSpeaker):
+            old.close()
+        self.peripherals_changed()
+
+    def speak(self, text: str) -> None:
+        if text and self.voice_on:
+            self.speaker.say(text, self.lang)
+
+    def toggle_voice(self) -> None:
+        self.voice_on = not self.voice_on
+        if not self.voice_on:
+            self.speaker.stop()
+
+    def read_guide_aloud(self) -> None:
+        """The visible "read aloud" button on a service's guide (a newer sentence replaces what is being said)."""
+        from services.guide.spoken import guide_speech
+
+        service = self.screens["detail"].service
+        if service is not None:
+            self.speak(guide_speech(service, self.lang))
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -302,6 +348,10 @@ class KioskApp(App):
         if key == "guide":
             self.guide.open_guide()
             return
+        if key == "queue":
+            if hasattr(self, "queue"):  # started right after the first frame
+                self.queue.open()
+            return
         if key == "checkin":
             self.navigator.go("checkin")
             if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
@@ -318,10 +368,24 @@ class KioskApp(App):
             return
         if key == "wishes":
             self.wishes.open()
+            return
         if key == "booking":
             self.booking.open()
             return
         self.feedback.start()
+
+    def open_queue_for(self, service_code: str) -> None:
+        """取号办理 on a service's guide."""
+        if hasattr(self, "queue"):
+            self.queue.open(service_code)
+
+    def handle_queue_slip(self, text: str) -> bool:
+        """A scanned queue slip goes to its rating while the queue is on; anything else to check-in."""
+        token = slip_token(text)
+        if token is None or not self.kiosk_settings.modules.queue or not hasattr(self, "queue"):
+            return False
+        self.queue.rate_slip(token)
+        return True
 
     @property
     def matters(self):
@@ -360,6 +424,8 @@ class KioskApp(App):
     def wish_wall_changed(self) -> None:
         if self._wishes is not None:
             self._wishes.wall_changed()
+
+    @property
     def booking(self):
         if self._booking is None:
             from kiosk.booking.controller import BookingController
@@ -462,6 +528,7 @@ class KioskApp(App):
             self.navigator.current == HOME
             and self.lang == settings.default_language
             and self.elder_mode == settings.elder_mode
+            and self.voice_on
         )
 
     def reset_session(self):
@@ -475,11 +542,15 @@ class KioskApp(App):
             self._feedback.reset()  # the feedback draft and receipt
         if self._booking is not None:
             self._booking.reset()  # the booking form and pass
+        if hasattr(self, "queue"):
+            self.queue.reset()
+        self.speaker.stop()
         if self.input_method is not None:
             self.input_method.forget()  # what the keyboard learnt from this visitor's picks
         self.root_layout.hide_toast()
         self.lang = self.kiosk_settings.display.default_language
         self.elder_mode = self.kiosk_settings.display.elder_mode
+        self.voice_on = True
         self.navigator.home()
         self.idle.activity()
         log.info("idle timeout: session wiped, back to home")
@@ -601,6 +672,7 @@ class KioskApp(App):
         states["speaker"] = health.sound_device()
         if (panel := health.display()) is not None:
             states["display"] = panel
+        states["speech"] = self.speaker.state
         return states
 
     def peripherals_changed(self) -> None:

@@ -78,3 +78,12 @@ class KioskHost(Protocol):
 
     def stop(self) -> None:
         """Quit the kiosk."""
+
+    def speak(self, text: str) -> None:
+        """Say ``text`` in the visitor's language, if the voice is on; never waits for the audio."""
+
+    def handle_queue_slip(self, text: str) -> bool:
+        """A scanned queue slip goes to its rating (True); anything else is not the queue's (False)."""
+
+    def notify(self, text: str) -> None:
+        """A short message over the screen (a toast)."""

@@ -32,6 +32,10 @@ SCREEN_CLASSES = {
     "booking": "kiosk.booking.screens:BookingScreen",
     "booking_form": "kiosk.booking.screens:BookingFormScreen",
     "booking_pass": "kiosk.booking.screens:BookingPassScreen",
+    "queue_pick": "kiosk.queue.screens:QueuePickScreen",
+    "queue_phone": "kiosk.queue.screens:QueuePhoneScreen",
+    "queue_ticket": "kiosk.queue.screens:QueueTicketScreen",
+    "queue_rate": "kiosk.queue.screens:QueueRateScreen",
     "maintenance": "kiosk.maintenance.screen:MaintenanceScreen",
 }
 

@@ -42,6 +42,13 @@ SCENES = (
                             app.open_module("wishes"))),
     ("wishes-offline", lambda app: app.show_sync_status(_status("offline"))),
     ("wishes-large-text", lambda app: setattr(app, "elder_mode", True)),
+    ("queue-pick", lambda app: _queue_step(app, "pick")),
+    ("queue-services", lambda app: _queue_step(app, "services")),
+    ("queue-phone", lambda app: _queue_step(app, "phone")),
+    ("queue-number", lambda app: _queue_step(app, "number")),
+    ("queue-offline", lambda app: _queue_step(app, "offline")),
+    ("queue-rate", lambda app: _queue_step(app, "rate")),
+    ("queue-reason", lambda app: _queue_step(app, "reason")),
     ("checkin-waiting", lambda app: (setattr(app, "elder_mode", False), app.reset_session(), _checkin_waiting(app))),
     ("checkin-welcome", lambda app: _checkin_verdict(app, "welcome")),
     ("checkin-already", lambda app: _checkin_verdict(app, "already")),
@@ -363,6 +370,55 @@ def _feedback_step(app, step: str):
         flow._submitted(draft, flow.desk.submit(draft), None, flow._session)
 
 
+def _queue_step(app, step: str):
+    """The queue's screens with made-up windows, number, call and slip, only to show how they render."""
+    from common.catalogue import Text
+    from common.queue_wire import QueueCall, QueueNumber, QueueWindowState, SlipAnswer
+    from services.queue.desk import Offline
+
+    queue = app.queue
+    queue._work.put = lambda _job: None  # no server here: the made-up answers below stand
+    catalogue = app.catalogue
+    by_window: dict[str, list[str]] = {}
+    for service in catalogue.services:
+        if service.office.room == "T3-1107":
+            by_window.setdefault(service.office.window.zh, []).append(service.code)
+    states = []
+    for index, codes in enumerate(codes for _name, codes in sorted(by_window.items())):
+        window = next(s for s in catalogue.services if s.code == codes[0]).office.window
+        states.append(QueueWindowState(letter="ABCDEFGH"[index], window=window, window_label=str(index + 1),
+                                       window_phone="0451-87352130", open=True, waiting=(index * 3) % 7,
+                                       wait_minutes=(index * 3) % 7 * 6, service_codes=codes))
+    now = datetime.now(UTC)
+    if step == "pick":
+        app.reset_session()
+        queue.open()
+        queue._show_windows(states)
+        queue._announce([QueueCall(id=1, number="C007", window=Text(zh="党群服务中心 3号窗口 (人社)", en="Window 3"),
+                                   window_label="3", called_at=now, recall=False)])
+    elif step == "services":
+        queue.choose_window(next(w.letter for w in states if "RS-001" in w.service_codes))
+    elif step == "phone":
+        queue.choose_service("RS-001")
+        for digit in "1380013":
+            app.screens["queue_phone"].press(digit)
+    elif step in ("number", "offline"):
+        app.screens["queue_ticket"].reset()
+        app.navigator.go("queue_ticket")
+        service = next(s for s in catalogue.services if s.code == "RS-001")
+        queue._show_taken(Offline("screenshot") if step == "offline" else QueueNumber(
+            number="C012", service_code="RS-001", service_name=service.name, window=service.office.window,
+            window_label="3", window_phone=service.phone, people_ahead=4, wait_minutes=20, taken_at=now,
+            follow_url="https://kiosk.example.org/q/Xy3kP0qLm2Vb8nRt5wZa1c"))
+    else:
+        service = next(s for s in catalogue.services if s.code == "RS-001")
+        queue.rate_slip("Xy3kP0qLm2Vb8nRt5wZa1c")
+        queue._show_slip(SlipAnswer(state="served", number="C012", service_name=service.name,
+                                    window=service.office.window))
+        if step == "reason":
+            queue.choose_rating(2)
+
+
 def _type_on_search_keyboard(app, letters: str):
     """The search screen while pinyin is being composed, the candidate bar full."""
     from services.devices.ime import InputMethod
@@ -396,6 +452,9 @@ def _render(out: Path, lang: str, orientation: str, window_plan, only: tuple[str
     scenes = iter([scene for scene in SCENES if not only or scene[0] in only])
 
     def step(_dt):
+        if not hasattr(app, "queue"):  # the controllers started after the first frame are not there yet
+            Clock.schedule_once(step, 0.5)
+            return
         try:
             stem, action = next(scenes)
         except StopIteration:

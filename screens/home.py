@@ -27,6 +27,7 @@ MODULE_TILES = {
     "volunteers": ("volunteer", N_("Volunteer services"), N_("Our teams, activities to join, your hours")),
     "wishes": ("gift", N_("Micro-wish wall"), N_("Small wishes from the building, and the volunteers who grant them")),
     "booking": ("event", N_("Space booking"), N_("Meeting room, rest area, VR corner: free for the building's staff")),
+    "queue": ("people", N_("Take a number"), N_("A queue number for a window, called here and on your phone")),
 }
 
 

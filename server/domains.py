@@ -10,9 +10,10 @@ from server.feedback.routers import ROUTERS as FEEDBACK
 from server.fleet.routers import ROUTERS as FLEET
 from server.matters.routers import ROUTERS as MATTERS
 from server.monitoring.routers import ROUTERS as MONITORING
+from server.queueing.routers import ROUTERS as QUEUEING
 from server.releases.routers import ROUTERS as RELEASES
 from server.volunteers.routers import ROUTERS as VOLUNTEERS
 from server.wishes.routers import ROUTERS as WISHES
 
 DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, VOLUNTEERS, MONITORING, ALERTS, BACKUPS, MATTERS, WISHES, BOOKING,
-           RELEASES)
+           RELEASES, QUEUEING)

@@ -224,6 +224,8 @@ class CheckinController:
             return
         if host.claim_scan(scan.text):  # e.g. the volunteer screen looking up a ticket's hours
             return
+        if host.handle_queue_slip(scan.text):  # a queue slip: rated, not checked in
+            return
         screen = host.screens[CHECKIN]
         if host.current_screen != CHECKIN:
             host.navigator.go(CHECKIN)
@@ -302,10 +304,19 @@ class CheckinController:
         screen.on_verdict_touched = self.back_to_waiting
         screen.phase = "verdict"
         self.verdicts_shown += 1
+        self._say_verdict(kind, screen.verdict_lines)
         self._play(kind in ("welcome", "checked_out", "enrolled"))
         self._cancel_timers()
         self._back_to_waiting = Clock.schedule_once(
             lambda _dt: self.back_to_waiting(), host.kiosk_settings.checkin.verdict_seconds)
+
+    def _say_verdict(self, kind: str, lines: list[str]) -> None:
+        """The verdict's headline and lines aloud; a welcome's masked name (张*明) is not said."""
+        from kiosk.checkin.screen import VERDICTS
+
+        headline = self.host.tr._(VERDICTS[kind][2]) if kind in VERDICTS else ""
+        spoken = lines[1:] if kind == "welcome" else lines
+        self.host.speak(" ".join([headline, *spoken]).strip())
 
     def back_to_waiting(self) -> None:
         self._cancel_timers()

@@ -180,7 +180,6 @@ def feedback_slip(
     return Slip(lang=lang, lines=tuple(lines))
 
 
-
 def booking_slip(lang: str, *, space: str, place: str, when: str, masked_name: str, pass_text: str,
                  terminal_name: str, printed_at: datetime, centre_name: str | None = None) -> Slip:
     """The booking pass on paper: where and when, the masked name, and the pass QR to scan at check-in."""
@@ -200,6 +199,42 @@ def booking_slip(lang: str, *, space: str, place: str, when: str, masked_name: s
         Cut(),
     ]
     return Slip(lang=lang, lines=tuple(lines))
+
+
+def queue_slip(
+    lang: str,
+    *,
+    number: str,
+    service_name: str,
+    window_name: str,
+    people_ahead: int,
+    wait_minutes: int,
+    follow_url: str,
+    terminal_name: str,
+    printed_at: datetime,
+    centre_name: str | None = None,
+) -> Slip:
+    """The queue slip (取号凭条): the number large, where to go, who is ahead, and the QR that follows the queue on
+    a phone and, scanned at a kiosk once served, rates the service. The phone number left is never printed."""
+    tr = kiosk_translations(lang)
+    lines: list[Line] = [Title(centre_name)] if centre_name else []
+    lines += [
+        Title(tr.gettext("QUEUE NUMBER")),
+        Title(number, large=True),
+        Rule(),
+        KeyValue(tr.gettext("Service"), service_name),
+        KeyValue(tr.gettext("Window"), window_name),
+        KeyValue(tr.gettext("People ahead"), str(people_ahead)),
+        KeyValue(tr.gettext("Estimated wait"), tr.gettext("about {minutes} min").format(minutes=wait_minutes)),
+        Rule(),
+        QR(follow_url, tr.gettext("Scan to follow the queue; after the service, scan it at a kiosk to rate it")),
+        KeyValue(tr.gettext("Taken"), printed_at.strftime("%Y-%m-%d %H:%M")),
+        KeyValue(tr.pgettext("slip", "Terminal"), terminal_name),
+        Paragraph(tr.gettext("Please listen for your number. A number called and missed must be taken again.")),
+        Cut(),
+    ]
+    return Slip(lang=lang, lines=tuple(lines))
+
 
 def _material(material: Material, lang: str) -> str:
     tr = kiosk_translations(lang)

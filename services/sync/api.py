@@ -14,6 +14,16 @@ from urllib.parse import urlencode
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from common.queue_wire import (
+    QueueCalls,
+    QueueNumber,
+    QueueRefused,
+    QueueWindowState,
+    SlipAnswer,
+    SlipLookup,
+    SlipRating,
+    TakeNumber,
+)
 from common.releases import ReleaseOffer, UpdateReport
 from common.wire import (
     API_PREFIX,
@@ -44,6 +54,7 @@ from common.wire import (
 
 Model = TypeVar("Model", bound=BaseModel)
 _COMMANDS = TypeAdapter(list[Command])
+_QUEUE_WINDOWS = TypeAdapter(list[QueueWindowState])
 # Request errors that no retry can fix: the server URL itself is wrong.
 _BAD_URL = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
 
@@ -199,12 +210,44 @@ class ServerApi:
         response = self._call("POST", "/terminal/records", RecordBatch(records=records))
         return self._parse(RecordBatchResult, response)
 
+    # -- queue numbers (services/queue) ------------------------------------------------------------
+
+    def take_number(self, body: TakeNumber) -> QueueNumber | QueueRefused:
+        """A number for ``body.service_code``, or why none was issued (HTTP 409, the reason in ``detail``)."""
+        response = self._call("POST", "/terminal/queue/numbers", body, answered=(409,))
+        if response.status_code != 409:
+            return self._parse(QueueNumber, response)
+        try:
+            return QueueRefused.model_validate(response.json()["detail"])
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            raise TransientError(f"POST /terminal/queue/numbers: malformed refusal: {exc}") from None
+
+    def queue_windows(self) -> list[QueueWindowState]:
+        response = self._call("GET", "/terminal/queue/windows")
+        try:
+            return _QUEUE_WINDOWS.validate_json(response.content)
+        except ValidationError as exc:
+            raise TransientError(f"GET /terminal/queue/windows: malformed answer: {exc}") from None
+
+    def queue_calls(self, after: int | None) -> QueueCalls:
+        """Calls after call ``after``; None: none, only the id to ask after next time."""
+        query = "" if after is None else f"?after={int(after)}"
+        return self._parse(QueueCalls, self._call("GET", f"/terminal/queue/calls{query}"))
+
+    def look_up_slip(self, token: str) -> SlipAnswer:
+        return self._parse(SlipAnswer, self._call("POST", "/terminal/queue/slip", SlipLookup(token=token)))
+
+    def rate_slip(self, rating: SlipRating) -> SlipAnswer:
+        return self._parse(SlipAnswer, self._call("POST", "/terminal/queue/rating", rating))
+
     # -- internals -------------------------------------------------------------------------------
 
     def _call(
         self, method: str, path: str, body: BaseModel | bytes | None = None, *, etag: str | None = None,
         content_type: str = "application/json", byte_range: int | None = None, stream: bool = False,
+        answered: tuple[int, ...] = (),
     ) -> requests.Response:
+        """The answer; an error status raises, except those in ``answered`` (an answer the caller reads)."""
         headers = {}
         if byte_range:
             headers["Range"] = f"bytes={byte_range}-"
@@ -227,7 +270,7 @@ class ServerApi:
         except requests.RequestException as exc:
             raise TransientError(f"{what}: {type(exc).__name__}: {exc}") from None
         status = response.status_code
-        if status < 400:
+        if status < 400 or status in answered:
             return response
         message = f"{what}: HTTP {status}: {_detail(response)}"
         if status in (401, 403):

@@ -33,6 +33,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                                  "checkin.booking_spaces")),
     ("feedback", N_("Feedback"), ("feedback.",)),
     ("devices", N_("Printer and scanner"), ("printer.", "checkin.scanner.")),
+    ("voice", N_("Voice"), ("voice.",)),
     ("maintenance", N_("Maintenance and logs"), ("maintenance.", "log.")),
     ("sync", N_("Sync with the server"), ("sync.",)),
 )

@@ -28,6 +28,7 @@ from tests.server.console.browser import chromium, click_centred
 from tests.server.console.console_client import ConsoleClient
 from tests.server.console.test_console_browser import _sign_in, _wait
 from tests.server.feedback_data import feedback_record, item_of, send
+from tests.server.queue_calls import SOCIAL_SECURITY_CARD, open_all_day, window_of
 from tests.server.release_data import upload_release
 from tests.server.wish_calls import centre_teams, phone_form
 
@@ -68,10 +69,20 @@ def _public_pages(server) -> list[str]:
     tracking, check = sent["payload"]["tracking_number"], sent["payload"]["check_code"]
     space, booking = _space_with_booking(server, terminal)
     at = booking["starts_at"].replace("+", "%2B")
+    window = window_of(open_all_day(server), SOCIAL_SECURITY_CARD)
+    queued = terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).json()
+    served = terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).json()
+    console = ConsoleClient(server)
+    console.sign_in()
+    page = f"/queue/windows/{window['id']}"
+    for action in ("call", "served"):  # the first number served: its page offers the rating
+        console.submit(page, f"{page}/{action}")
+    queue_pages = [queued["follow_url"].removeprefix(server.url), served["follow_url"].removeprefix(server.url),
+                   "/q/display?lang=zh_CN", "/q/display?lang=en", "/q/NOPE"]
     return [f"/e/{event['id']}", done.headers["location"], f"/m/{event['id']}?t={code}", f"/m/{event['id']}?t=stale",
             f"/s/{tracking}?c={check}&lang=zh", f"/s/{tracking}?c={check}&lang=en", "/s/NOPE?c=000000&lang=zh",
             f"/e/{event['id'] + 1000}", f"/b?space={space['id']}", f"/b/{space['id']}/book?at={at}",
-            booking["page_path"], "/b/p/nope", *_wish_pages(server)]
+            booking["page_path"], "/b/p/nope", *queue_pages, *_wish_pages(server)]
 
 
 def _wish_pages(server) -> list[str]:
@@ -117,9 +128,9 @@ def _console_pages(server, backup_folder) -> list[str]:
     item = item_of(server, sent)
     assert upload_release(server, "0.2.0", notes="更快的搜索").status_code == 201
     assert server.admin("POST", "/admin/releases/0.2.0/rollouts", json={"scope": "all"}).status_code == 201
+    window = window_of(open_all_day(server), SOCIAL_SECURITY_CARD)
+    terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).raise_for_status()
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
-    assert upload_release(server, "0.2.0", notes="更快的搜索").status_code == 201
-    assert server.admin("POST", "/admin/releases/0.2.0/rollouts", json={"scope": "all"}).status_code == 201
     matter, meeting = _building_matters(server, terminal)
     volunteers = _volunteer_pages(server, terminal)
     return [*volunteers, "/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
@@ -132,7 +143,8 @@ def _console_pages(server, backup_folder) -> list[str]:
             f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
             "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention",
             "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}",
-            "/booking", "/booking/1", "/booking/1/edit", "/booking-spaces/new", "/releases"]
+            "/booking", "/booking/1", "/booking/1/edit", "/booking-spaces/new", "/releases",
+            "/queue", f"/queue/windows/{window['id']}", "/queue/stats"]
 
 
 def _building_matters(server, terminal) -> tuple[int, int]:
