@@ -274,6 +274,10 @@ class FeedbackSettings(_Section):
         return next((category for category in self.categories if category.key == key), None)
 
 
+class UsageSettings(_Section):
+    enabled: bool = Field(default=True, title=N_("Count how the terminal is used"), description=N_("Each visit is reported anonymously (modules, services viewed, searches without personal data); never names, texts or phone numbers."))
+
+
 class KioskSettings(_Section):
     terminal: TerminalSettings
     display: DisplaySettings = DisplaySettings()
@@ -288,6 +292,7 @@ class KioskSettings(_Section):
     sync: SyncSettings = SyncSettings()
     checkin: CheckinSettings = CheckinSettings()
     feedback: FeedbackSettings = FeedbackSettings()
+    usage: UsageSettings = UsageSettings()
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from kiosk.navigation import HOME, Navigator
 from kiosk.screen_set import ScreenSet
 from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
+from kiosk.usage.controller import UsageController
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
 from services.devices.display.fit import WindowPlan
@@ -44,6 +45,7 @@ from services.devices.display.fonts import ICON_FONT, resolve_cjk_font
 from services.devices.ime.vocabulary import kiosk_words, lobby_words
 from services.devices.printer import PrinterError, Slip, make_printer
 from services.storage.store import LocalStore
+from services.usage.visit import VisitRecorder
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
     from services.sync.engine import SyncStatus
@@ -119,6 +121,9 @@ class KioskApp(App):
         self.guide = GuideController(self, on_index_ready=self._build_other_screens)
         self.maintenance = MaintenanceController(self)
         self._feedback = None
+        # The visit in progress, which the controllers tell what the visitor does; sent when it ends.
+        self.usage = VisitRecorder()
+        self.usage_controller = UsageController(self, self.usage)
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -345,6 +350,7 @@ class KioskApp(App):
 
     def _on_activity(self, *_args):
         self.idle.activity()
+        self.usage_controller.tap()
         if self._idle_warning is not None:
             self._close_idle_warning()
 
@@ -365,6 +371,7 @@ class KioskApp(App):
         self._update_notice()
         state = self.idle.state()
         if self._session_is_pristine():
+            self.usage_controller.check_left_at_home()
             self.idle.activity()
             return
         if state.phase is IdlePhase.WARNING:
@@ -393,6 +400,7 @@ class KioskApp(App):
 
     def reset_session(self):
         """Back to the start with nothing of the last visitor left: query, guide, PIN, preferences."""
+        self.usage_controller.end(at_home=False)
         if self._idle_warning is not None:
             self._close_idle_warning()
         for screen in self.screens.values():
