@@ -8,5 +8,6 @@ from server.events.routers import ROUTERS as EVENTS
 from server.feedback.routers import ROUTERS as FEEDBACK
 from server.fleet.routers import ROUTERS as FLEET
 from server.monitoring.routers import ROUTERS as MONITORING
+from server.usage.routers import ROUTERS as USAGE
 
-DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, MONITORING, ALERTS, BACKUPS)
+DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, MONITORING, ALERTS, BACKUPS, USAGE)

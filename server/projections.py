@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from server.events import checkins
 from server.feedback import items as feedback_items
+from server.usage import ingest as usage_ingest
 
-REGISTRATIONS = (checkins.register_projections, feedback_items.register_projections)
+REGISTRATIONS = (checkins.register_projections, feedback_items.register_projections,
+                 usage_ingest.register_projections)
 
 
 def register_projections() -> None:

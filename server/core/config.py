@@ -75,6 +75,8 @@ class ServerSettings(BaseSettings):
     # How often each server process looks for due work (scheduled backup, alert rules), in seconds; 0 = never
     # (another process does it).
     operations_interval_seconds: float = Field(default=60, ge=0, le=3600)
+    # Usage analytics (server/usage): raw visits and searches are kept this many days, the aggregates for good.
+    usage_raw_days: int = Field(default=90, ge=31, le=3660)
 
     @field_validator("metrics_allow_from")
     @classmethod

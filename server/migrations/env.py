@@ -12,6 +12,7 @@ from sqlalchemy import text
 from server.core.config import ServerSettings
 from server.core.db import make_engine
 from server.fleet.models import Base, UTCDateTime
+from server.usage import models as usage_models  # noqa: F401 - its tables in the metadata
 
 # Two servers starting at once on one PostgreSQL database migrate one after the other.
 _MIGRATION_LOCK_KEY = 0x6B696F736D
