@@ -275,7 +275,7 @@ class FeedbackSettings(_Section):
 
 
 class UsageSettings(_Section):
-    enabled: bool = Field(default=True, title=N_("Count how the terminal is used"), description=N_("Each visit is reported anonymously (modules, services viewed, searches without personal data); never names, texts or phone numbers."))
+    enabled: bool = Field(default=True, title=N_("Count how the terminal is used"), description=N_("Each visit reported anonymously: what was opened and searched; never names, texts or phone numbers."))
 
 
 class KioskSettings(_Section):

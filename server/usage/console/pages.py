@@ -28,6 +28,7 @@ from server.web.templating import render
 
 router = APIRouter()
 TOP_SERVICES = 15
+LABEL_CHARS = 38
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 # What the page's words for the keys of each breakdown are (module, found by, ended, large text).
 KEY_WORDS = {
@@ -99,6 +100,11 @@ def tables(db, found: UsageFigures, chosen: _Chosen, lang: str) -> dict[str, tup
             for name, (headings, rows) in made.items()}
 
 
+def _short(label: str) -> str:
+    """A chart's label short enough for its label column (the table beside it has the whole name)."""
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+
+
 def _choices(db) -> dict:
     return {"terminals": list(db.execute(select(Terminal.id, Terminal.name).order_by(Terminal.name))),
             "groups": list(db.execute(select(TerminalGroup.id, TerminalGroup.name).order_by(TerminalGroup.name)))}
@@ -110,7 +116,7 @@ def usage_page(request: Request, user: ConsoleStaff, db: DbSession, chosen: Chos
     found = figures(db, chosen.filter)
     with use_language(lang):
         shown = tables(db, found, chosen, lang)
-    charts = {name: bar_chart([(str(row[0]), row[-1]) for row in shown[name][1][:limit]])
+    charts = {name: bar_chart([(_short(str(row[0])), row[-1]) for row in shown[name][1][:limit]])
               for name, limit in (("modules", 3), ("services", TOP_SERVICES), ("found_by", 4), ("languages", 2),
                                   ("large_text", 2), ("ended", 3), ("terminals", 20))}
     return render(request, "usage.html", {
