@@ -23,7 +23,7 @@ from server.core.config import current_settings
 from server.core.db import dialect_insert
 from server.fleet import records
 from server.fleet.models import Terminal
-from server.usage.models import FLEET, UsageCount, UsageHourly, UsageSearch, UsageVisit
+from server.usage.models import FLEET, UsageCount, UsageHourly, UsageSearch, UsageVisit, group_key
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,12 @@ class _Tally:
         self.seconds: Counter[tuple[int, date, int]] = Counter()
         self.counts: Counter[tuple[int, date, str, str]] = Counter()
 
-    def visit(self, terminal_id: int, day: date, hour: int, visit: wire.UsageVisitRecord,
+    def visit(self, terminal: Terminal, day: date, hour: int, visit: wire.UsageVisitRecord,
               searches: list[dict]) -> None:
         counted = _counted(visit, searches)
-        for who in (terminal_id, FLEET):
+        rollups = (terminal.id, FLEET) if terminal.group_id is None else (terminal.id, group_key(terminal.group_id),
+                                                                          FLEET)
+        for who in rollups:
             self.hourly[who, day, hour] += 1
             self.seconds[who, day, hour] += visit.seconds
             for metric, key, n in counted:
@@ -98,7 +100,7 @@ def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
                        "large_text": visit.large_text, "ended": visit.ended})
         kept = _searches(terminal.id, row["id"], started, day, visit)
         searches.extend(kept)
-        tally.visit(terminal.id, day, hour, visit, kept)
+        tally.visit(terminal, day, hour, visit, kept)
     if visits:
         db.execute(dialect_insert(db, UsageVisit).on_conflict_do_nothing(), visits)
     if searches:

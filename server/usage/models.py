@@ -12,9 +12,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.core.clock import utcnow
 from server.fleet.models import Base
 
-# The aggregates' terminal for the whole fleet: every visit is counted under its terminal and under this one, so a
-# fleet-wide page reads a few thousand rows, not one per terminal.
+# The aggregates' "terminal" for the whole fleet: every visit is counted under its terminal, under its terminal's
+# group (as ``group_key``) and under this one, so a fleet or group page reads a few thousand rows, not one set per
+# terminal.
 FLEET = 0
+
+
+def group_key(group_id: int) -> int:
+    """A group's rollup rows in the aggregates: its id negated (terminal ids are positive)."""
+    return -group_id
 
 
 class UsageVisit(Base):
@@ -52,7 +58,8 @@ class UsageSearch(Base):
 
 
 class UsageHourly(Base):
-    """Visits and their seconds per terminal (``FLEET``: all of them), local day and hour."""
+    """Visits and their seconds per terminal (``FLEET``: all of them; ``group_key``: a group's), local day and
+    hour. A group's rows count the visits made while the terminal was in it."""
 
     __tablename__ = "usage_hourly"
 
@@ -64,7 +71,7 @@ class UsageHourly(Base):
 
 
 class UsageCount(Base):
-    """How often something happened per terminal (``FLEET``: all) and local day: ``metric`` names what (module,
+    """How often something happened per terminal (``FLEET``: all; ``group_key``: a group's) and local day: ``metric`` names what (module,
     view, via, takeaway, language, large_text, ended, length, search, empty_query, unopened_query, checkins,
     feedback, visits), ``key`` which one (a module, a service code, a length bucket, a query...)."""
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from server.fleet.models import Terminal
 from server.usage.ingest import LENGTH_BUCKET_SECONDS
-from server.usage.models import FLEET, UsageCount, UsageHourly
+from server.usage.models import FLEET, UsageCount, UsageHourly, group_key
 
 DEFAULT_DAYS = 90
 LONGEST_RANGE_DAYS = 366
@@ -53,12 +53,21 @@ def local_today(timezone: str, now: datetime) -> date:
 
 
 def aggregate_terminals(db: Session, wanted: UsageFilter) -> list[int]:
-    """The aggregate rows to read: the fleet's own, one terminal's, or those of a group's terminals."""
+    """The aggregate rows to read: the fleet's own, one terminal's, or a group's."""
+    if wanted.terminal_id is not None:
+        return [wanted.terminal_id]
+    if wanted.group_id is not None:
+        return [group_key(wanted.group_id)]
+    return [FLEET]
+
+
+def raw_terminals(db: Session, wanted: UsageFilter) -> list[int] | None:
+    """The terminals whose raw rows to read; None: every terminal."""
     if wanted.terminal_id is not None:
         return [wanted.terminal_id]
     if wanted.group_id is not None:
         return list(db.scalars(select(Terminal.id).where(Terminal.group_id == wanted.group_id)))
-    return [FLEET]
+    return None
 
 
 @dataclass
@@ -131,7 +140,7 @@ def visits_by_terminal(db: Session, wanted: UsageFilter) -> list[tuple[int, str,
     """(terminal id, name, visits) of the selected terminals (every terminal for the fleet), most first."""
     visits = (select(UsageCount.terminal_id, func.sum(UsageCount.count).label("visits"))
               .where(UsageCount.metric == "visits", UsageCount.day.between(wanted.first_day, wanted.last_day),
-                     UsageCount.terminal_id != FLEET)
+                     UsageCount.terminal_id > FLEET)
               .group_by(UsageCount.terminal_id).subquery())
     query = (select(Terminal.id, Terminal.name, func.coalesce(visits.c.visits, 0))
              .join(visits, visits.c.terminal_id == Terminal.id, isouter=True))

@@ -22,7 +22,7 @@ from server.core.clock import utcnow
 from server.fleet import catalogues
 from server.fleet.models import CatalogueVersion, Terminal
 from server.usage.models import UsageQueryAction, UsageSearch
-from server.usage.queries import UsageFilter, aggregate_terminals
+from server.usage.queries import UsageFilter, raw_terminals
 
 K_ANONYMITY = 3
 SHOWN_AT_MOST = 200
@@ -51,8 +51,9 @@ class SearchGap:
 def search_gaps(db: Session, wanted: UsageFilter, include_dismissed: bool = False) -> list[SearchGap]:
     conditions = [UsageSearch.day.between(wanted.first_day, wanted.last_day),
                   or_(UsageSearch.results == 0, UsageSearch.opened.is_(None))]
-    if wanted.terminal_id is not None or wanted.group_id is not None:
-        conditions.append(UsageSearch.terminal_id.in_(aggregate_terminals(db, wanted)))
+    terminals = raw_terminals(db, wanted)
+    if terminals is not None:
+        conditions.append(UsageSearch.terminal_id.in_(terminals))
     visits = func.count(func.distinct(UsageSearch.record_id))
     rows = db.execute(
         select(UsageSearch.query, visits, func.sum(case((UsageSearch.results == 0, 1), else_=0)),

@@ -25,6 +25,7 @@ from tests.server.checkin_calls import attendee, published_event, scan_online, t
 from tests.server.console.browser import chromium, click_centred
 from tests.server.console.test_console_browser import _sign_in, _wait
 from tests.server.feedback_data import feedback_record, item_of, send
+from tests.server.usage_data import search, view, visit_record
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}  # passes are counted, not listed: quicker
@@ -76,6 +77,9 @@ def _console_pages(server, backup_folder) -> list[str]:
     scan_online(terminal, ticket_text(server, event["id"], registration["id"]))
     send(terminal, sent := feedback_record("service_rating", text="窗口等候时间太长", rating=2))
     item = item_of(server, sent)
+    now = datetime.now(UTC)
+    send(terminal, *[visit_record(now, 40, views=(view("RS-001", printed=True),), searches=(search("宠物医院"),))
+                     for _ in range(3)])  # a search that found nothing, shown on the searches page with its forms
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
     return ["/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
             "/config", "/config/defaults", "/config/group/lobby", f"/config/terminal/{terminal.id}",
@@ -84,7 +88,8 @@ def _console_pages(server, backup_folder) -> list[str]:
             f"/events/{event['id']}/live", f"/events/{event['id']}/checkins",
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
-            f"/terminals/{terminal.id}/availability", "/alerts", "/backups"]
+            f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
+            "/usage", "/usage/searches"]
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:

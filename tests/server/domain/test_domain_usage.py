@@ -26,7 +26,7 @@ WEEK = UsageFilter.make(DAY, DAY - timedelta(days=6), DAY)
 
 @BOTH_DIALECTS
 def test_visits_are_counted_once_per_record_per_terminal_and_for_the_fleet(db):
-    lobby, tower = terminal(db, "T1 大堂"), terminal(db, "T3 11 层")
+    lobby, tower = terminal(db, "T1 大堂"), terminal(db, "T3 11 层", group="T3")
     first = visit_record(at(2026, 12, 7, 1, 30), 40, views=(view("RS-001", qr_shown=True), view("RS-002", "popular")),
                          searches=(search("社保卡", 5, ("RS-001",), "RS-001"),), ended="finished")
     receive(db, lobby, first, visit_record(at(2026, 12, 7, 1, 50), 100, language="en", large_text=True,
@@ -36,7 +36,8 @@ def test_visits_are_counted_once_per_record_per_terminal_and_for_the_fleet(db):
     assert db.scalar(select(func.count()).select_from(UsageVisit)) == 3
     assert sorted(db.execute(select(UsageHourly.terminal_id, UsageHourly.hour, UsageHourly.visits,
                                     UsageHourly.seconds))) == [
-        (FLEET, 9, 2, 140), (FLEET, 14, 1, 20), (lobby.id, 9, 2, 140), (tower.id, 14, 1, 20)]
+        (-tower.group_id, 14, 1, 20), (FLEET, 9, 2, 140), (FLEET, 14, 1, 20), (lobby.id, 9, 2, 140),
+        (tower.id, 14, 1, 20)]
     found = figures(db, WEEK)
     assert (found.visits, found.views, found.per_day[DAY], found.heat[0][9], found.heat[0][14]) == (3, 3, 3, 2, 1)
     assert found.tally("view") == [("RS-001", 2), ("RS-002", 1)]
@@ -48,6 +49,8 @@ def test_visits_are_counted_once_per_record_per_terminal_and_for_the_fleet(db):
     assert (found.counts["feedback"][""], found.counts["search"]["all"]) == (1, 1)
     one = figures(db, UsageFilter.make(DAY, DAY, DAY, terminal_id=tower.id))
     assert (one.visits, one.tally("module")) == (1, [("feedback", 1)])
+    group = figures(db, UsageFilter.make(DAY, DAY, DAY, group_id=tower.group_id))
+    assert (group.visits, group.tally("module")) == (1, [("feedback", 1)])
     assert visits_by_terminal(db, WEEK) == [(lobby.id, "T1 大堂", 2), (tower.id, "T3 11 层", 1)]
 
 
