@@ -383,7 +383,8 @@ class KioskApp(App):
         self.idle_remaining = remaining
         if self._idle_warning is None:
             self._idle_warning = IdleWarning()
-            self._idle_warning.bind(on_dismiss=lambda *_: self._on_activity())
+            # A touch on the warning is activity already (Window on_touch_down); its dismissal by the reset is not.
+            self._idle_warning.bind(on_dismiss=lambda *_: self.idle.activity())
             self._idle_warning.open(animation=False)
 
     def _close_idle_warning(self):
