@@ -36,7 +36,10 @@ class UsageFilter:
     def make(cls, today: date, first_day: date | None = None, last_day: date | None = None,
              terminal_id: int | None = None, group_id: int | None = None) -> UsageFilter:
         last = last_day or today
-        first = first_day or last - timedelta(days=DEFAULT_DAYS - 1)
+        try:
+            first = first_day or last - timedelta(days=DEFAULT_DAYS - 1)
+        except OverflowError:
+            raise UsageFilterError("the range starts before the first day there is") from None
         if first > last:
             raise UsageFilterError("the range starts after it ends")
         if (last - first).days >= LONGEST_RANGE_DAYS:
