@@ -16,7 +16,6 @@ from server.fleet.models import Record
 from server.usage import popularity, retention, search_gaps
 from server.usage.models import FLEET, UsageCount, UsageHourly, UsageSearch, UsageVisit
 from server.usage.queries import UsageFilter, figures, visits_by_terminal
-from services.guide.search import SearchIndex
 from tests.server.domain.builders import ACTOR, BOTH_DIALECTS, at, receive, terminal
 from tests.server.usage_data import search, view, visit_record
 
@@ -91,7 +90,8 @@ def test_searches_that_found_nothing_show_only_once_three_visits_typed_them(db):
     assert search_gaps.search_gaps(db, only_tower) == []  # one visit there
 
 
-def test_adding_an_alias_publishes_a_catalogue_the_kiosk_search_finds_and_the_row_turns_fixed(db):
+def test_adding_an_alias_publishes_a_catalogue_version_with_it_and_the_row_turns_fixed(db):
+    """(That the kiosk's search then finds the service: tests/gui/test_gui_usage_e2e.py.)"""
     lobby = terminal(db)
     query = "社会保险卡丢失怎么办呢"
     _typed(db, lobby, query, 3)
@@ -102,7 +102,6 @@ def test_adding_an_alias_publishes_a_catalogue_the_kiosk_search_finds_and_the_ro
     assert row.id != before.id
     catalogue = parse_catalogue(json.loads(row.document), "test")
     assert query in catalogue.service("RS-003").aliases
-    assert SearchIndex(catalogue).search(query, limit=3)[0].code == "RS-003"
     [gap] = search_gaps.search_gaps(db, WEEK)
     assert (gap.action, gap.service_code, gap.fixed) == ("alias", "RS-003", False)
     # The next search for it, on a terminal with the new catalogue, lists the service: fixed.
