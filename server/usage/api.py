@@ -36,7 +36,7 @@ def usage_filter(settings: Settings, first_day: date | None = None, last_day: da
     try:
         return UsageFilter.make(local_today(settings.timezone, utcnow()), first_day, last_day, terminal_id, group_id)
     except UsageFilterError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
 
 
 Filter = Annotated[UsageFilter, Depends(usage_filter)]
@@ -96,7 +96,7 @@ def gaps(staff: CurrentStaff, db: DbSession, wanted: Filter, include_dismissed: 
 
 
 def _refused(exc: search_gaps.SearchGapRefused) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"{exc.field}: {exc}")
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"{exc.field}: {exc}")
 
 
 @router.post("/search-gaps/alias", status_code=status.HTTP_204_NO_CONTENT)

@@ -19,11 +19,11 @@ from server.core.ids import id_from_text
 from server.feedback.console.chart import bar_chart
 from server.fleet import catalogues
 from server.fleet.models import Terminal, TerminalGroup
-from server.usage import search_gaps
+from server.usage import popularity, search_gaps
 from server.usage.console.charts import day_chart, heat_map
 from server.usage.queries import UsageFigures, UsageFilter, UsageFilterError, figures, local_today, visits_by_terminal
 from server.web.i18n import N_, gettext, language, use_language
-from server.web.sessions import ConsoleDenied, ConsoleStaff
+from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
 from server.web.templating import render
 
 router = APIRouter()
@@ -150,6 +150,43 @@ def _gap_table(gaps: list[search_gaps.SearchGap]) -> tuple[list[str], list[list]
                                   N_("Terminals"), N_("Done"))],
             [[g.query, g.visits, g.nothing, g.unopened, " / ".join(g.terminals),
               f"{g.action or ''} {g.service_code or ''}".strip()] for g in gaps])
+
+
+@router.get("/usage/popularity")
+def popularity_page(request: Request, user: ConsoleStaff, db: DbSession, settings: Settings, done: str = "") -> Response:
+    return _popularity(request, db, settings, {"done": done})
+
+
+def _popularity(request: Request, db, settings: Settings, state: dict, status_code: int = 200) -> Response:
+    row = catalogues.current(db)
+    services = json.loads(row.document)["services"] if row else []
+    views = popularity.views_by_service(db, local_today(settings.timezone, utcnow()))
+    pins = popularity.pins(db)
+    lang = language(request)
+    rows = sorted(({"code": s["code"], "name": s["name"].get("zh" if lang == "zh_CN" else "en") or s["code"],
+                    "popularity": s["popularity"], "views": views.get(s["code"], 0), "pinned": pins.get(s["code"])}
+                   for s in services), key=lambda r: (-r["popularity"], r["code"]))
+    return render(request, "usage_popularity.html", {
+        "rows": rows, "window": popularity.WINDOW_DAYS, "min_views": popularity.MIN_VIEWS,
+        "total_views": sum(views.values()), "max": popularity.MAX_POPULARITY, **state}, status_code)
+
+
+@router.post("/usage/popularity/{service_code}")
+def pin_popularity(request: Request, service_code: str, user: ConsoleAdmin, db: DbSession, settings: Settings,
+                   value: Annotated[str, Form(max_length=20)] = "", unpin: Annotated[str, Form(max_length=5)] = "") -> Response:
+    """Pin a service's popularity (an administrator), or unpin it: the catalogue changes at once."""
+    now = utcnow()
+    number = None if unpin else (int(value) if value.strip().isdigit() and len(value.strip()) <= 6 else -1)
+    try:
+        if number is not None and not 0 <= number <= popularity.MAX_POPULARITY:
+            raise ValueError(value)
+        popularity.pin(db, service_code, number, user.username, local_today(settings.timezone, now), now)
+    except (ValueError, LookupError):
+        db.rollback()
+        return _popularity(request, db, settings, {"error": N_("A whole number from 0 to 100,000."),
+                                                   "error_code": service_code}, 422)
+    db.commit()
+    return RedirectResponse("/console/usage/popularity?done=1", status_code=303)
 
 
 @router.get("/usage/searches")

@@ -89,7 +89,7 @@ def _console_pages(server, backup_folder) -> list[str]:
             f"/events/{event['id']}/attendees/{registration['id']}/revoke",
             "/feedback", f"/feedback/{item['id']}", "/feedback/stats", "/audit", "/users", f"/users/{operator}",
             f"/terminals/{terminal.id}/availability", "/alerts", "/backups",
-            "/usage", "/usage/searches"]
+            "/usage", "/usage/searches", "/usage/popularity"]
 
 
 def _show_errors(browser, server, terminal_page: str, event_page: str) -> list[tuple[str, str]]:

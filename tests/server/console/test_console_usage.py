@@ -49,3 +49,21 @@ def test_visits_on_the_usage_page_its_csv_and_the_searches_that_found_nothing(li
         ("<b>宠物医院</b>", 3, "alias", "RS-001")]
     assert live_server.admin("GET", "/admin/usage/summary", params={"first_day": "2026-02-01",
                                                                     "last_day": "2026-01-01"}).status_code == 422
+
+
+def test_an_administrator_pins_a_services_popularity_and_the_terminals_catalogue_ranks_it_first(live_server):
+    terminal = enrolled_terminal(live_server)
+    admin = ConsoleClient(live_server)
+    admin.sign_in()
+    pinned = admin.submit("/usage/popularity", "/usage/popularity/RS-005", {"value": "99999"}, allow_redirects=False)
+    assert pinned.status_code == 303
+    catalogue = terminal.call("GET", "/terminal/catalogue").json()
+    first = max(catalogue["services"], key=lambda s: s["popularity"])
+    assert (first["code"], first["popularity"]) == ("RS-005", 99999)
+    refused = admin.submit("/usage/popularity", "/usage/popularity/RS-005", {"value": "lots"})
+    assert refused.status_code == 422 and 'id="action-error"' in refused.text
+
+    operator = ConsoleClient(live_server)
+    operator.sign_in("operator", create_operator(live_server))
+    page = operator.page("/usage/popularity")
+    assert page.status_code == 200 and "/usage/popularity/RS-005" not in page.text  # an operator sees, not pins
