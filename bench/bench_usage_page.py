@@ -2,6 +2,7 @@
 days rendered, p95, on SQLite and on PostgreSQL.
 
 Run from the project root:  python bench/bench_usage_page.py  [--terminals 1000] [--visits 200] [--days 90]
+                            [--rounds 20] [--only SQLite|PostgreSQL]
 
 Per database: the real server (tests/live_server.py) is started on a fresh database; TERMINALS terminals in
 10 groups are made. One day of VISITS visits per terminal (searches, guides viewed, some printed or taken by QR,
@@ -172,8 +173,16 @@ def main() -> int:
     parser.add_argument("--visits", type=int, default=200)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--only", choices=("SQLite", "PostgreSQL"), help="measure on this database only")
+
+    def measure_chosen(label: str, url: str, workdir: Path) -> bool:
+        if args.only and label != args.only:
+            print(f"{label}: skipped (--only {args.only})")
+            return True
+        return measure(label, url, workdir, args)
+
     args = parser.parse_args()
-    return on_each_database("usage-page-", lambda label, url, workdir: measure(label, url, workdir, args))
+    return on_each_database("usage-page-", measure_chosen)
 
 
 if __name__ == "__main__":
