@@ -62,6 +62,8 @@ class UsageHourly(Base):
     hour. A group's rows count the visits made while the terminal was in it."""
 
     __tablename__ = "usage_hourly"
+    # SQLite: the rows in primary-key order (no rowid), so a terminal's range of days is one contiguous read.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -76,7 +78,10 @@ class UsageCount(Base):
     feedback, visits), ``key`` which one (a module, a service code, a length bucket, a query...)."""
 
     __tablename__ = "usage_counts"
-    __table_args__ = (Index("ix_usage_counts_metric_day", "metric", "day"),)
+    # SQLite: rows in primary-key order (no rowid), so a terminal's days are one contiguous read; the index holds
+    # what the per-terminal totals and the popularity read (metric, day, terminal, count): answered from it alone.
+    __table_args__ = (Index("ix_usage_counts_metric_day", "metric", "day", "terminal_id", "count"),
+                      {"sqlite_with_rowid": False})
 
     terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

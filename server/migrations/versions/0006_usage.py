@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("visits", sa.Integer(), nullable=False),
         sa.Column("seconds", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("terminal_id", "day", "hour", name="pk_usage_hourly"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "usage_counts",
@@ -77,8 +78,9 @@ def upgrade() -> None:
         sa.Column("key", sa.String(100), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("terminal_id", "day", "metric", "key", name="pk_usage_counts"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_usage_counts_metric_day", "usage_counts", ["metric", "day"])
+    op.create_index("ix_usage_counts_metric_day", "usage_counts", ["metric", "day", "terminal_id", "count"])
     op.create_table(
         "usage_query_actions",
         sa.Column("query", sa.String(100), nullable=False),
