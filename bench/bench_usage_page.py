@@ -20,9 +20,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import sqlite3
 import sys
 import time
 import uuid
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -108,8 +110,8 @@ def copy_days(engine, day, days: int) -> None:
     if not postgres:
         # The copy is one huge transaction: its pages are checkpointed into the file, as SQLite does every
         # thousand pages in normal running, rather than read through a gigabyte of write-ahead log.
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        with closing(sqlite3.connect(engine.url.database)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def page_times(client: ConsoleClient, path: str, rounds: int) -> list[float]:
