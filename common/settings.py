@@ -294,6 +294,10 @@ class FeedbackSettings(_Section):
         return next((category for category in self.categories if category.key == key), None)
 
 
+class UsageSettings(_Section):
+    enabled: bool = Field(default=True, title=N_("Count how the terminal is used"), description=N_("Each visit reported anonymously: what was opened and searched; never names, texts or phone numbers."))
+
+
 class KioskSettings(_Section):
     terminal: TerminalSettings
     display: DisplaySettings = DisplaySettings()
@@ -309,6 +313,7 @@ class KioskSettings(_Section):
     checkin: CheckinSettings = CheckinSettings()
     feedback: FeedbackSettings = FeedbackSettings()
     voice: VoiceSettings = VoiceSettings()
+    usage: UsageSettings = UsageSettings()
 
 
 @dataclass(frozen=True)

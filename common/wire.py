@@ -201,7 +201,7 @@ class Command(WireModel):
 
 # -- records (the outbox) ------------------------------------------------------------------------
 
-RecordKind = Literal["checkin", "feedback", "diagnostic"]
+RecordKind = Literal["checkin", "feedback", "diagnostic", "usage_visit"]
 
 
 class Record(WireModel):
@@ -627,3 +627,44 @@ class PassCancel(WireModel):
     """POST /terminal/booking/cancellations: the pass of the booking to cancel."""
 
     code: str = Field(max_length=MAX_PASS_CODE_CHARS)
+# -- usage (anonymous visits) ---------------------------------------------------------------------
+
+UsageVia = Literal["search", "department", "life_event", "popular"]
+UsageModule = Literal["guide", "checkin", "feedback"]
+UsageEnd = Literal["idle", "home", "finished"]
+MAX_USAGE_QUERY_CHARS = 100
+MAX_USAGE_ITEMS = 50  # views or searches kept per visit: a visit with more is a stuck finger, not a visitor
+SERVICE_CODE = Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class UsageServiceView(WireModel):
+    code: SERVICE_CODE
+    via: UsageVia
+    qr_shown: bool = False
+    printed: bool = False
+
+
+class UsageSearch(WireModel):
+    """The final query of one search (never one that looks personal: common.usage_privacy), how many results it
+    found, the first few of them, and which one the visitor opened (None: none)."""
+
+    query: str = Field(min_length=1, max_length=MAX_USAGE_QUERY_CHARS)
+    results: Count
+    top: list[SERVICE_CODE] = Field(default_factory=list, max_length=3)
+    opened: SERVICE_CODE | None = None
+
+
+class UsageVisitRecord(WireModel):
+    """Payload of a record of kind ``usage_visit``: one visit, from the first touch to the idle reset, with nothing
+    that names the visitor (no names, texts, phone numbers; personal-looking queries are dropped on the kiosk)."""
+
+    started_at: datetime  # to the minute
+    seconds: int = Field(ge=0, le=86_400)
+    language: str = Field(min_length=2, max_length=16)
+    large_text: bool = False
+    modules: list[UsageModule] = Field(default_factory=list, max_length=3)
+    views: list[UsageServiceView] = Field(default_factory=list, max_length=MAX_USAGE_ITEMS)
+    searches: list[UsageSearch] = Field(default_factory=list, max_length=MAX_USAGE_ITEMS)
+    checkins: Count = 0
+    feedback: Count = 0
+    ended: UsageEnd

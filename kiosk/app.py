@@ -39,6 +39,7 @@ from kiosk.screen_set import ScreenSet
 from kiosk.service_manager import ServiceManagerLink
 from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
+from kiosk.usage.controller import UsageController
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
 from services.devices import health
@@ -48,6 +49,7 @@ from services.devices.ime.vocabulary import kiosk_words, lobby_words
 from services.devices.printer import PrinterError, Slip, make_printer
 from services.devices.speech import EspeakSpeaker, SilentSpeaker, make_speaker
 from services.storage.store import LocalStore
+from services.usage.visit import VisitRecorder
 
 if TYPE_CHECKING:  # the sync engine is imported after the first frame (_start_sync)
     from services.sync.engine import SyncStatus
@@ -135,6 +137,9 @@ class KioskApp(App):
         # The voice (services/devices/speech.py): made in apply_settings, silent until then.
         self.speaker = SilentSpeaker("disabled")
         self._voice_settings = None
+        # The visit in progress, which the controllers tell what the visitor does; sent when it ends.
+        self.usage = VisitRecorder()
+        self.usage_controller = UsageController(self, self.usage)
         self.use_kivy_settings = False
         self.title = "Lobby Kiosk"
 
@@ -484,6 +489,7 @@ class KioskApp(App):
 
     def _on_activity(self, *_args):
         self.idle.activity()
+        self.usage_controller.tap()
         if self._idle_warning is not None:
             self._close_idle_warning()
 
@@ -504,6 +510,7 @@ class KioskApp(App):
         self._update_notice()
         state = self.idle.state()
         if self._session_is_pristine():
+            self.usage_controller.check_left_at_home()
             self.idle.activity()
             return
         if state.phase is IdlePhase.WARNING:
@@ -515,7 +522,8 @@ class KioskApp(App):
         self.idle_remaining = remaining
         if self._idle_warning is None:
             self._idle_warning = IdleWarning()
-            self._idle_warning.bind(on_dismiss=lambda *_: self._on_activity())
+            # A touch on the warning is activity already (Window on_touch_down); its dismissal by the reset is not.
+            self._idle_warning.bind(on_dismiss=lambda *_: self.idle.activity())
             self._idle_warning.open(animation=False)
 
     def _close_idle_warning(self):
@@ -533,6 +541,7 @@ class KioskApp(App):
 
     def reset_session(self):
         """Back to the start with nothing of the last visitor left: query, guide, PIN, preferences."""
+        self.usage_controller.end(at_home=False)
         if self._idle_warning is not None:
             self._close_idle_warning()
         for screen in self.screens.values():

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from services.devices.printer import Printer, Slip
     from services.storage.store import LocalStore
     from services.sync.engine import SyncStatus
+    from services.usage.visit import VisitRecorder
 
 
 class KioskHost(Protocol):
@@ -57,6 +58,9 @@ class KioskHost(Protocol):
 
     # The pinyin input method; None while it loads. It learns the visitor's picks: forget() with the draft.
     input_method: InputMethod | None
+
+    # The visit in progress (anonymous usage): what the visitor opens, searches, prints, sends.
+    usage: VisitRecorder
 
     def bind(self, **kwargs) -> None:
         """Kivy property bindings, e.g. ``bind(lang=...)``."""

@@ -12,8 +12,9 @@ from server.matters.routers import ROUTERS as MATTERS
 from server.monitoring.routers import ROUTERS as MONITORING
 from server.queueing.routers import ROUTERS as QUEUEING
 from server.releases.routers import ROUTERS as RELEASES
+from server.usage.routers import ROUTERS as USAGE
 from server.volunteers.routers import ROUTERS as VOLUNTEERS
 from server.wishes.routers import ROUTERS as WISHES
 
 DOMAINS = (FLEET, ACCOUNTS, AUDIT, FEEDBACK, EVENTS, VOLUNTEERS, MONITORING, ALERTS, BACKUPS, MATTERS, WISHES, BOOKING,
-           RELEASES, QUEUEING)
+           RELEASES, QUEUEING, USAGE)

@@ -12,6 +12,7 @@ from server.events import checkins
 from server.feedback import items as feedback_items
 from server.fleet import records
 from server.fleet.models import Terminal
+from server.usage import ingest as usage_ingest
 from server.wishes import wishes
 
 
@@ -25,7 +26,7 @@ def _register_feedback() -> None:
     records.register_projection("feedback", _feedback_and_wishes)
 
 
-REGISTRATIONS = (checkins.register_projections, _register_feedback)
+REGISTRATIONS = (checkins.register_projections, _register_feedback, usage_ingest.register_projections)
 
 
 def register_projections() -> None:

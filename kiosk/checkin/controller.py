@@ -263,6 +263,8 @@ class CheckinController:
 
     def _handle_verdict(self, result) -> None:
         log.info("check-in %s (%s): %s", result.kind, result.mode, result.verdict.detail)
+        if result.kind == "welcome":
+            self.host.usage.counted("checkin")
         self._show(result.kind, result)
 
     def _handle_pass(self, verdict) -> None:

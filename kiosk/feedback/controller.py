@@ -210,6 +210,7 @@ class FeedbackController:
             return
         log.info("feedback %s queued (suppressed: %s)", receipt.tracking_number, receipt.suppressed)
         self.receipt = receipt
+        self.host.usage.counted("feedback")
         self._receipt_category = self.settings.category(draft.category)
         self._receipt_rating = draft.rating
         # Submitted: nothing of what was typed stays on the screens.

@@ -130,7 +130,18 @@ class GuideController:
         texture = texture_from_image(qr_image(url, box_size=4, border=1))
         host.screens["detail"].show(service, department.name.get(host.lang), texture, url)
         if navigate:
+            host.usage.viewed(code, self._how_found())
             host.navigator.go("detail")
+
+    def _how_found(self) -> str:
+        """How the visitor came to the service they open: from the screen they open it on."""
+        current = self.host.navigator.current
+        if current == "search":
+            return "search"
+        if current == "services":
+            source = self.host.screens["services"].source
+            return source[0] if source else "department"
+        return "popular"  # the home screen's shortcuts and the guide's popular tab
 
     def guide_url(self, service: Service) -> str:
         template = self.host.kiosk_settings.guide.qr_url_template
@@ -140,8 +151,10 @@ class GuideController:
         screen = self.host.screens["search"]
         screen.ready = self.search_index is not None
         hits = self.search_index.search(query, limit=SEARCH_RESULT_LIMIT) if query.strip() and screen.ready else []
-        services = [self.host.catalogue.service(hit.code) for hit in hits]
-        screen.rows = self._rows([s for s in services if s is not None])
+        services = [s for s in (self.host.catalogue.service(hit.code) for hit in hits) if s is not None]
+        screen.rows = self._rows(services)
+        if screen.ready:
+            self.host.usage.searched(query, len(services), [s.code for s in services[:3]])
 
     # -- printing --------------------------------------------------------------------------------
 
@@ -161,6 +174,7 @@ class GuideController:
             centre_name=terminal.centre_name.get(host.lang),
         )
         host.print_slip(slip)
+        host.usage.printed(service.code)
 
     # -- the session -----------------------------------------------------------------------------
 

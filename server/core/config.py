@@ -103,6 +103,8 @@ class ServerSettings(BaseSettings):
     retention_screenshot_days: int = Field(default=30, ge=0)
     # Rows deleted per transaction (short transactions: the terminals' writes go on between batches).
     retention_batch: int = Field(default=1000, ge=1, le=100_000)
+    # Usage analytics (server/usage): raw visits and searches are kept this many days, the aggregates for good.
+    usage_raw_days: int = Field(default=90, ge=31, le=3660)
 
     @field_validator("metrics_allow_from")
     @classmethod

@@ -25,7 +25,7 @@ _NOT_IN_FORM = {"terminal.name", "terminal.location"}
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("centre", N_("Centre and texts"), ("terminal.", "announcements")),
     ("display", N_("Display and language"), ("display.",)),
-    ("idle", N_("Idle and privacy"), ("idle.", "feedback.require_consent_for_phone")),
+    ("idle", N_("Idle and privacy"), ("idle.", "feedback.require_consent_for_phone", "usage.")),
     ("modules", N_("Modules"), ("modules.",)),
     ("hours", N_("Opening hours"), ("hours.",)),
     ("guide", N_("Service guide"), ("guide.",)),

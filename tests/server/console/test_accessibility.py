@@ -30,6 +30,7 @@ from tests.server.console.test_console_browser import _sign_in, _wait
 from tests.server.feedback_data import feedback_record, item_of, send
 from tests.server.queue_calls import SOCIAL_SECURITY_CARD, open_all_day, window_of
 from tests.server.release_data import upload_release
+from tests.server.usage_data import search, view, visit_record
 from tests.server.wish_calls import centre_teams, phone_form
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -126,10 +127,16 @@ def _console_pages(server, backup_folder) -> list[str]:
     scan_online(terminal, ticket_text(server, event["id"], registration["id"]))
     send(terminal, sent := feedback_record("service_rating", text="窗口等候时间太长", rating=2))
     item = item_of(server, sent)
+    now = datetime.now(UTC)
+    send(terminal, *[visit_record(now, 40, views=(view("RS-001", printed=True),), searches=(search("宠物医院"),))
+                     for _ in range(3)])  # a search that found nothing, shown on the searches page with its forms
     assert upload_release(server, "0.2.0", notes="更快的搜索").status_code == 201
     assert server.admin("POST", "/admin/releases/0.2.0/rollouts", json={"scope": "all"}).status_code == 201
     window = window_of(open_all_day(server), SOCIAL_SECURITY_CARD)
     terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).raise_for_status()
+    now = datetime.now(UTC)
+    send(terminal, *[visit_record(now, 40, views=(view("RS-001", printed=True),), searches=(search("宠物医院"),))
+                     for _ in range(3)])  # a search that found nothing, shown on the searches page with its forms
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
     matter, meeting = _building_matters(server, terminal)
     volunteers = _volunteer_pages(server, terminal)
@@ -144,7 +151,7 @@ def _console_pages(server, backup_folder) -> list[str]:
             "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention",
             "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}",
             "/booking", "/booking/1", "/booking/1/edit", "/booking-spaces/new", "/releases",
-            "/queue", f"/queue/windows/{window['id']}", "/queue/stats"]
+            "/queue", f"/queue/windows/{window['id']}", "/queue/stats", "/usage", "/usage/searches", "/usage/popularity"]
 
 
 def _building_matters(server, terminal) -> tuple[int, int]:

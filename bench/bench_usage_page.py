@@ -1,0 +1,196 @@
+"""Usage analytics at fleet scale: visits ingested and aggregated per second, and the console's Usage page for 90
+days rendered, p95, on SQLite and on PostgreSQL.
+
+Run from the project root:  python bench/bench_usage_page.py  [--terminals 1000] [--visits 200] [--days 90]
+                            [--rounds 20] [--only SQLite|PostgreSQL]
+
+Per database: the real server (tests/live_server.py) is started on a fresh database; TERMINALS terminals in
+10 groups are made. One day of VISITS visits per terminal (searches, guides viewed, some printed or taken by QR,
+languages, large text) is stored and projected exactly as POST /terminal/records does (server/fleet/records.py
+and the usage projection, one batch of a terminal's day per transaction): visits/s, against the same number of
+"diagnostic" records (stored, nothing projected) on a sample as the baseline. That day's aggregates are then
+copied to the DAYS - 1 days before it in SQL (set-up, not measured), so the aggregates hold DAYS days of the
+whole fleet. Then the Usage page over the DAYS days is fetched over HTTP, signed in, ROUNDS times each for the
+fleet, one group and one terminal: p50 and p95 per view. The raw searches stay one day's (the searches page is
+timed too, on that day). The exit status is 1 when a p95 of the Usage page is 500 ms or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import sys
+import time
+import uuid
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from databases import on_each_database  # noqa: E402
+
+from bench.timing import percentile  # noqa: E402
+from server.core.config import current_settings  # noqa: E402
+from server.core.db import make_engine, make_session_factory  # noqa: E402
+from server.fleet import records, terminals  # noqa: E402
+from server.projections import register_projections  # noqa: E402
+from server.usage.queries import local_today  # noqa: E402
+from tests.live_server import start_server  # noqa: E402
+from tests.server.console.console_client import ConsoleClient  # noqa: E402
+
+TARGET_P95_MS = 500
+ROUNDS = 20
+GROUPS = 10
+CODES = [f"RS-{n:03d}" for n in range(1, 41)] + [f"GJJ-{n:03d}" for n in range(1, 21)] + [
+    f"SC-{n:03d}" for n in range(1, 31)]
+QUERIES = ["社保卡", "公积金提取", "营业执照", "sbk", "驾驶证", "宠物医院", "个税", "居住证", "开网店", "停车缴费"]
+
+
+def visit_payload(rng: random.Random, started: datetime) -> dict:
+    views = [{"code": rng.choice(CODES), "via": rng.choice(("search", "department", "life_event", "popular")),
+              "qr_shown": rng.random() < 0.4, "printed": rng.random() < 0.1} for _ in range(rng.randrange(0, 3))]
+    searches = []
+    for _ in range(rng.randrange(0, 3)):
+        results = rng.choice((0, 3, 8))
+        searches.append({"query": rng.choice(QUERIES), "results": results, "top": rng.sample(CODES, min(3, results)),
+                         "opened": views[0]["code"] if views and results and rng.random() < 0.6 else None})
+    return {"started_at": started.isoformat(), "seconds": rng.randrange(10, 400),
+            "language": "en" if rng.random() < 0.1 else "zh_CN", "large_text": rng.random() < 0.15,
+            "modules": ["guide"] if views or searches else [rng.choice(("checkin", "feedback"))],
+            "views": views, "searches": searches, "checkins": 0, "feedback": 0,
+            "ended": rng.choice(("idle", "home", "finished"))}
+
+
+def day_of_records(rng: random.Random, day_start: datetime, visits: int, kind: str) -> list[dict]:
+    rows = []
+    for _ in range(visits):
+        started = day_start + timedelta(hours=rng.choice((0, 1, 1, 2, 2, 3, 5, 6, 7, 8)), minutes=rng.randrange(60))
+        payload = visit_payload(rng, started) if kind == "usage_visit" else {"note": "x" * 200}
+        rows.append({"id": str(uuid.uuid4()), "kind": kind, "created_at": started, "received_at": started,
+                     "payload": payload})
+    return rows
+
+
+def ingest(sessions, terminal_ids: list[int], rng, day_start: datetime, visits: int, kind: str) -> float:
+    """Seconds to store (and project) one day of ``visits`` per terminal, a terminal's day per transaction."""
+    spent = 0.0
+    for terminal_id in terminal_ids:
+        batch = day_of_records(rng, day_start, visits, kind)
+        started = time.perf_counter()
+        with sessions() as db:
+            terminal = db.get(records.Terminal, terminal_id)
+            rows = [{**row, "terminal_id": terminal_id} for row in batch]
+            records.project_new(db, terminal, rows, records.insert_new(db, rows))
+            db.commit()
+        spent += time.perf_counter() - started
+    return spent
+
+
+def copy_days(engine, day, days: int) -> None:
+    """The day's aggregates copied to the ``days - 1`` days before it, in the database."""
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        for table, columns in (("usage_hourly", "hour, visits, seconds"), ("usage_counts", "metric, key, count")):
+            if postgres:
+                connection.execute(text(
+                    f"INSERT INTO {table} (terminal_id, day, {columns}) SELECT terminal_id, day - n, {columns} "
+                    f"FROM {table}, generate_series(1, :k) AS n WHERE day = :day"), {"k": days - 1, "day": day})
+            else:
+                connection.execute(text(
+                    f"WITH RECURSIVE back(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM back WHERE n < :k) "
+                    f"INSERT INTO {table} (terminal_id, day, {columns}) SELECT terminal_id, "
+                    f"date(day, '-' || n || ' days'), {columns} FROM {table}, back WHERE day = :day"),
+                    {"k": days - 1, "day": day.isoformat()})
+        connection.execute(text("ANALYZE"))
+    if not postgres:
+        # The copy is one huge transaction: its pages are checkpointed into the file, as SQLite does every
+        # thousand pages in normal running, rather than read through a gigabyte of write-ahead log.
+        with closing(sqlite3.connect(engine.url.database)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def page_times(client: ConsoleClient, path: str, rounds: int) -> list[float]:
+    client.page(path)  # once untimed: templates compiled, connections open
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        reply = client.page(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert reply.status_code == 200, (path, reply.status_code)
+    return timings
+
+
+def measure(label: str, database_url: str, workdir: Path, args: argparse.Namespace) -> bool:
+    rng = random.Random(20)
+    server = start_server(database_url, workdir / "server", env={"OPERATIONS_INTERVAL_SECONDS": "0"})
+    os.environ["DATABASE_URL"] = database_url
+    current_settings.cache_clear()
+    register_projections()
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    try:
+        with sessions() as db:
+            ids = [terminals.create_terminal(db, f"T{n:04d}", "大堂", f"G{n % GROUPS:02d}", "bench").id
+                   for n in range(args.terminals)]
+            db.commit()
+        settings = current_settings()
+        today = local_today(settings.timezone, datetime.now(UTC))
+        day = today - timedelta(days=1)
+        day_start = datetime(day.year, day.month, day.day, 0, 30, tzinfo=UTC)  # 08:30 in Harbin
+        sample = ids[: max(1, len(ids) // 10)]
+        base_s = ingest(sessions, sample, rng, day_start, args.visits, "diagnostic")
+        usage_s = ingest(sessions, ids, rng, day_start, args.visits, "usage_visit")
+        visits = len(ids) * args.visits
+        started = time.perf_counter()
+        copy_days(engine, day, args.days)
+        copied_s = time.perf_counter() - started
+        first_day = today - timedelta(days=args.days)
+        client = ConsoleClient(server)
+        client.sign_in()
+        span = f"first_day={first_day}&last_day={day}"
+        views = {"fleet": f"/usage?{span}", "group": f"/usage?{span}&group_id=1",
+                 "terminal": f"/usage?{span}&terminal_id={ids[0]}", "searches (1 day raw)": f"/usage/searches?{span}"}
+        timings = {name: page_times(client, path, args.rounds) for name, path in views.items()}
+    finally:
+        engine.dispose()
+        server.stop()
+    base_rate, usage_rate = len(sample) * args.visits / base_s, visits / usage_s
+    print(f"{label}: {len(ids)} terminals x {args.visits} visits = {visits} visits; aggregates copied to "
+          f"{args.days} days in {copied_s:.0f} s (set-up)")
+    print(f"  diagnostic records  {base_rate:9.0f} records/s (baseline, {len(sample) * args.visits} records)")
+    print(f"  usage visits        {usage_rate:9.0f} visits/s  ({usage_rate / base_rate:.2f}x the baseline; "
+          f"a day of the fleet in {usage_s:.0f} s)")
+    met = True
+    for name, values in timings.items():
+        p50, p95 = percentile(values, 50), percentile(values, 95)
+        print(f"  Usage page, {args.days} days, {name:<22} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
+        if not name.startswith("searches"):
+            met = met and p95 < TARGET_P95_MS
+    return met
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--terminals", type=int, default=1000)
+    parser.add_argument("--visits", type=int, default=200)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--only", choices=("SQLite", "PostgreSQL"), help="measure on this database only")
+
+    def measure_chosen(label: str, url: str, workdir: Path) -> bool:
+        if args.only and label != args.only:
+            print(f"{label}: skipped (--only {args.only})")
+            return True
+        return measure(label, url, workdir, args)
+
+    args = parser.parse_args()
+    return on_each_database("usage-page-", measure_chosen)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

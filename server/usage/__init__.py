@@ -1,0 +1,1 @@
+"""Usage analytics: the terminals' anonymous visits, aggregated per day, terminal and hour, in the console."""

@@ -1,0 +1,1 @@
+"""Anonymous usage: one record per visit (services.usage.visit), sent through the outbox."""
