@@ -63,5 +63,9 @@ class WishWallScreen(Screen):
         if self.on_post_wish is not None:
             self.on_post_wish()
 
+    def reset(self):
+        """The next visitor starts at the top of the wall."""
+        self.ids.scroller.scroll_y = 1
+
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -73,8 +73,10 @@ def booking_book_and_check_in(driver):
     read = booking_pass._parse(pass_screen.pass_text)[0]
     forged = booking_pass.issue(tickets.SigningKey.generate(read.key_id), read.space_id, read.booking_id)
     scans: list = []
-    for text in (pass_screen.pass_text, pass_screen.pass_text, forged, "LB:" + tickets.issue(
-            tickets.SigningKey.generate(1), 1, read.booking_id)[3:]):
+    for number, text in enumerate((pass_screen.pass_text, pass_screen.pass_text, forged, "LB:" + tickets.issue(
+            tickets.SigningKey.generate(1), 1, read.booking_id)[3:])):
+        if number == 1:
+            yield 2.6  # past the scanner's repeat window: the same pass again is a new scan
         yield from _scan(driver, text, scans)
     results["scans"] = scans
     seconds["scanned"] = time.monotonic() - began

@@ -53,6 +53,7 @@ def test_an_enrolled_kiosk_applies_config_and_commands_live(run_scenario, server
     # whether there is a sound device (none under Xvfb on a CI machine, as a rule).
     peripherals = dict(view["peripherals"])
     assert peripherals.pop("speech") in ("absent", "ok")
+    assert peripherals.pop("speaker") in ("absent", "ok")  # the sound device itself (services/devices/health.py)
     assert peripherals == {"printer": "ok", "scanner": "ok"}
 
 

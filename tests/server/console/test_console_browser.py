@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -60,7 +61,9 @@ def _sign_in(browser, server: LiveServer) -> None:
 
 
 def _wait(browser, condition, deadline: float = DEADLINE):
-    return WebDriverWait(browser, deadline, poll_frequency=0.2).until(condition)
+    # A page that reloads between finding an element and reading it: try again, as a person would look again.
+    return WebDriverWait(browser, deadline, poll_frequency=0.2,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def test_a_setting_changed_in_the_browser_reaches_the_kiosk(live_server, browser, kiosk):

@@ -51,6 +51,7 @@ def test_the_usage_page_in_the_browser_and_an_alias_added_from_it(live_server):
         browser.find_element(By.ID, "password").send_keys(password)
         browser.find_element(By.ID, "sign-in").click()
         _wait(browser, lambda b: b.current_url.endswith("/console/terminals"))
+        browser.find_element(By.CSS_SELECTOR, "#menu-services summary").click()  # the menu's drop-down
         browser.find_element(By.ID, "nav-usage").click()
         _wait(browser, lambda b: b.find_elements(By.ID, "chart-heat"))
         assert browser.find_element(By.ID, "fact-visits").text == "140"
