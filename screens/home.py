@@ -17,17 +17,18 @@ from screens import tile_grid
 from screens.icons import ICONS
 from screens.widgets import GridTile, Tile
 
-# module key -> (icon, title, subtitle); titles are gettext msgids.
+# module key -> (icon, title, subtitle), in the home screen's order: what visitors come for first, then the
+# centre's own work; titles are gettext msgids.
 MODULE_TILES = {
     "guide": ("guide", N_("Service guide"), N_("Materials, steps, where to go, and a QR to take it away")),
+    "queue": ("people", N_("Take a number"), N_("A queue number for a window, called here and on your phone")),
+    "booking": ("event", N_("Space booking"), N_("Meeting room, rest area, VR corner: free for the building's staff")),
     "checkin": ("scan", N_("Event check-in"), N_("Show your ticket QR code to the scanner")),
     "feedback": ("feedback", N_("Feedback"), N_("Repairs, complaints, micro-wishes and service ratings")),
+    "wishes": ("gift", N_("Micro-wish wall"), N_("Small wishes from the building, and the volunteers who grant them")),
+    "volunteers": ("volunteer", N_("Volunteer services"), N_("Our teams, activities to join, your hours")),
     "matters": ("city", N_("Building matters"), N_("What the building raised and how it was settled")),
     "convention": ("certificate", N_("Building convention"), N_("The rules the companies in the building keep")),
-    "volunteers": ("volunteer", N_("Volunteer services"), N_("Our teams, activities to join, your hours")),
-    "wishes": ("gift", N_("Micro-wish wall"), N_("Small wishes from the building, and the volunteers who grant them")),
-    "booking": ("event", N_("Space booking"), N_("Meeting room, rest area, VR corner: free for the building's staff")),
-    "queue": ("people", N_("Take a number"), N_("A queue number for a window, called here and on your phone")),
 }
 
 
