@@ -40,7 +40,15 @@ def booking_book_and_check_in(driver):
     free = driver.widgets(lambda w: type(w).__name__ == "SlotCell" and w.state_name == "free")
     results["free_cells"] = len(free)
     # The earliest free slot: it can be checked in now (the test's space opens check-in hours early).
-    driver.tap(min(free, key=lambda cell: datetime.fromisoformat(cell.slot_key)))
+    earliest = min(free, key=lambda cell: datetime.fromisoformat(cell.slot_key))
+    scroller = earliest.parent
+    while scroller is not None and type(scroller).__name__ != "ScrollView":
+        scroller = scroller.parent
+    if scroller is not None:  # later in the day it is further down the grid: scrolled to, as a visitor would
+        scroller.scroll_to(earliest, animate=False)
+        yield from driver.settled()
+    driver.tap(earliest)
+    yield from driver.until(lambda: app.current_screen == "booking_form", 30)  # a busy machine slides slowly
     yield from driver.settled()
     form = app.screens["booking_form"]
     results["form_screen"] = app.current_screen
