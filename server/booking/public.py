@@ -30,8 +30,8 @@ from server.booking import bookings, slots, spaces
 from server.booking.models import Booking, Space
 from server.core.clock import utcnow
 from server.events.attendees import mask_name
+from server.web.phone_forms import post_refusal
 from server.web.phone_templating import render_page
-from server.web.sessions import csrf_matches
 
 router = APIRouter(include_in_schema=False)
 CSRF_COOKIE = "booking_form_csrf"
@@ -166,15 +166,13 @@ def _with_csrf(request: Request, settings: Settings, template: str, context: dic
 
 
 def _refused_post(request: Request, db: DbSession, settings: Settings, csrf_token: str) -> Response | None:
-    client = request.client.host if request.client else "unknown"
-    wait = request.app.state.event_form_limiter.try_acquire(db, client)
-    if wait is not None:
-        response = _message(settings, "rate_limited", 429)
-        response.headers["Retry-After"] = str(int(wait) + 1)
-        return response
-    if not csrf_matches(csrf_token, request.cookies.get(CSRF_COOKIE, "")):
-        return _message(settings, "form_expired", 403)
-    return None
+    refusal = post_refusal(request, db, request.app.state.event_form_limiter, csrf_token, CSRF_COOKIE)
+    if refusal is None:
+        return None
+    response = _message(settings, refusal.reason, refusal.status_code)
+    if refusal.retry_after is not None:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _message(settings: Settings, reason: str, status_code: int) -> HTMLResponse:

@@ -28,8 +28,8 @@ from server.core.clock import utcnow
 from server.events import attendees, checkins, events, tickets_issue
 from server.events.schemas import AttendeeFields
 from server.fleet.models import Event
+from server.web.phone_forms import post_refusal
 from server.web.phone_templating import FORM_PAGE_HEADERS, render_page
-from server.web.sessions import csrf_matches
 
 router = APIRouter(include_in_schema=False)
 CSRF_COOKIE = "event_form_csrf"
@@ -158,16 +158,13 @@ def _code_fresh(event: Event, code: str, drift_steps: int) -> bool:
 
 def _refused_post(request: Request, db: Session, settings: Settings, event: Event | None,
                   csrf_token: str) -> Response | None:
-    """Rate limit first (per client address), then the form's CSRF token against its cookie."""
-    client = request.client.host if request.client else "unknown"
-    wait = request.app.state.event_form_limiter.try_acquire(db, client)
-    if wait is not None:
-        response = _message(request, settings, event, "rate_limited", 429)
-        response.headers["Retry-After"] = str(int(wait) + 1)
-        return response
-    if not csrf_matches(csrf_token, request.cookies.get(CSRF_COOKIE, "")):
-        return _message(request, settings, event, "form_expired", 403)
-    return None
+    refusal = post_refusal(request, db, request.app.state.event_form_limiter, csrf_token, CSRF_COOKIE)
+    if refusal is None:
+        return None
+    response = _message(request, settings, event, refusal.reason, refusal.status_code)
+    if refusal.retry_after is not None:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _form(request: Request, settings: Settings, template: str, context: dict, status_code: int = 200) -> Response:

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from common.wire import Id
 from server.api.deps import DbSession, Settings
 from server.volunteers.models import VolunteerTeam
+from server.web.phone_forms import client_address, post_refusal
 from server.web.phone_templating import FORM_PAGE_HEADERS, render_page
-from server.web.sessions import csrf_matches
 from server.wishes import photos, wishes
 from server.wishes.models import PUBLIC_STATUSES, Wish, WishPhoto
 
@@ -200,7 +200,7 @@ def photo(wish_id: Id, db: DbSession) -> Response:
 
 @router.get("/ws/{tracking_number}")
 def status_page(tracking_number: str, request: Request, db: DbSession, settings: Settings, c: str = "") -> Response:
-    wait = _limiter_wait(request, db, request.app.state.feedback_status_limiter)
+    wait = request.app.state.feedback_status_limiter.try_acquire(db, client_address(request))
     if wait is not None:
         response = _message(settings, None, "rate_limited", 429)
         response.headers["Retry-After"] = str(int(wait) + 1)
@@ -223,22 +223,14 @@ def _problems(*checks: Callable[[], object]) -> dict[str, str]:
     return found
 
 
-def _limiter_wait(request: Request, db: Session, limiter) -> float | None:
-    """Counts the attempt (and commits ``db``): called before anything is written."""
-    client = request.client.host if request.client else "unknown"
-    return limiter.try_acquire(db, client)
-
-
 def _refused_post(request: Request, db: Session, settings: Settings, csrf_token: str) -> Response | None:
-    """Rate limit first (per client address), then the form's CSRF token against its cookie."""
-    wait = _limiter_wait(request, db, request.app.state.wish_form_limiter)
-    if wait is not None:
-        response = _message(settings, None, "rate_limited", 429)
-        response.headers["Retry-After"] = str(int(wait) + 1)
-        return response
-    if not csrf_matches(csrf_token, request.cookies.get(CSRF_COOKIE, "")):
-        return _message(settings, None, "form_expired", 403)
-    return None
+    refusal = post_refusal(request, db, request.app.state.wish_form_limiter, csrf_token, CSRF_COOKIE)
+    if refusal is None:
+        return None
+    response = _message(settings, None, refusal.reason, refusal.status_code)
+    if refusal.retry_after is not None:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _form(request: Request, settings: Settings, template: str, context: dict, status_code: int = 200) -> Response:
