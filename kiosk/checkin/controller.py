@@ -26,6 +26,7 @@ from common.paths import ASSETS_DIR
 from kiosk import __version__
 from kiosk.host import KioskHost
 from kiosk.i18n import N_
+from kiosk.worker_events import drain
 from services.checkin.enrolment_qr import ENROLMENT_QR_PREFIX, enrol_by_qr, parse_enrolment_qr
 from services.checkin.link_health import LinkHealth
 from services.devices.scanner import Scan, ScannerConfig, open_scanner
@@ -202,15 +203,7 @@ class CheckinController:
     # -- on the UI thread ------------------------------------------------------------------------
 
     def _drain(self, *_args) -> None:
-        while True:
-            try:
-                kind, payload = self._events.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                self._handlers[kind](payload)
-            except Exception:
-                log.exception("handling check-in event %s failed", kind)
+        drain(self._events, self._handlers, "check-in")
 
     def _handle_scan(self, scan: Scan) -> None:
         host = self.host

@@ -18,6 +18,7 @@ from common.catalogue import Service
 from common.queue_wire import QueueCall, QueueNumber, QueueRefused, QueueWindowState, SlipAnswer
 from kiosk.host import KioskHost
 from kiosk.i18n import N_
+from kiosk.worker_events import drain
 from services.checkin.online import TerminalApi
 from services.devices.printer import queue_slip
 from services.devices.speech import spoken_number
@@ -111,15 +112,7 @@ class QueueController:
                 self._trigger()
 
     def _drain(self, *_args) -> None:
-        while True:
-            try:
-                kind, payload = self._events.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                self._handlers[kind](payload)
-            except Exception:
-                log.exception("handling queue event %s failed", kind)
+        drain(self._events, self._handlers, "queue")
 
     def _on_lang(self, *_args) -> None:
         """The lists and the last call in the visitor's new language."""
