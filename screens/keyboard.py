@@ -296,4 +296,19 @@ class PinyinKeyboard(BoxLayout):
         pass
 
 
+DIGIT_PAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "backspace")
+
+
+def fill_digit_pad(pad, press) -> None:
+    """The phone-number pad's twelve keys into ``pad``: digits, then clear and delete; ``press(key)`` on each tap."""
+    app = App.get_running_app()
+    for key in DIGIT_PAD_KEYS:
+        if key in ("clear", "backspace"):
+            button = Factory.KeyButton(icon=ICONS[key])
+            translate_label(app, button, N_("Delete") if key == "backspace" else N_("Clear"))
+        else:
+            button = Factory.KeyButton(label=key)
+        button.bind(on_release=lambda _button, key=key: press(key))
+        pad.add_widget(button)
+
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -19,10 +19,10 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
-from kiosk.i18n import N_
-from screens.icons import ICONS
-from screens.keyboard import PinyinKeyboard  # noqa: F401  (loads its rule, used in the .kv)
-from screens.widgets import translate_label
+from screens.keyboard import (
+    PinyinKeyboard,  # noqa: F401  (loads its rule, used in the .kv)
+    fill_digit_pad,
+)
 
 # Slot states a visitor can book.
 TAPPABLE = ("free",)
@@ -89,16 +89,8 @@ class BookingFormScreen(Screen):
     submitting = BooleanProperty(False)
 
     def on_kv_post(self, _base_widget):
-        app = App.get_running_app()
         pad = self.ids.pad
-        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "backspace"):
-            if key in ("clear", "backspace"):
-                button = Factory.KeyButton(icon=ICONS[key])
-                translate_label(app, button, N_("Delete") if key == "backspace" else N_("Clear"))
-            else:
-                button = Factory.KeyButton(label=key)
-            button.bind(on_release=lambda _button, key=key: self.press(key))
-            pad.add_widget(button)
+        fill_digit_pad(pad, self.press)
         # ids are weak proxies; keep both input panels alive while one is detached.
         self._inputs = {"keyboard": self.ids.keyboard.__self__, "pad": self.ids.pad_box.__self__}
         self.on_field(self, self.field)

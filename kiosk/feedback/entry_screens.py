@@ -3,16 +3,14 @@ pinyin keyboard (screens.keyboard), and an optional phone number on a digit pad 
 
 from pathlib import Path
 
-from kivy.app import App
-from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
 
 from kiosk.feedback.choice_screens import FeedbackStepScreen
-from kiosk.i18n import N_
-from screens.icons import ICONS
-from screens.keyboard import PinyinKeyboard  # noqa: F401  (loads its rule, used in the .kv)
-from screens.widgets import translate_label
+from screens.keyboard import (
+    PinyinKeyboard,  # noqa: F401  (loads its rule, used in the .kv)
+    fill_digit_pad,
+)
 
 PHONE_DIGITS = 11
 
@@ -39,16 +37,8 @@ class FeedbackPhoneScreen(FeedbackStepScreen):
     consent = BooleanProperty(False)
 
     def on_kv_post(self, _base_widget):
-        app = App.get_running_app()
         pad = self.ids.pad
-        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "backspace"):
-            if key in ("clear", "backspace"):
-                button = Factory.KeyButton(icon=ICONS[key])
-                translate_label(app, button, N_("Delete") if key == "backspace" else N_("Clear"))
-            else:
-                button = Factory.KeyButton(label=key)
-            button.bind(on_release=lambda _button, key=key: self.press(key))
-            pad.add_widget(button)
+        fill_digit_pad(pad, self.press)
 
     def press(self, key: str) -> None:
         if key == "backspace":

@@ -4,7 +4,6 @@ not), and the rating of a served number by its slip. Widgets only: the controlle
 from pathlib import Path
 
 from kivy.app import App
-from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -12,9 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.screenmanager import Screen
 
-from kiosk.i18n import N_
-from screens.icons import ICONS
-from screens.widgets import translate_label
+from screens.keyboard import fill_digit_pad
 
 PHONE_DIGITS = 11
 
@@ -82,15 +79,7 @@ class QueuePhoneScreen(Screen):
     error = StringProperty("")
 
     def on_kv_post(self, _base_widget):
-        app = App.get_running_app()
-        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "backspace"):
-            if key in ("clear", "backspace"):
-                button = Factory.KeyButton(icon=ICONS[key])
-                translate_label(app, button, N_("Delete") if key == "backspace" else N_("Clear"))
-            else:
-                button = Factory.KeyButton(label=key)
-            button.bind(on_release=lambda _button, key=key: self.press(key))
-            self.ids.pad.add_widget(button)
+        fill_digit_pad(self.ids.pad, self.press)
 
     def press(self, key: str) -> None:
         if key == "backspace":
