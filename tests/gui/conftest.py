@@ -47,13 +47,15 @@ def run_scenario(display, tmp_path):
     def run(
         name: str,
         size: str = "1080x1920",
-        idle_timeout: int = 60,
+        idle_timeout: int = 3600,
         env: dict | None = None,
         settings_text: str | None = None,
         timeout: float = 240,
         on_display: str | None = None,
     ):
-        """``size`` "kiosk" runs full screen; ``on_display`` another X display than the shared one."""
+        """``size`` "kiosk" runs full screen; ``on_display`` another X display than the shared one.
+        Only the idle tests pass a short ``idle_timeout``: on a busy machine a long flow waiting for the server must
+        not be sent home by the idle reset halfway."""
         settings = tmp_path / "settings.toml"
         text = settings_text if settings_text is not None else SETTINGS.read_text(encoding="utf-8")
         settings.write_text(text.replace("timeout_seconds = 60", f"timeout_seconds = {idle_timeout}"), encoding="utf-8")
@@ -83,9 +85,10 @@ def gui_server(live_server):
 
 
 def configure_defaults(server, settings: dict) -> None:
-    """The fleet's default configuration layer: short polls plus ``settings``."""
+    """The fleet's default configuration layer: short polls, no idle reset in the middle of a long flow (the idle
+    tests set their own), plus ``settings``."""
     server.admin("PUT", "/api/v1/admin/config/defaults", json={"settings": {
-        "sync": {"heartbeat_seconds": 5}, **settings}}).raise_for_status()
+        "sync": {"heartbeat_seconds": 5}, "idle": {"timeout_seconds": 3600}, **settings}}).raise_for_status()
 
 
 def enrol_kiosk(server, name: str, data_dir: Path) -> None:
