@@ -92,33 +92,3 @@ def feedback_negative_rating_with_a_typed_reason(driver):
     driver.tap(driver.button("完成"))
     yield from driver.settled()
     results["after_done"] = app.current_screen
-
-
-def feedback_idle_timeout_wipes_the_draft(driver):
-    """A visitor walks away half-way: the warning, then home, and the next visitor finds nothing of theirs."""
-    app, results = driver.app, driver.results
-    yield from driver.until(lambda: app.input_method is not None, DICTIONARY_SECONDS)
-    app.open_module("feedback")
-    yield from driver.settled()
-    driver.tap(driver.tile("报修"))
-    yield from driver.settled()
-    yield from _keys(driver, "tingshui")
-    driver.tap(_candidate(driver, "停水"))
-    yield 0.2
-    results["typed"] = app.screens["feedback_text"].text
-    results["screen_before_idle"] = app.current_screen
-    idle = app.kiosk_settings.idle
-    yield from driver.until(lambda: app._idle_warning is not None, idle.timeout_seconds + 30)
-    results["warning_shown"] = app._idle_warning is not None
-    yield from driver.until(lambda: app.current_screen == "home", idle.warning_seconds + 30)
-    yield from driver.settled()
-    results["after_idle_screen"] = app.current_screen
-    results["draft_after_idle"] = vars(app.feedback.draft)
-    results["text_after_idle"] = app.screens["feedback_text"].text
-    results["composition_after_idle"] = app.screens["feedback_text"].ids.keyboard.composition
-    app.open_module("feedback")
-    yield from driver.settled()
-    driver.tap(driver.tile("报修"))
-    yield from driver.settled()
-    results["text_for_next_visitor"] = app.screens["feedback_text"].text
-    results["queued"] = len(_queued_feedback(app))

@@ -10,11 +10,16 @@ import gc
 import subprocess
 import time
 
+from feedback_scenarios import DICTIONARY_SECONDS, _candidate, _keys, _queued_feedback
+
 TRANSITION = 1.0
 
 
-def find_service_by_search(driver):
-    """home -> guide -> search 'sbk' typed on the on-screen keyboard -> detail, with QR and print."""
+def find_service_then_walk_away(driver):
+    """home -> guide -> search 'sbk' typed on the on-screen keyboard -> detail, with QR and print; the idle warning
+    comes and one touch carries on; then a half-written repair report, and the visitor walks away: the warning,
+    then home with the search, the guide and the draft wiped. One visit, so the suite waits for idleness twice,
+    not four times."""
     app, results = driver.app, driver.results
     results["start_screen"] = app.current_screen
     driver.tap(driver.tile("政务服务指南"))
@@ -49,18 +54,47 @@ def find_service_by_search(driver):
     printed = app.data_dir / app.kiosk_settings.printer.simulator_file
     results["printed"] = printed.read_text(encoding="utf-8") if printed.exists() else ""
 
-    # Idle: no touch for timeout_seconds -> warning with a countdown; after warning_seconds -> wiped and home.
+    # No touch for timeout_seconds -> the warning with a countdown; one touch carries on where the visitor was.
     idle = app.kiosk_settings.idle
-    yield idle.timeout_seconds + 2
+    yield from driver.until(lambda: app._idle_warning is not None, idle.timeout_seconds + 30)
     results["warning_shown"] = app._idle_warning is not None
     results["warning_texts"] = [t for t in driver.texts() if "还在使用" in t]
     results["screen_during_warning"] = app.current_screen
-    yield idle.warning_seconds + 1
+    driver.tap(driver.button("继续使用"))
+    yield 0.5
+    results["warning_after_touch"] = app._idle_warning is not None
+    results["screen_after_touch"] = app.current_screen
+    results["query_after_touch"] = search.query
+
+    # A repair report half typed; then the visitor walks away: after warning_seconds, wiped and home.
+    yield from driver.until(lambda: app.input_method is not None, DICTIONARY_SECONDS)
+    app.open_module("feedback")
+    yield from driver.settled()
+    driver.tap(driver.tile("报修"))
+    yield from driver.settled()
+    yield from _keys(driver, "tingshui")
+    driver.tap(_candidate(driver, "停水"))
+    yield 0.2
+    results["typed"] = app.screens["feedback_text"].text
+    results["screen_before_idle"] = app.current_screen
+    yield from driver.until(lambda: app._idle_warning is not None, idle.timeout_seconds + 30)
+    results["second_warning_shown"] = app._idle_warning is not None
+    yield from driver.until(lambda: app.current_screen == "home", idle.warning_seconds + 30)
+    yield from driver.settled()
     results["after_idle_screen"] = app.current_screen
     results["after_idle_query"] = search.query
     results["after_idle_rows"] = len(search.rows)
     results["after_idle_detail"] = detail.service.code if detail.service else None
     results["after_idle_warning_open"] = app._idle_warning is not None
+    results["draft_after_idle"] = vars(app.feedback.draft)
+    results["text_after_idle"] = app.screens["feedback_text"].text
+    results["composition_after_idle"] = app.screens["feedback_text"].ids.keyboard.composition
+    app.open_module("feedback")
+    yield from driver.settled()
+    driver.tap(driver.tile("报修"))
+    yield from driver.settled()
+    results["text_for_next_visitor"] = app.screens["feedback_text"].text
+    results["queued"] = len(_queued_feedback(app))
 
 
 def _qr_pixels_match(texture, url) -> bool:
@@ -71,22 +105,6 @@ def _qr_pixels_match(texture, url) -> bool:
 
     expected = qr_image(url, box_size=4, border=1).convert("RGBA").transpose(Image.Transpose.FLIP_TOP_BOTTOM)
     return list(texture.size) == list(expected.size) and texture.pixels == expected.tobytes()
-
-
-def idle_warning_one_touch_carries_on(driver):
-    app, results = driver.app, driver.results
-    app.guide.open_search()
-    yield from driver.settled()
-    for letter in "gjj":
-        driver.tap(driver.button(letter))
-        yield 0.05
-    yield app.kiosk_settings.idle.timeout_seconds + 2
-    results["warning_shown"] = app._idle_warning is not None
-    driver.tap(driver.button("继续使用"))
-    yield 0.5
-    results["warning_after_touch"] = app._idle_warning is not None
-    results["screen"] = app.current_screen
-    results["query"] = app.screens["search"].query
 
 
 def language_toggle(driver):

@@ -14,8 +14,8 @@ SAMPLE = json.loads((Path(__file__).resolve().parents[2] / "config/catalogue/sam
 NAMES = {service["code"]: service["name"]["zh"] for service in SAMPLE["services"]}
 
 
-def test_find_a_service_by_initials_take_the_qr_and_idle_wipes_it(run_scenario):
-    seen = run_scenario("find_service_by_search", idle_timeout=15)
+def test_find_a_service_by_initials_take_the_qr_then_walk_away_and_idle_wipes_everything(run_scenario):
+    seen = run_scenario("find_service_then_walk_away", idle_timeout=15)
     assert seen["start_screen"] == "home"
     assert seen["after_tile"] == "guide"
     assert seen["after_search_field"] == "search"
@@ -29,23 +29,22 @@ def test_find_a_service_by_initials_take_the_qr_and_idle_wipes_it(run_scenario):
     assert min(seen["qr_widget_size"]) >= 300
     assert any("申请材料" in text for text in seen["guide_texts"])
     assert NAMES[seen["detail_code"]] in seen["printed"]
-    # Idle: a visible warning first, then home with everything entered wiped.
+    # Idle: a visible warning first; one touch carries on where the visitor was.
     assert seen["warning_shown"] is True
     assert seen["warning_texts"], "the warning says what is happening"
     assert seen["screen_during_warning"] == "detail"
-    assert seen["after_idle_screen"] == "home"
-    assert seen["after_idle_query"] == ""
-    assert seen["after_idle_rows"] == 0
-    assert seen["after_idle_detail"] is None
-    assert seen["after_idle_warning_open"] is False
-
-
-def test_one_touch_on_the_idle_warning_carries_on(run_scenario):
-    seen = run_scenario("idle_warning_one_touch_carries_on", idle_timeout=15)
-    assert seen["warning_shown"] is True
     assert seen["warning_after_touch"] is False
-    assert seen["screen"] == "search"
-    assert seen["query"] == "gjj"
+    assert (seen["screen_after_touch"], seen["query_after_touch"]) == ("detail", "sbk")
+    # Walking away from a half-written report: the warning again, then home with everything entered wiped.
+    assert (seen["typed"], seen["screen_before_idle"]) == ("停水", "feedback_text")
+    assert seen["second_warning_shown"] is True
+    assert seen["after_idle_screen"] == "home"
+    assert (seen["after_idle_query"], seen["after_idle_rows"], seen["after_idle_detail"]) == ("", 0, None)
+    assert seen["after_idle_warning_open"] is False
+    assert seen["draft_after_idle"]["category"] == "" and seen["draft_after_idle"]["text"] == ""
+    assert seen["text_after_idle"] == "" and seen["composition_after_idle"] == ""
+    assert seen["text_for_next_visitor"] == ""
+    assert seen["queued"] == 0
 
 
 def test_language_toggle_switches_visible_text_live(run_scenario):

@@ -50,15 +50,3 @@ def test_a_negative_rating_with_a_reason_typed_in_pinyin_is_queued_once_and_rece
     assert seen["tracking_number"] in seen["printed"] and seen["check_code"] in seen["printed"]
     assert "排队太慢" not in seen["printed"], "what the visitor wrote is not printed on a slip left at the printer"
     assert seen["after_done"] == "home"
-
-
-def test_idle_timeout_wipes_a_half_written_draft(run_scenario):
-    seen = run_scenario("feedback_idle_timeout_wipes_the_draft", idle_timeout=15)
-    assert seen["typed"] == "停水"
-    assert seen["screen_before_idle"] == "feedback_text"
-    assert seen["warning_shown"] is True
-    assert seen["after_idle_screen"] == "home"
-    assert seen["draft_after_idle"]["category"] == "" and seen["draft_after_idle"]["text"] == ""
-    assert seen["text_after_idle"] == "" and seen["composition_after_idle"] == ""
-    assert seen["text_for_next_visitor"] == ""
-    assert seen["queued"] == 0
