@@ -24,8 +24,8 @@ SEED = 16
 CHECKS = ("not_a_server_error", "response_schema_conformance", "content_type_conformance",
           "response_headers_conformance", "ignored_auth")
 # Seconds of fuzzing per token and database: SQLite is the default deployment, PostgreSQL gets a shorter look.
-BUDGET_SECONDS = {"sqlite": {"terminal": 15, "operator": 15, "admin": 30},
-                  "postgresql": {"terminal": 8, "operator": 8, "admin": 12}}
+BUDGET_SECONDS = {"sqlite": {"terminal": 10, "operator": 10, "admin": 20},
+                  "postgresql": {"terminal": 5, "operator": 5, "admin": 8}}
 
 
 def _fuzz(server: LiveServer, token: str, seconds: int, report: Path) -> subprocess.CompletedProcess:
