@@ -50,9 +50,12 @@ def find_service_then_walk_away(driver):
     results["guide_texts"] = driver.texts()
 
     driver.tap(driver.button("打印办事指南"))
-    yield 1.5
+    toast = app.root_layout.ids.toast
+    yield from driver.until(lambda: toast.text and toast.opacity == 1, 15)  # told once the slip is out
     printed = app.data_dir / app.kiosk_settings.printer.simulator_file
     results["printed"] = printed.read_text(encoding="utf-8") if printed.exists() else ""
+    results["toast"] = {"text": toast.text, "shown": toast.opacity > 0, "left": toast.x, "right": toast.right,
+                        "centre": toast.center_x, "screen_width": app.root_layout.width}
 
     # No touch for timeout_seconds -> the warning with a countdown; one touch carries on where the visitor was.
     idle = app.kiosk_settings.idle

@@ -29,6 +29,11 @@ def test_find_a_service_by_initials_take_the_qr_then_walk_away_and_idle_wipes_ev
     assert min(seen["qr_widget_size"]) >= 300
     assert any("申请材料" in text for text in seen["guide_texts"])
     assert NAMES[seen["detail_code"]] in seen["printed"]
+    # The printer's notice is on screen, whole and centred, whatever its length.
+    toast = seen["toast"]
+    assert toast["shown"] and toast["text"], toast
+    assert 0 <= toast["left"] and toast["right"] <= toast["screen_width"]
+    assert abs(toast["centre"] - toast["screen_width"] / 2) <= 1
     # Idle: a visible warning first; one touch carries on where the visitor was.
     assert seen["warning_shown"] is True
     assert seen["warning_texts"], "the warning says what is happening"
