@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from server.api.deps import DbSession, Settings
 from server.feedback.items import category_titles, find_for_status
+from server.web.phone_forms import client_address
 from server.web.phone_templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -45,8 +46,7 @@ def _page(request: Request, lang: str, context: dict, status_code: int) -> HTMLR
 @router.get("/s/{tracking_number}")
 def status_page(request: Request, tracking_number: str, db: DbSession, settings: Settings, c: str = "") -> HTMLResponse:
     lang = _language(request)
-    client = request.client.host if request.client else "unknown"
-    wait = request.app.state.feedback_status_limiter.try_acquire(db, client)
+    wait = request.app.state.feedback_status_limiter.try_acquire(db, client_address(request))
     if wait is not None:
         response = _page(request, lang, {"state": "limited"}, 429)
         response.headers["Retry-After"] = str(int(wait) + 1)
