@@ -15,11 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import qrcode
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
-    Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -33,16 +32,12 @@ from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathFillImage
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
-from common import base45
+from common import signed_text
 
 TICKET_PREFIX = "LK:"
 FORMAT_VERSION = 1
-SIGNATURE_BYTES = 64
-# Ids are stored as signed 64-bit integers (SQLite, PostgreSQL BIGINT); a varint of 9 bytes holds 63 bits.
-MAX_ID = 2**63 - 1
-_MAX_VARINT_BYTES = 9
 # The longest valid text (three 9-byte varints) is 141 characters; anything longer is refused unread.
-MAX_TEXT_CHARS = len(TICKET_PREFIX) + 3 * (1 + 3 * _MAX_VARINT_BYTES + SIGNATURE_BYTES) // 2
+MAX_TEXT_CHARS = signed_text.max_chars(TICKET_PREFIX)
 
 NAME_SALT = b"lobby-kiosk ticket name"
 NAME_INFO = b"aes-256-gcm key v1"
@@ -76,7 +71,7 @@ class SigningKey:
     __slots__ = ("key_id", "_private")
 
     def __init__(self, key_id: int, private: Ed25519PrivateKey) -> None:
-        _check_id("key id", key_id)
+        signed_text.check_id("key id", key_id)
         self.key_id = key_id
         self._private = private
 
@@ -109,10 +104,10 @@ def looks_like_ticket(text: str) -> bool:
 
 def issue(signing_key: SigningKey, event_id: int, ticket_id: int) -> str:
     """The QR text of a ticket; the same inputs always give the same text (Ed25519 is deterministic)."""
-    _check_id("event id", event_id)
-    _check_id("ticket id", ticket_id)
-    header = bytes([FORMAT_VERSION]) + _varint(signing_key.key_id) + _varint(event_id) + _varint(ticket_id)
-    return TICKET_PREFIX + base45.encode(header + signing_key.sign(header))
+    signed_text.check_id("event id", event_id)
+    signed_text.check_id("ticket id", ticket_id)
+    return signed_text.encode(TICKET_PREFIX, FORMAT_VERSION, (signing_key.key_id, event_id, ticket_id),
+                              signing_key.sign)
 
 
 def read(text: str) -> Ticket:
@@ -127,18 +122,7 @@ def verify(text: str, public_keys: Mapping[int, bytes]) -> Ticket:
     Raises UnreadableTicket, or ForgedTicket for a bad signature, a key id not in ``public_keys`` or a malformed key.
     """
     ticket, header, signature = _parse(text)
-    public_bytes = public_keys.get(ticket.key_id)
-    if public_bytes is None:
-        raise ForgedTicket(f"key id {ticket.key_id} is not a known ticket key")
-    try:
-        public_key = Ed25519PublicKey.from_public_bytes(public_bytes)
-    except ValueError:
-        # A broken key in the bundle must not stop the check-in desk; the detail names it for the logs.
-        raise ForgedTicket(f"key id {ticket.key_id} has a malformed public key ({len(public_bytes)} bytes)") from None
-    try:
-        public_key.verify(signature, header)
-    except InvalidSignature:
-        raise ForgedTicket(f"bad signature for key id {ticket.key_id}") from None
+    signed_text.check_signature(public_keys, ticket.key_id, signature, header, ForgedTicket, "ticket")
     return ticket
 
 
@@ -196,60 +180,10 @@ def render_svg(text: str) -> str:
 
 
 def _parse(text: str) -> tuple[Ticket, bytes, bytes]:
-    if not isinstance(text, str):
-        raise UnreadableTicket(f"not text but {type(text).__name__}")
-    if not text.startswith(TICKET_PREFIX):
-        raise UnreadableTicket(f"does not start with {TICKET_PREFIX!r}")
-    if len(text) > MAX_TEXT_CHARS:
-        raise UnreadableTicket(f"{len(text)} characters, longer than any ticket ({MAX_TEXT_CHARS})")
-    try:
-        raw = base45.decode(text[len(TICKET_PREFIX) :])
-    except base45.Base45Error as error:
-        raise UnreadableTicket(f"bad Base45: {error}") from None
-    header, signature = raw[:-SIGNATURE_BYTES], raw[-SIGNATURE_BYTES:]
-    if len(header) < 4:
-        raise UnreadableTicket(f"{len(raw)} bytes, too short for a ticket (truncated?)")
-    if header[0] != FORMAT_VERSION:
-        raise UnreadableTicket(f"format version {header[0]}, this terminal reads version {FORMAT_VERSION}")
-    fields = []
-    position = 1
-    for _ in range(3):
-        value, position = _read_varint(header, position)
-        fields.append(value)
-    if position != len(header):
-        raise UnreadableTicket(f"{len(header) - position} stray bytes after the ticket id")
-    key_id, event_id, ticket_id = fields
+    (key_id, event_id, ticket_id), header, signature = signed_text.decode(
+        text, TICKET_PREFIX, FORMAT_VERSION, UnreadableTicket, what="ticket", last="ticket id",
+        wrong_kind=lambda byte: f"format version {byte}, this terminal reads version {FORMAT_VERSION}")
     return Ticket(header[0], key_id, event_id, ticket_id, text), header, signature
-
-
-def _varint(value: int) -> bytes:
-    """Unsigned LEB128: 7 bits per byte, least significant group first, high bit set on all but the last."""
-    out = bytearray()
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _read_varint(data: bytes, position: int) -> tuple[int, int]:
-    value = 0
-    for count in range(_MAX_VARINT_BYTES):
-        if position + count >= len(data):
-            raise UnreadableTicket("header ends inside a number (truncated?)")
-        byte = data[position + count]
-        value |= (byte & 0x7F) << (7 * count)
-        if not byte & 0x80:
-            # One encoding per value: a longer form ending in a zero byte would be a second text for the same ticket.
-            if byte == 0 and count > 0:
-                raise UnreadableTicket("number with a redundant zero byte")
-            return value, position + count + 1
-    raise UnreadableTicket(f"number longer than {_MAX_VARINT_BYTES} bytes")
-
-
-def _check_id(what: str, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_ID:
-        raise ValueError(f"{what} must be an integer from 0 to 2**63-1, not {value!r}")
 
 
 def _name_key(ticket_text: str) -> bytes:
