@@ -39,6 +39,7 @@ from kiosk.screen_set import ScreenSet
 from kiosk.service_manager import ServiceManagerLink
 from kiosk.sync.states import SYNC_STATES
 from kiosk.theme import Theme
+from kiosk.ticker import TickerItem, ticker_items
 from kiosk.usage.controller import UsageController
 from screens.home import MODULE_TILES
 from screens.root import IdleWarning, RootLayout
@@ -76,6 +77,7 @@ class KioskApp(App):
     date_text = StringProperty("")
     clock_text = StringProperty("")
     announcement = StringProperty("")
+    announcement_icon = StringProperty("announce")
     idle_remaining = NumericProperty(0)
     printing = BooleanProperty(False)
     printer_enabled = BooleanProperty(True)
@@ -572,14 +574,18 @@ class KioskApp(App):
         home = self.screens.get(HOME) if hasattr(self, "screens") else None
         if home is not None:
             home.today = self.checkin.todays_events() if hasattr(self, "checkin") else []
+            self._show_announcement()
 
     def _next_announcement(self, _dt):
         self._announcement_index += 1
         self._show_announcement()
 
     def _show_announcement(self):
-        items = self.kiosk_settings.announcements
-        self.announcement = items[self._announcement_index % len(items)].get(self.lang) if items else ""
+        home = self.screens.get(HOME) if hasattr(self, "screens") else None
+        items = ticker_items(home.today if home is not None else [],
+                             [notice.get(self.lang) for notice in self.kiosk_settings.announcements])
+        item = items[self._announcement_index % len(items)] if items else TickerItem("announce", "")
+        self.announcement_icon, self.announcement = item
 
     # -- the server: connection state, notices, remote commands ----------------------------------
 
