@@ -1,5 +1,5 @@
-"""Home: the centre's name, date and clock, what is on today (portrait) or the announcement ticker (landscape),
-module tiles, popular services."""
+"""Home: the centre's name, date and clock, what is on today (portrait: a board; landscape: a ticker of today's
+events and the notices), module tiles, popular services."""
 
 from pathlib import Path
 
