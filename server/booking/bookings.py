@@ -23,6 +23,7 @@ from common.feedback_rules import mask_phone
 from common.wire import BookingPassInfo, BookingRefusal, BookingRequest, BookingSlot, PassVerdict
 from server.booking import slots
 from server.booking.models import Booking, SlotClaim, Space
+from server.core.key_lock import lock_key
 from server.events import tickets_issue
 from server.events.attendees import mask_name
 
@@ -86,6 +87,8 @@ def _run(db: Session, space: Space, request: BookingRequest, now: datetime, zone
         raise Refused("too_far_ahead", slots.nearest_free(db, space, wanted, len(run), now, zone))
     if slots.closed_why(db, space, day) is not None:
         raise Refused("closed", slots.nearest_free(db, space, wanted, len(run), now, zone))
+    # Two requests of one person for one day at the same moment: the second counts the first's minutes.
+    lock_key(db, "booking-day", f"{space.id}:{request.phone}:{day.isoformat()}")
     if _minutes_booked(db, space, request.phone, day, zone) + len(run) * space.slot_minutes > space.max_minutes_per_day:
         raise Refused("daily_limit")
     return run

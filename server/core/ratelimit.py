@@ -1,22 +1,22 @@
 """A sliding-window rate limiter kept in the database, so every server process counts against one limit.
 
 Each counted attempt is a row (``rate_limit_hits``); a key's attempts are counted under a lock of that key alone
-(PostgreSQL: a transaction-level advisory lock; SQLite: the write lock every transaction takes), so two processes
+(server/core/key_lock.py), so two processes
 counting the same address at once cannot both take the last attempt.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.core.clock import utcnow
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
+from server.core.key_lock import lock_key
 from server.core.models import RateLimitHit
 
 _MAX_KEY_LENGTH = 100
@@ -43,8 +43,7 @@ class RateLimiter:
     def _attempt(self, db: Session, key: str, count: bool) -> float | None:
         key = key[:_MAX_KEY_LENGTH]
         now = utcnow()
-        if db.get_bind().dialect.name == "postgresql":
-            db.execute(select(func.pg_advisory_xact_lock(_lock_key(self.scope, key))))
+        lock_key(db, f"rate-limit:{self.scope}", key)
         mine = (RateLimitHit.scope == self.scope) & (RateLimitHit.key == key)
         db.execute(delete(RateLimitHit).where(mine, RateLimitHit.at <= now - self._window))
         oldest: list[datetime] = list(db.scalars(
@@ -77,9 +76,3 @@ def run_rate_limit_pruning(settings: ServerSettings, now: datetime) -> int:
             return total
     finally:
         engine.dispose()
-
-
-def _lock_key(scope: str, key: str) -> int:
-    """A signed 64-bit advisory lock key for one limiter's key."""
-    digest = hashlib.blake2b(f"rate-limit:{scope}:{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)

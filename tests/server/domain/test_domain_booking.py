@@ -121,3 +121,35 @@ def test_the_rules_refuse_with_the_nearest_free_run(db):
         with pytest.raises(bookings.Refused) as refused:
             _book(db, room, start, now, phone="13900139000")
         assert refused.value.reason == reason
+
+
+@pytest.mark.postgresql
+def test_one_persons_two_bookings_at_once_count_against_one_daily_limit(sessions):
+    """The first request's booking is not committed yet when the second checks the daily limit: the second waits
+    for it, then counts its minutes (120 a day: 2 hours booked, 1 more refused)."""
+    with sessions() as db:
+        room = spaces.create(db, ROOM, "test")
+        db.commit()
+    now = _at(MONDAY, 8)
+    first = sessions()
+    bookings.book(first, BookingRequest(id=str(uuid.uuid4()), space_id=room.id, starts_at=_at(MONDAY, 9, 30), slots=2,
+                                        name="张三", company="富力", phone="13800138000"), "kiosk", None, now, ZONE)
+    outcome: list[str] = []
+
+    def second_request() -> None:
+        with sessions() as db:
+            try:
+                _book(db, room, _at(MONDAY, 14, 30), now)
+                outcome.append("booked")
+            except bookings.Refused as refused:
+                outcome.append(refused.reason)
+
+    second = threading.Thread(target=second_request)
+    second.start()
+    second.join(1.0)
+    still_waiting = second.is_alive()
+    first.commit()
+    first.close()
+    second.join(30)
+    assert still_waiting, "the second request did not wait for the first's transaction"
+    assert outcome == ["daily_limit"]
