@@ -352,34 +352,28 @@ class KioskApp(App):
         self.navigator.back()
 
     def open_module(self, key: str):
-        if key == "guide":
-            self.guide.open_guide()
-            return
-        if key == "queue":
-            if hasattr(self, "queue"):  # started right after the first frame
-                self.queue.open()
-            return
-        if key == "checkin":
-            self.navigator.go("checkin")
-            if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
-                self.checkin.enter()
-            return
-        if key == "matters":
-            self.matters.open_board()
-            return
-        if key == "convention":
-            self.matters.open_convention()
-            return
-        if key == "volunteers":
-            self.volunteers.open()
-            return
-        if key == "wishes":
-            self.wishes.open()
-            return
-        if key == "booking":
-            self.booking.open()
-            return
-        self.feedback.start()
+        """A home tile's module opens at its first screen, through its controller."""
+        openers = {
+            "guide": lambda: self.guide.open_guide(),
+            "queue": self._open_queue,
+            "booking": lambda: self.booking.open(),
+            "checkin": self._open_checkin,
+            "feedback": lambda: self.feedback.start(),
+            "wishes": lambda: self.wishes.open(),
+            "volunteers": lambda: self.volunteers.open(),
+            "matters": lambda: self.matters.open_board(),
+            "convention": lambda: self.matters.open_convention(),
+        }
+        openers[key]()
+
+    def _open_queue(self) -> None:
+        if hasattr(self, "queue"):  # started right after the first frame
+            self.queue.open()
+
+    def _open_checkin(self) -> None:
+        self.navigator.go("checkin")
+        if hasattr(self, "checkin"):  # the scanner's controller starts right after the first frame
+            self.checkin.enter()
 
     def open_queue_for(self, service_code: str) -> None:
         """取号办理 on a service's guide."""
