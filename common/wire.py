@@ -63,6 +63,9 @@ class TerminalCredential(WireModel):
     location: str
 
 
+PAIRING_REASON_MAX = 200
+
+
 class PairingStart(WireModel):
     """An unenrolled kiosk shows ``code`` on screen; an administrator approves that code on the server.
 
@@ -82,6 +85,8 @@ class PairingState(WireModel):
     status: Literal["pending", "approved", "rejected", "expired"]
     # Present once, on the first poll after approval.
     credential: TerminalCredential | None = None
+    # Why an administrator refused the pairing (status "rejected"), in the words they typed.
+    reason: str | None = Field(default=None, max_length=PAIRING_REASON_MAX)
 
 
 # -- configuration and catalogue -----------------------------------------------------------------

@@ -93,6 +93,8 @@ class SyncStatus:
     config_error: str | None
     # Server time minus this terminal's clock at the last heartbeat; None before the first.
     clock_offset_seconds: float | None = None
+    # While pairing: why an administrator refused the kiosk's last code ("" when no reason was given).
+    pairing_refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ class SyncEngine:
             self._update(announce=True, state="syncing", server_url=self._identity.server_url)
         elif self._server_url is not None:
             self._pairing = Pairing(self._store, self._server_url, self._app_version)
-            self._update(announce=True, state="pairing", pairing_code=self._pairing.code())
+            self._update(announce=True, state="pairing", pairing_code=self._pairing.code(),
+                         pairing_refusal=self._pairing.refusal())
         else:
             self._update(announce=True, state="standalone")
             return  # nothing to talk to: no worker
@@ -283,17 +286,18 @@ class SyncEngine:
             identity = self._pairing.step(api)
         except SyncError as exc:
             self._failed(exc)
-            self._update(pairing_code=self._pairing.code())
+            self._update(pairing_code=self._pairing.code(), pairing_refusal=self._pairing.refusal())
             return self._retry_delay(exc)
         self._backoff.reset()
         if identity is None:
-            self._update(pairing_code=self._pairing.code(), offline_since=None, last_error="")
+            self._update(pairing_code=self._pairing.code(), pairing_refusal=self._pairing.refusal(), offline_since=None,
+                         last_error="")
             return self._jittered(PAIRING_POLL_SECONDS)
         save_identity(self._data_dir, identity)
         self._pairing.finish()
         log.info("paired: this is terminal %s (%s)", identity.terminal_id, identity.name)
         self._identity = identity
-        self._update(state="syncing", pairing_code=None, server_url=identity.server_url)
+        self._update(state="syncing", pairing_code=None, pairing_refusal=None, server_url=identity.server_url)
         return 0
 
     def _cycle(self) -> float:
