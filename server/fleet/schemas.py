@@ -64,6 +64,10 @@ class TerminalCreate(WireModel):
     group: str | None = Field(default=None, max_length=60, pattern=GROUP_NAME_PATTERN)
 
 
+class GroupCreate(WireModel):
+    group: str = Field(max_length=60, pattern=GROUP_NAME_PATTERN)
+
+
 class EnrolmentCode(WireModel):
     terminal_id: int
     code: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,26 @@ def _group(db: Session, name: str) -> TerminalGroup:
         if group is None:
             raise
         return group
+
+
+class GroupExists(ValueError):
+    """A group of that name (letter case aside) is there already."""
+
+
+def create_group(db: Session, name: str, actor: str) -> TerminalGroup:
+    """A new, empty group (its configuration layer is set on its page); ``GroupExists`` for a name taken, letter
+    case aside ("Tower-T1" and "tower-t1" would be told apart by nobody reading the console)."""
+    taken = db.scalar(select(TerminalGroup.name).where(func.lower(TerminalGroup.name) == name.lower()))
+    if taken is not None:
+        raise GroupExists(taken)
+    try:
+        with db.begin_nested():
+            group = TerminalGroup(name=name)
+            db.add(group)
+    except IntegrityError:  # another admin created it a moment ago
+        raise GroupExists(name) from None
+    audit(db, actor, "group.create", f"group:{name}")
+    return group
 
 
 def create_terminal(db: Session, name: str, location: str, group: str | None, actor: str) -> Terminal:
