@@ -158,6 +158,9 @@ class HeartbeatReply(WireModel):
     resend_since: datetime | None = None
     # The server's record key (common.sealed_box): kept copies of records hold personal fields only sealed to it.
     record_seal_key: str = Field(default="", max_length=64)
+    # The address phones reach the server at (its PUBLIC_URL, e.g. behind a reverse proxy), for the QR codes the
+    # kiosk shows (feedback status, wishes, volunteer sign-up); "" when the server has none set.
+    public_url: str = Field(default="", max_length=200)
 
 
 # -- remote commands -----------------------------------------------------------------------------

@@ -63,6 +63,7 @@ MATTERS_ERROR_KEY = "matters_error"
 LAST_SYNC_KEY = "last_sync_at"
 LAST_COMMAND_KEY = "last_command"
 RECORD_SEAL_KEY = "record_seal_key"
+PUBLIC_URL_KEY = "server_public_url"
 RESENT_SINCE_KEY = "resent_since"
 
 State = Literal["standalone", "pairing", "online", "offline", "syncing", "unauthorised"]
@@ -95,6 +96,8 @@ class SyncStatus:
     clock_offset_seconds: float | None = None
     # While pairing: why an administrator refused the kiosk's last code ("" when no reason was given).
     pairing_refusal: str | None = None
+    # The address phones reach the server at (its PUBLIC_URL, from the last heartbeat reply); "" when not set.
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,7 @@ class SyncEngine:
             parked_count=0,
             config_version=store.remote_settings_version(),
             config_error=store.get_state(CONFIG_ERROR_KEY),
+            public_url=store.get_state(PUBLIC_URL_KEY) or "",
         )
 
     # -- the interface the UI uses (any thread) --------------------------------------------------
@@ -574,7 +578,9 @@ class SyncEngine:
             self._link.succeeded(took)
         # The server read its clock about halfway through the exchange.
         offset = reply.server_time.timestamp() - (sent_at + took / 2)
-        self._update(clock_offset_seconds=round(offset, 1))
+        if reply.public_url != (self._store.get_state(PUBLIC_URL_KEY) or ""):
+            self._store.set_state(PUBLIC_URL_KEY, reply.public_url or None)
+        self._update(clock_offset_seconds=round(offset, 1), public_url=reply.public_url)
         return reply
 
 
