@@ -23,7 +23,7 @@ ROUTERS = DomainRouters(
            admin_commands.router, admin_records.router),
     console=(terminals.router, pairings.router, parked.router, availability.router, config.router, groups.router, catalogue.router),
     menu=(MenuEntry("fleet", "terminals", "/console/terminals", N_("Terminals"), 10),
-          MenuEntry("fleet", "parked", "/console/parked", N_("Parked records"), 15),
+          MenuEntry("fleet", "parked", "/console/parked", N_("Parked records"), 25),
           MenuEntry("fleet", "config", "/console/config", N_("Configuration"), 20, admin_only=True),
           MenuEntry("services", "catalogue", "/console/catalogue", N_("Catalogue"), 10)),
 )
