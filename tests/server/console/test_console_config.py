@@ -10,7 +10,7 @@ import re
 
 from common.pin import verify_pin
 from tests.server.calls import enrolled_terminal
-from tests.server.console.console_client import ConsoleClient, create_operator
+from tests.server.console.console_client import ConsoleClient
 
 
 def _signed_in(server, language: str = "en") -> ConsoleClient:
@@ -204,11 +204,3 @@ def test_a_group_is_created_directly_with_its_name_checked_and_duplicates_refuse
     assert [e["target"] for e in entries] == ["group:二号楼 west"]
     assert enrolled_terminal(live_server, group="二号楼 west").status()["group"] == "二号楼 west"  # the same group
 
-
-def test_only_an_admin_creates_a_group(live_server):
-    operator = ConsoleClient(live_server)
-    operator.sign_in("operator", create_operator(live_server))
-    admin = _signed_in(live_server)
-    token = re.search(r'name="csrf_token" value="([^"]*)"', operator.page("/catalogue").text).group(1)
-    refused = operator.post(operator.url("/groups"), data={"csrf_token": token, "group": "ops"}, timeout=30)
-    assert refused.status_code == 403 and ">ops<" not in admin.page("/config").text

@@ -1,6 +1,6 @@
 """The parked records page over real HTTP: a record the server refused is listed with its error (escaped),
-retried (refused again: it stays, with the error), discarded with a reason beside its field; audited, admins
-only, and out of a terminal credential's reach."""
+retried (refused again: it stays, with the error), discarded with a reason beside its field; audited. Only an
+admin decides parked records, pairings and new groups; a terminal credential reaches none of these pages."""
 
 from __future__ import annotations
 
@@ -56,15 +56,25 @@ def test_a_refused_record_is_listed_retried_and_discarded_with_a_reason(live_ser
     assert client.submit("/parked", f"/parked/{parked_id}/retry").status_code == 404  # decided already
 
 
-def test_an_operator_sees_parked_records_but_only_an_admin_acts_and_a_terminal_never_reaches_them(live_server):
+def test_only_an_admin_decides_parked_records_pairings_and_groups_and_a_terminal_reaches_none(live_server):
     terminal = enrolled_terminal(live_server)
     _refused_record(terminal)
+    secret = uuid.uuid4().hex * 2
+    requests.post(live_server.api_url("/enrolment/pairings"), timeout=30,
+                  json={"code": "615203", "secret": secret, "app_version": "0.1.0"}).raise_for_status()
     operator = ConsoleClient(live_server)
     operator.sign_in("operator", create_operator(live_server))
     page = operator.page("/parked").text
     parked_id = re.search(r'<tr data-parked="(\d+)">', page).group(1)
     assert "/retry" not in page and "/discard" not in page
     assert operator.submit("/parked", f"/parked/{parked_id}/discard", {"reason": "no"}).status_code == 403
+    terminals = operator.page("/terminals").text
+    assert "615203" in terminals and "/pairings/615203/reject" not in terminals
+    assert operator.submit("/terminals", "/pairings/615203/reject", {"reason": "no"}).status_code == 403
+    assert operator.submit("/terminals", "/groups", {"group": "ops"}).status_code == 403
+    poll = requests.post(live_server.api_url("/enrolment/pairings/615203/poll"), json={"secret": secret}, timeout=30)
+    assert poll.json()["status"] == "pending" and [e for e in live_server.admin("GET", "/admin/audit").json()
+                                                   if e["action"] in ("record.discard", "group.create")] == []
     as_terminal = requests.get(f"{live_server.url}/console/parked", allow_redirects=False, timeout=30,
                                headers={"Authorization": f"Bearer {terminal.token}"})
     assert as_terminal.status_code in (302, 303, 401) and "visit_v9" not in as_terminal.text

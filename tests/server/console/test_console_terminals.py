@@ -13,7 +13,7 @@ import requests
 from PIL import Image
 
 from tests.server.calls import APP_VERSION, enrolled_terminal, redeem
-from tests.server.console.console_client import ConsoleClient, create_operator
+from tests.server.console.console_client import ConsoleClient
 
 
 def _signed_in(server) -> ConsoleClient:
@@ -185,17 +185,7 @@ def test_a_pairing_is_rejected_with_a_reason_that_its_kiosk_is_told(live_server)
     assert html.escape(reason) in client.page("/audit").text
 
 
-def test_only_an_admin_decides_a_pairing(live_server):
-    secret = _pairing(live_server, "615203")
-    operator = ConsoleClient(live_server)
-    operator.sign_in("operator", create_operator(live_server))
-    page = operator.page("/terminals").text
-    assert "615203" in page and "/pairings/615203/reject" not in page
-    refused = operator.submit("/terminals", "/pairings/615203/reject", {"reason": "no"})
-    assert refused.status_code == 403 and _poll(live_server, "615203", secret)["status"] == "pending"
-
-
-def test_a_lost_pairing_reply_is_reissued_to_the_same_terminal(live_server):
+def test_a_lost_pairing_reply_or_enrolment_code_is_reissued_to_the_same_terminal(live_server):
     terminal = enrolled_terminal(live_server, name="Lost reply")
     secret = _pairing(live_server, "208417")  # the kiosk lost its credential and shows a new code
     client = _signed_in(live_server)
@@ -211,16 +201,11 @@ def test_a_lost_pairing_reply_is_reissued_to_the_same_terminal(live_server):
     [entry] = _audited(live_server, "pairing.reissue")
     assert entry["target"] == f"terminal:{terminal.id}" and entry["detail"]["code"] == "208417"
 
-
-def test_a_new_enrolment_code_replaces_the_unused_one(live_server):
-    client = _signed_in(live_server)
-    first = client.submit("/terminals", "/terminals", {"name": "Code lost", "location": "Floor 3"})
-    old_code = re.search(r'id="enrolment-code">([A-Z0-9-]+)<', first.text).group(1)
-    terminal_id = re.search(r'href="/console/terminals/(\d+)"', first.text).group(1)
-    again = client.submit(f"/terminals/{terminal_id}", f"/terminals/{terminal_id}/enrolment-code")
-    new_code = re.search(r'id="enrolment-code">([A-Z0-9-]+)<', again.text).group(1)
-    assert redeem(live_server, old_code).status_code == 404
-    assert redeem(live_server, new_code).status_code == 200
+    # A lost one-time code: a new one replaces it.
+    first = client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/enrolment-code")
+    again = client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/enrolment-code")
+    old_code, new_code = (re.search(r'id="enrolment-code">([A-Z0-9-]+)<', page.text).group(1) for page in (first, again))
+    assert redeem(live_server, old_code).status_code == 404 and redeem(live_server, new_code).status_code == 200
     assert _audited(live_server, "terminal.enrolment_code")[0]["detail"]["codes_replaced"] == 1
 
 
