@@ -63,6 +63,9 @@ class TerminalCredential(WireModel):
     location: str
 
 
+PAIRING_REASON_MAX = 200
+
+
 class PairingStart(WireModel):
     """An unenrolled kiosk shows ``code`` on screen; an administrator approves that code on the server.
 
@@ -82,6 +85,8 @@ class PairingState(WireModel):
     status: Literal["pending", "approved", "rejected", "expired"]
     # Present once, on the first poll after approval.
     credential: TerminalCredential | None = None
+    # Why an administrator refused the pairing (status "rejected"), in the words they typed.
+    reason: str | None = Field(default=None, max_length=PAIRING_REASON_MAX)
 
 
 # -- configuration and catalogue -----------------------------------------------------------------
@@ -153,6 +158,9 @@ class HeartbeatReply(WireModel):
     resend_since: datetime | None = None
     # The server's record key (common.sealed_box): kept copies of records hold personal fields only sealed to it.
     record_seal_key: str = Field(default="", max_length=64)
+    # The address phones reach the server at (its PUBLIC_URL, e.g. behind a reverse proxy), for the QR codes the
+    # kiosk shows (feedback status, wishes, volunteer sign-up); "" when the server has none set.
+    public_url: str = Field(default="", max_length=200)
 
 
 # -- remote commands -----------------------------------------------------------------------------

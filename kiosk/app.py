@@ -614,7 +614,7 @@ class KioskApp(App):
                 _("This terminal is not enrolled yet"),
                 _("An administrator approves this code in the console, and the terminal starts by itself."),
                 f"{code[:3]} {code[3:]}",
-                "",
+                self._pairing_refusal_text(status.pairing_refusal),
             )
         elif not self.in_service:
             message = self._out_of_service_message
@@ -630,6 +630,14 @@ class KioskApp(App):
         else:
             notice = ("", "", "", "", "")
         self.notice_icon, self.notice_title, self.notice_message, self.notice_code, self.notice_detail = notice
+
+    def _pairing_refusal_text(self, reason: str | None) -> str:
+        """Why the last code was refused, under the new one, so that staff at the kiosk know what to fix."""
+        if reason is None:
+            return ""
+        if not reason:
+            return self.tr._("The administrator refused the previous code.")
+        return self.tr._("The administrator refused the previous code: %s") % reason
 
     def _hours_text(self) -> str:
         weekly = self.kiosk_settings.hours.weekly

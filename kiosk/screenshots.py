@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -74,6 +75,8 @@ SCENES = (
     ("maintenance-report", lambda app: (app.show_sync_status(_status("offline")), app.maintenance.submit_pin("2468"))),
     ("offline-home", lambda app: (app.go_home(), app.show_sync_status(_status("offline")))),
     ("pairing", lambda app: app.show_sync_status(_status("pairing"))),
+    ("pairing-refused", lambda app: app.show_sync_status(
+        replace(_status("pairing"), pairing_refusal="这台终端不属于本楼，请联系物业信息部（内线 8021）"))),
     ("out-of-service", lambda app: (app.show_sync_status(_status("online")), app.set_out_of_service(None))),
     ("closed", lambda app: (app.set_in_service(), app.apply_settings(_closed_today(app.kiosk_settings)))),
 )

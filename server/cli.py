@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,7 @@ from server.events import demo as demo_events
 from server.feedback import demo as demo_feedback
 from server.fleet import catalogues, layers, terminals
 from server.fleet.models import Terminal
-from server.fleet.schemas import ConfigRejected
+from server.fleet.schemas import ConfigRejected, TerminalCreate
 from server.matters import demo as demo_matters
 from server.monitoring import access as metrics_access
 from server.projections import register_projections
@@ -153,6 +154,10 @@ def create_admin(settings: ServerSettings, username: str, role: str) -> int:
 
 
 def enrol(settings: ServerSettings, name: str, location: str, group: str | None) -> int:
+    try:  # the limits the console and the API hold (a group's name has no slash, ...)
+        TerminalCreate(name=name, location=location, group=group)
+    except ValidationError as exc:
+        raise CliError("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors(include_url=False))) from None
     with _session(settings) as db:
         terminal = terminals.create_terminal(db, name, location, group, CLI_ACTOR)
         code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, CLI_ACTOR)

@@ -17,6 +17,7 @@ from common.feedback_rules import NEGATIVE_RATING, Draft, FeedbackError, Problem
 from common.feedback_rules import status_url as build_status_url
 from kiosk.host import KioskHost
 from kiosk.i18n import N_
+from kiosk.phone_links import phone_base
 from services.devices.printer import feedback_slip
 from services.feedback.desk import FeedbackDesk
 
@@ -221,13 +222,8 @@ class FeedbackController:
         self.host.navigator.go("feedback_receipt")
 
     def status_url(self) -> str:
-        """The status page for the QR: feedback.status_url_base, else the enrolled server; "" when neither."""
-        from services.sync.identity import load_identity
-
-        base = self.settings.status_url_base
-        if not base:
-            identity = load_identity(self.host.data_dir)
-            base = identity.server_url if identity else ""
+        """The status page for the QR (kiosk/phone_links.py); "" when the kiosk knows no server."""
+        base = phone_base(self.host, self.settings.status_url_base)
         return build_status_url(base, self.receipt.tracking_number, self.receipt.check_code) if base else ""
 
     def _fill_receipt(self, screen) -> None:

@@ -17,6 +17,7 @@ from kivy.clock import Clock
 from common import wire
 from kiosk.host import KioskHost
 from kiosk.i18n import N_
+from kiosk.phone_links import phone_base
 from services.checkin.online import TerminalApi
 from services.volunteers.board import BoardView, HoursLookup, VolunteerBoardSource, as_of, signup_url, upcoming
 
@@ -110,8 +111,8 @@ class VolunteersController:
         return f"{leader}  ·  {members}" if team.leader else members
 
     def _server_url(self) -> str:
-        status = self.host.sync_status
-        return status.server_url if status is not None and status.state not in ("standalone", "pairing") else ""
+        """Where phones open the sign-up pages (kiosk/phone_links.py)."""
+        return phone_base(self.host, self.host.kiosk_settings.feedback.status_url_base)
 
     # -- a member's hours ------------------------------------------------------------------------
 

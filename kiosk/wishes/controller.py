@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from common.qr import qr_image
 from kiosk.i18n import N_
+from kiosk.phone_links import phone_base
 from kiosk.textures import texture_from_image
-from services.sync.identity import load_identity
 from services.wishes.wall import card_texts, load_wall
 
 if TYPE_CHECKING:
@@ -79,12 +79,8 @@ class WishesController:
         return self.host.tr._("Offline: the wall as of %s") % moment.astimezone().strftime("%H:%M")
 
     def _public_base(self) -> str:
-        """Where phones open the wish pages: the feedback status pages' address, else the enrolled server."""
-        base = self.host.kiosk_settings.feedback.status_url_base
-        if not base:
-            identity = load_identity(self.host.data_dir)
-            base = identity.server_url if identity else ""
-        return base
+        """Where phones open the wish pages (kiosk/phone_links.py)."""
+        return phone_base(self.host, self.host.kiosk_settings.feedback.status_url_base)
 
     def _qr(self, url: str):
         if not url:

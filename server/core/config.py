@@ -118,6 +118,8 @@ class ServerSettings(BaseSettings):
     def _check_public_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("PUBLIC_URL must start with http:// or https://")
+        if len(value) > 200:  # it goes to the terminals in every heartbeat reply (common.wire.HeartbeatReply)
+            raise ValueError("PUBLIC_URL must be at most 200 characters")
         return value.rstrip("/")
 
     @field_validator("trusted_proxies")

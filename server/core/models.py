@@ -26,10 +26,13 @@ class RateLimitHit(Base):
 
 
 class PrunedCount(Base):
-    """How many rows of a kind retention deleted, by the UTC day of their time: statistics outlive the rows."""
+    """How many rows of a kind retention deleted, by day and by what the statistics group them by (``key``):
+    statistics outlive the rows."""
 
     __tablename__ = "pruned_counts"
 
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
+    # What the statistics group the rows by (server/retention.py's tallies); "" for a kind counted by day alone.
+    key: Mapped[str] = mapped_column(String(120), primary_key=True, server_default="")
     count: Mapped[int] = mapped_column(Integer)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from server import retention
 from server.audit.log import audit
 from server.core.clock import utcnow
 from server.events.schemas import Attendance, EventFields, EventInfo
@@ -160,7 +161,24 @@ def attendance(db: Session, events: list[Event]) -> dict[int, Attendance]:
             .group_by(Checkin.event_id, Checkin.flag)):
         if checkin_event_id is not None:
             setattr(counts[checkin_event_id], "duplicates" if flag == "duplicate" else "would_refuse", count)
+    _count_pruned(db, counts)
     return counts
+
+
+def _count_pruned(db: Session, counts: dict[int, Attendance]) -> None:
+    """The scans retention deleted, from its counts (server/retention.py): an event's figures outlive them."""
+    for _day, key, count in retention.tallies(db, "checkins"):
+        event_id, verdict, flag = key.split("|")
+        attendance = counts.get(int(event_id))
+        if attendance is None:
+            continue
+        # As counted from the rows above: a welcome is a check-in, and a flag is counted by its kind too.
+        if verdict == "welcome":
+            attendance.checked_in += count
+        if flag == "duplicate":
+            attendance.duplicates += count
+        elif flag:
+            attendance.would_refuse += count
 
 
 def info(db: Session, event: Event, counts: Attendance | None = None) -> EventInfo:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from server import retention
 from server.core.config import ServerSettings
 from server.feedback.items import NEGATIVE_RATING_MAX, OPEN_STATUSES, is_negative
 from server.fleet.models import FeedbackItem, Record, Terminal
@@ -100,10 +102,10 @@ class Tally:
     def average(self) -> float | None:
         return sum(r * n for r, n in self.ratings.items()) / self.rated if self.rated else None
 
-    def add(self, rating: int | None) -> None:
-        self.total += 1
-        if rating is not None:
-            self.ratings[rating] += 1
+    def add(self, rating: int | None, count: int = 1) -> None:
+        self.total += count
+        if rating:
+            self.ratings[rating] += count
 
 
 @dataclass
@@ -128,18 +130,35 @@ def stats(db: Session, settings: ServerSettings, since: datetime | None = None,
     zone = ZoneInfo(settings.timezone)
     overall = Tally("all", "all")
     groups: dict[str, dict[str, Tally]] = defaultdict(dict)
-    for category, terminal_id, terminal_name, submitted_at, rating in db.execute(query):
-        month = submitted_at.astimezone(zone).strftime("%Y-%m")
-        overall.add(rating)
+
+    def count(category: str, terminal_id: int, terminal_name: str, month: str, rating: int | None, n: int) -> None:
+        overall.add(rating, n)
         for grouping, key, label in (("category", category, category), ("terminal", str(terminal_id), terminal_name),
                                      ("month", month, month)):
-            groups[grouping].setdefault(key, Tally(key, label)).add(rating)
+            groups[grouping].setdefault(key, Tally(key, label)).add(rating, n)
+
+    for category, terminal_id, terminal_name, submitted_at, rating in db.execute(query):
+        count(category, terminal_id, terminal_name, submitted_at.astimezone(zone).strftime("%Y-%m"), rating, 1)
+    _count_pruned(db, count, since.astimezone(zone).date() if since else None,
+                  until.astimezone(zone).date() if until else None)
     return FeedbackStats(
         overall=overall,
         by_category=sorted(groups["category"].values(), key=lambda t: (-t.total, t.key)),
         by_terminal=sorted(groups["terminal"].values(), key=lambda t: (-t.total, t.label)),
         by_month=sorted(groups["month"].values(), key=lambda t: t.key),
     )
+
+
+def _count_pruned(db: Session, count: Callable[..., None], since: date | None, until: date | None) -> None:
+    """The items retention deleted, from its counts (server/retention.py): the figures outlive the rows. Their
+    days are the centre's, so a range is counted to the day."""
+    pruned = [(day, key.split("|"), n) for day, key, n in retention.tallies(db, "feedback", since, until)
+              if key != retention.SUPPRESSED]
+    ids = {int(parts[1]) for _, parts, _ in pruned}
+    names = dict(db.execute(select(Terminal.id, Terminal.name).where(Terminal.id.in_(ids))).all()) if ids else {}
+    for day, (category, terminal_id, rating), n in pruned:
+        count(category, int(terminal_id), names.get(int(terminal_id), f"#{terminal_id}"), day.strftime("%Y-%m"),
+              int(rating), n)
 
 
 # -- alerts ----------------------------------------------------------------------------------------

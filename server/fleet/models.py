@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -144,11 +156,13 @@ class Pairing(Base):
     code: Mapped[str] = mapped_column(String(6), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     app_version: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(16))  # pending | approved
+    status: Mapped[str] = mapped_column(String(16))  # pending | approved | rejected
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id", ondelete="CASCADE"))
     approved_by: Mapped[str | None] = mapped_column(String(80))
+    # Why an administrator refused the pairing; its kiosk shows it beside its next code.
+    rejection_reason: Mapped[str | None] = mapped_column(String(200))
     # The credential is made when the secret's holder first polls after approval, and only then.
     credential_delivered_at: Mapped[datetime | None]
 
@@ -267,6 +281,28 @@ class Record(Base):
     created_at: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict[str, Any]]
+
+
+class ParkedRecord(Base):
+    """A record the server refused to store (it did not match the wire model), kept with the reason so that an
+    administrator can retry it (after an upgrade that accepts it) or discard it with a reason."""
+
+    __tablename__ = "parked_records"
+    __table_args__ = (UniqueConstraint("terminal_id", "record_id", name="uq_parked_records_terminal_record"),
+                      Index("ix_parked_records_status", "status", "parked_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id", ondelete="CASCADE"))
+    record_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    # The record as the terminal sent it; None when it was too large to keep (it cannot be retried then).
+    record: Mapped[dict[str, Any] | None]
+    error: Mapped[str] = mapped_column(String(2000))
+    parked_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # parked | stored | discarded
+    resolved_by: Mapped[str | None] = mapped_column(String(80))
+    resolved_at: Mapped[datetime | None]
+    discard_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 # -- event check-in --

@@ -57,6 +57,8 @@ def state(db: Session, pairing: Pairing, now: datetime) -> wire.PairingState:
         return wire.PairingState(status="approved")
     if pairing.expires_at <= now:
         return wire.PairingState(status="expired")
+    if pairing.status == "rejected":
+        return wire.PairingState(status="rejected", reason=pairing.rejection_reason)
     if pairing.status != "approved" or pairing.terminal_id is None:
         return wire.PairingState(status="pending")
     pairing.credential_delivered_at = now
@@ -91,3 +93,22 @@ def approve(db: Session, pairing: Pairing, name: str, location: str, group: str 
     pairing.expires_at = now + timedelta(seconds=ttl_seconds)
     audit(db, actor, "pairing.approve", f"terminal:{terminal.id}", code=pairing.code)
     return terminal
+
+
+def reissue(db: Session, pairing: Pairing, terminal: Terminal, actor: str, ttl_seconds: int, now: datetime) -> None:
+    """The pairing's kiosk becomes ``terminal``, whose reply (its credential) was lost: the credential it was
+    given stops working at once, and its unused enrolment codes with it; the kiosk collects a new one on its
+    next poll."""
+    terminals.invalidate_credential(db, terminal)
+    pairing.status = "approved"
+    pairing.terminal_id = terminal.id
+    pairing.approved_by = actor
+    pairing.expires_at = now + timedelta(seconds=ttl_seconds)
+    audit(db, actor, "pairing.reissue", f"terminal:{terminal.id}", code=pairing.code)
+
+
+def reject(db: Session, pairing: Pairing, reason: str, actor: str) -> None:
+    """Refuses the pairing: its kiosk is told (with the reason) on its next poll, and shows a new code."""
+    pairing.status = "rejected"
+    pairing.rejection_reason = reason
+    audit(db, actor, "pairing.reject", f"pairing:{pairing.code}", reason=reason, app_version=pairing.app_version)

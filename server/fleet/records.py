@@ -8,11 +8,44 @@ create_app and by the CLI), so the domains may import the store.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from common import wire
+from server.core.canonical import canonical_json
+from server.core.clock import as_utc
 from server.core.db import dialect_insert
 from server.fleet.models import Record, Terminal
+
+
+def checked(raw: dict) -> wire.Record:
+    """The record as the wire model has it; ``ValueError`` saying why a record is refused (kept as its error)."""
+    try:
+        record = wire.Record.model_validate(raw)
+    except ValidationError as exc:
+        raise ValueError("; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors(include_url=False)
+        )) from None
+    size = len(canonical_json(record.payload))
+    if size > wire.MAX_RECORD_PAYLOAD_BYTES:
+        raise ValueError(f"payload: {size} bytes, more than {wire.MAX_RECORD_PAYLOAD_BYTES}")
+    return record
+
+
+def row(terminal_id: int, record: wire.Record, payload: dict[str, Any], now: datetime) -> dict:
+    """The ``records`` row of a checked record (its payload as stored: sealed fields opened)."""
+    return {"terminal_id": terminal_id, "id": record.id, "kind": record.kind, "created_at": as_utc(record.created_at),
+            "received_at": now, "payload": payload}
+
+
+def store(db: Session, terminal: Terminal, rows: list[dict]) -> set[str]:
+    """Store the rows not stored yet and hand them to their projections; the ids newly stored."""
+    inserted = insert_new(db, rows)
+    project_new(db, terminal, rows, inserted)
+    return inserted
 
 
 def insert_new(db: Session, rows: list[dict]) -> set[str]:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from common.wire import Command, CommandKind, Heartbeat, RecordKind, WireModel
+from common.wire import PAIRING_REASON_MAX, Command, CommandKind, Heartbeat, RecordKind, WireModel
 
 
 class PendingPairing(WireModel):
@@ -53,10 +53,19 @@ class CatalogueRejected(WireModel):
     errors: list[CsvRowError] = []
 
 
+# A group's name is part of its configuration page's address: no slash, backslash, ?, # or %, no control
+# characters, and not starting with a space.
+GROUP_NAME_PATTERN = r"^[^\s\x00-\x1f\x7f/\\?#%][^\x00-\x1f\x7f/\\?#%]{0,59}$"
+
+
 class TerminalCreate(WireModel):
     name: str = Field(min_length=1, max_length=60)
     location: str = Field(min_length=1, max_length=120)
-    group: str | None = Field(default=None, max_length=60)
+    group: str | None = Field(default=None, max_length=60, pattern=GROUP_NAME_PATTERN)
+
+
+class GroupCreate(WireModel):
+    group: str = Field(max_length=60, pattern=GROUP_NAME_PATTERN)
 
 
 class EnrolmentCode(WireModel):
@@ -67,6 +76,12 @@ class EnrolmentCode(WireModel):
 
 class PairingApprove(TerminalCreate):
     """Approving a pairing names the terminal as enrolling one does: the same fields and limits."""
+
+
+class PairingReject(WireModel):
+    """Refusing a pairing says why: the kiosk shows the reason to whoever stands in front of it."""
+
+    reason: str = Field(min_length=1, max_length=PAIRING_REASON_MAX, pattern=r"^\s*\S[\s\S]*$")
 
 
 class TerminalStatus(WireModel):

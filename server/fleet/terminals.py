@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,26 @@ def _group(db: Session, name: str) -> TerminalGroup:
         return group
 
 
+class GroupExists(ValueError):
+    """A group of that name (letter case aside) is there already."""
+
+
+def create_group(db: Session, name: str, actor: str) -> TerminalGroup:
+    """A new, empty group (its configuration layer is set on its page); ``GroupExists`` for a name taken, letter
+    case aside ("Tower-T1" and "tower-t1" would be told apart by nobody reading the console)."""
+    taken = db.scalar(select(TerminalGroup.name).where(func.lower(TerminalGroup.name) == name.lower()))
+    if taken is not None:
+        raise GroupExists(taken)
+    try:
+        with db.begin_nested():
+            group = TerminalGroup(name=name)
+            db.add(group)
+    except IntegrityError:  # another admin created it a moment ago
+        raise GroupExists(name) from None
+    audit(db, actor, "group.create", f"group:{name}")
+    return group
+
+
 def create_terminal(db: Session, name: str, location: str, group: str | None, actor: str) -> Terminal:
     terminal = Terminal(name=name, location=location, group=_group(db, group) if group else None)
     db.add(terminal)
@@ -44,19 +65,34 @@ def create_terminal(db: Session, name: str, location: str, group: str | None, ac
 
 
 def issue_enrolment_code(db: Session, terminal: Terminal, ttl_seconds: int, actor: str) -> schemas.EnrolmentCode:
-    """A fresh one-time code; redeeming it gives the terminal a new credential (the old one stays until then)."""
+    """A fresh one-time code, the terminal's earlier unused ones no longer valid (a lost or leaked code is
+    replaced, not joined); redeeming it gives the terminal a new credential (the old one stays until then)."""
     code = new_enrolment_code()
     expires_at = utcnow() + timedelta(seconds=ttl_seconds)
+    replaced = _drop_unused_codes(db, terminal)
     db.add(EnrolmentCode(code_hash=hash_secret(code), terminal_id=terminal.id, created_by=actor, expires_at=expires_at))
-    audit(db, actor, "terminal.enrolment_code", f"terminal:{terminal.id}", expires_at=expires_at.isoformat())
+    audit(db, actor, "terminal.enrolment_code", f"terminal:{terminal.id}", expires_at=expires_at.isoformat(),
+          codes_replaced=replaced)
     return schemas.EnrolmentCode(terminal_id=terminal.id, code=code, expires_at=expires_at)
+
+
+def _drop_unused_codes(db: Session, terminal: Terminal) -> int:
+    result = db.execute(delete(EnrolmentCode).where(EnrolmentCode.terminal_id == terminal.id,
+                                                    EnrolmentCode.used_at.is_(None)))
+    return cast(CursorResult, result).rowcount
+
+
+def invalidate_credential(db: Session, terminal: Terminal) -> None:
+    """The terminal's credential and unused enrolment codes stop working; it is enrolled again by a pairing."""
+    terminal.token_hash = None
+    _drop_unused_codes(db, terminal)
 
 
 def revoke(db: Session, terminal: Terminal, actor: str) -> None:
     """The terminal's credential stops working at once, and its unused enrolment codes with it."""
     if terminal.revoked_at is None:
         terminal.revoked_at = utcnow()
-        db.execute(delete(EnrolmentCode).where(EnrolmentCode.terminal_id == terminal.id, EnrolmentCode.used_at.is_(None)))
+        _drop_unused_codes(db, terminal)
         audit(db, actor, "terminal.revoke", f"terminal:{terminal.id}")
 
 

@@ -21,6 +21,7 @@ from common.wire import MAX_INT32, Id
 from server.api.deps import CurrentStaff, CurrentTerminal, DbSession, Settings
 from server.core.clock import utcnow
 from server.queueing import calls, numbers, ratings, windows
+from server.web.public_url import public_url
 
 router = APIRouter(prefix="/terminal/queue", tags=["terminal"])
 admin_router = APIRouter(prefix="/admin/queue", tags=["admin"])
@@ -79,7 +80,7 @@ def take_number(body: TakeNumber, terminal: CurrentTerminal, db: DbSession, sett
                 request: Request) -> QueueNumber:
     """Issue a number for a service; 409 with the reason (and the window's phone) when none can be issued."""
     try:
-        issued = numbers.take(db, terminal.id, body, utcnow(), settings.timezone, str(request.base_url))
+        issued = numbers.take(db, terminal.id, body, utcnow(), settings.timezone, public_url(request))
     except numbers.NumberRefused as refused:
         db.rollback()
         raise HTTPException(status.HTTP_409_CONFLICT, refused.answer.model_dump(mode="json")) from None

@@ -63,6 +63,7 @@ MATTERS_ERROR_KEY = "matters_error"
 LAST_SYNC_KEY = "last_sync_at"
 LAST_COMMAND_KEY = "last_command"
 RECORD_SEAL_KEY = "record_seal_key"
+PUBLIC_URL_KEY = "server_public_url"
 RESENT_SINCE_KEY = "resent_since"
 
 State = Literal["standalone", "pairing", "online", "offline", "syncing", "unauthorised"]
@@ -93,6 +94,10 @@ class SyncStatus:
     config_error: str | None
     # Server time minus this terminal's clock at the last heartbeat; None before the first.
     clock_offset_seconds: float | None = None
+    # While pairing: why an administrator refused the kiosk's last code ("" when no reason was given).
+    pairing_refusal: str | None = None
+    # The address phones reach the server at (its PUBLIC_URL, from the last heartbeat reply); "" when not set.
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ class SyncEngine:
             parked_count=0,
             config_version=store.remote_settings_version(),
             config_error=store.get_state(CONFIG_ERROR_KEY),
+            public_url=store.get_state(PUBLIC_URL_KEY) or "",
         )
 
     # -- the interface the UI uses (any thread) --------------------------------------------------
@@ -201,7 +207,8 @@ class SyncEngine:
             self._update(announce=True, state="syncing", server_url=self._identity.server_url)
         elif self._server_url is not None:
             self._pairing = Pairing(self._store, self._server_url, self._app_version)
-            self._update(announce=True, state="pairing", pairing_code=self._pairing.code())
+            self._update(announce=True, state="pairing", pairing_code=self._pairing.code(),
+                         pairing_refusal=self._pairing.refusal())
         else:
             self._update(announce=True, state="standalone")
             return  # nothing to talk to: no worker
@@ -283,17 +290,18 @@ class SyncEngine:
             identity = self._pairing.step(api)
         except SyncError as exc:
             self._failed(exc)
-            self._update(pairing_code=self._pairing.code())
+            self._update(pairing_code=self._pairing.code(), pairing_refusal=self._pairing.refusal())
             return self._retry_delay(exc)
         self._backoff.reset()
         if identity is None:
-            self._update(pairing_code=self._pairing.code(), offline_since=None, last_error="")
+            self._update(pairing_code=self._pairing.code(), pairing_refusal=self._pairing.refusal(), offline_since=None,
+                         last_error="")
             return self._jittered(PAIRING_POLL_SECONDS)
         save_identity(self._data_dir, identity)
         self._pairing.finish()
         log.info("paired: this is terminal %s (%s)", identity.terminal_id, identity.name)
         self._identity = identity
-        self._update(state="syncing", pairing_code=None, server_url=identity.server_url)
+        self._update(state="syncing", pairing_code=None, pairing_refusal=None, server_url=identity.server_url)
         return 0
 
     def _cycle(self) -> float:
@@ -570,7 +578,9 @@ class SyncEngine:
             self._link.succeeded(took)
         # The server read its clock about halfway through the exchange.
         offset = reply.server_time.timestamp() - (sent_at + took / 2)
-        self._update(clock_offset_seconds=round(offset, 1))
+        if reply.public_url != (self._store.get_state(PUBLIC_URL_KEY) or ""):
+            self._store.set_state(PUBLIC_URL_KEY, reply.public_url or None)
+        self._update(clock_offset_seconds=round(offset, 1), public_url=reply.public_url)
         return reply
 
 

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 CODE_KEY = "pairing_code"
 SECRET_KEY = "pairing_secret"
+# Why an administrator refused this kiosk's last code (shown beside the new one until the kiosk is enrolled).
+REFUSAL_KEY = "pairing_refusal"
 # Tries with a fresh code when the server says a code is already pending for another kiosk.
 _CODE_ATTEMPTS = 5
 
@@ -52,12 +54,19 @@ class Pairing:
         if state.status != "pending":
             # Rejected, expired, or approved but already collected (a crash lost it): start over.
             log.info("pairing code %s is %s; showing a new code", code, state.status)
+            if state.status == "rejected":
+                self._store.set_state(REFUSAL_KEY, state.reason or "")
             self._renew()
             self._start(api)
         return None
 
+    def refusal(self) -> str | None:
+        """The reason an administrator gave for refusing this kiosk's last code ("" for none given); None if
+        no code of this kiosk was refused."""
+        return self._store.get_state(REFUSAL_KEY)
+
     def finish(self) -> None:
-        for key in (CODE_KEY, SECRET_KEY):
+        for key in (CODE_KEY, SECRET_KEY, REFUSAL_KEY):
             self._store.set_state(key, None)
 
     def _start(self, api: ServerApi) -> PairingState:

@@ -45,6 +45,8 @@ def test_enrol_prints_a_code_the_terminal_can_redeem(live_server):
     assert credential["terminal_id"] == int(match.group(1))
     assert Terminal(live_server, credential).heartbeat().status_code == 200
     assert live_server.admin("GET", f"/admin/terminals/{credential['terminal_id']}").json()["group"] == "T5"
+    refused = run_cli(live_server.env, "enrol", "T6", "--location", "T6", "--group", "T6/east")
+    assert refused.returncode == 1 and "group:" in refused.stderr and len(live_server.admin("GET", "/admin/terminals").json()) == 1
 
 
 def test_demo_data_makes_a_small_valid_fleet_once(live_server):

@@ -84,3 +84,21 @@ def test_an_expired_pairing_gives_way_to_a_new_code(live_server, make_engine):
     assert status.state == "pairing"
     wait_for(lambda: status.pairing_code in [p["code"] for p in admin_json(live_server, "GET", "/admin/pairings")],
              "the new code to be pending on the server")
+
+
+def test_a_rejected_pairing_shows_its_reason_beside_a_new_code(live_server, make_engine):
+    engine, watcher = make_engine(live_server.url)
+    first_code = engine.status().pairing_code
+    wait_for(lambda: first_code in [p["code"] for p in admin_json(live_server, "GET", "/admin/pairings")],
+             "the pairing to reach the server")
+    admin_json(live_server, "POST", f"/admin/pairings/{first_code}/reject", json={"reason": "请联系物业 IT"})
+    status = watcher.wait_status(lambda s: s.pairing_refusal is not None, "the refusal")
+    assert status.state == "pairing" and status.pairing_refusal == "请联系物业 IT"
+    assert status.pairing_code not in (None, first_code)
+    wait_for(lambda: status.pairing_code in [p["code"] for p in admin_json(live_server, "GET", "/admin/pairings")],
+             "the new code to be pending on the server")
+    approved = admin_json(live_server, "POST", f"/admin/pairings/{status.pairing_code}/approve",
+                          json={"name": "T2 大堂 2 号机", "location": "T2 一层大堂"})
+    assert approved["name"] == "T2 大堂 2 号机"
+    status = watcher.wait_state("online", nudge=True)
+    assert status.pairing_refusal is None

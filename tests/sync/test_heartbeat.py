@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
+from types import SimpleNamespace
 
+import pytest
+
+from kiosk.phone_links import phone_base
 from services.storage.outbox import Outbox
 from services.sync.engine import SettingsChanged
 from tests.sync.conftest import APP_VERSION, admin_json, wait_for
@@ -58,3 +63,20 @@ def test_a_broken_ui_snapshot_never_stops_the_heartbeat(live_server, enrolled, m
     assert later["current_screen"] == ""
     # Not mid-cycle: the nudges above may have started one more (its follow-up fetches take a moment).
     watcher.wait_state("online")
+
+
+@pytest.mark.server_settings(public_url="https://kiosk.example.org")
+def test_the_servers_public_address_else_its_own_is_where_the_kiosks_qr_codes_send_phones(live_server, enrolled, make_engine,
+                                                                            data_dir):
+    engine, watcher = make_engine(None)
+    status = watcher.wait_status(lambda s: s.public_url, "the server's public address")
+    assert status.public_url == "https://kiosk.example.org" and status.server_url == live_server.url
+    host = SimpleNamespace(sync_status=status, data_dir=data_dir)
+    assert phone_base(host) == "https://kiosk.example.org"
+    assert phone_base(host, "https://status.example.org") == "https://status.example.org"  # the terminal's setting
+    # A server without PUBLIC_URL: the address the kiosk reaches it at.
+    assert phone_base(SimpleNamespace(sync_status=replace(status, public_url=""), data_dir=data_dir)) == live_server.url
+    engine.stop(timeout=30)
+    restarted, _ = make_engine(None, start=False)  # remembered across a restart, before any heartbeat
+    assert restarted.status().public_url == "https://kiosk.example.org"
+

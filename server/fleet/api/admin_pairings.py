@@ -1,4 +1,4 @@
-"""Pairings waiting for an administrator: list them, approve one by the code its kiosk shows."""
+"""Pairings waiting for an administrator: list them, approve or reject one by the code its kiosk shows."""
 
 from __future__ import annotations
 
@@ -33,3 +33,15 @@ def approve(code: PairingCode, body: schemas.PairingApprove, admin: CurrentAdmin
                                settings.pairing_ttl_seconds, now)
     db.commit()
     return terminals.status(terminal, layers.current_layers(db), now)
+
+
+@router.post("/{code}/reject", status_code=204, responses={404: {"description": "no pending pairing with this code"},
+                                                            410: {"description": "the pairing expired"}})
+def reject(code: PairingCode, body: schemas.PairingReject, admin: CurrentAdmin, db: DbSession) -> None:
+    """The kiosk is told on its next poll, with the reason, and shows a new code."""
+    try:
+        found = pairing.pending(db, code, utcnow())
+    except EnrolmentRefused as exc:
+        raise refusal(exc) from None
+    pairing.reject(db, found, body.reason.strip(), admin.username)
+    db.commit()

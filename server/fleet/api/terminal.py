@@ -45,6 +45,7 @@ def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
         commands_pending=commands.pending_count(db, terminal.id, now),
         resend_since=resend.resend_since(db, terminal, body),
         record_seal_key=resend.public_record_key(settings),
+        public_url=settings.public_url,
     )
     db.commit()
     return reply

@@ -54,9 +54,15 @@ def _subject(db, key: layers.LayerKey) -> Terminal:
 
 @router.get("/config")
 def config_index(request: Request, user: ConsoleAdmin, db: DbSession) -> Response:
+    return index_page(request, db, {}, {})
+
+
+def index_page(request: Request, db, errors: dict[str, str], typed: dict[str, str], status_code: int = 200) -> Response:
+    """The layers to choose from, with the new-group form (``errors``/``typed``: that form refused)."""
     groups = db.scalars(select(TerminalGroup).order_by(TerminalGroup.name))
     fleet = db.scalars(select(Terminal).where(Terminal.revoked_at.is_(None)).order_by(Terminal.id))
-    return render(request, "config_index.html", {"groups": list(groups), "terminals": list(fleet)})
+    return render(request, "config_index.html", {"groups": list(groups), "terminals": list(fleet), "errors": errors,
+                                                 "typed": typed}, status_code)
 
 
 def _form_page(request: Request, db, builtin: dict, key: layers.LayerKey, proposed: dict | None = None,

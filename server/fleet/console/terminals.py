@@ -1,4 +1,5 @@
-"""The fleet: terminal list (with live refresh), detail, remote commands, enrolment, revocation, pairings."""
+"""The fleet: terminal list (with live refresh), detail, remote commands, enrolment, revocation; the pending
+pairings' forms are server/fleet/console/pairings.py."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from server.api.deps import DbSession, Settings
 from server.core.clock import utcnow
 from server.events.console import event_views
 from server.fleet import commands, heartbeats, layers, pairing, schemas, terminals
-from server.fleet.enrolment import EnrolmentRefused
+from server.fleet.console import terminal_forms
 from server.fleet.models import Command, CommandLog, HeartbeatLog, Screenshot, Terminal
 from server.web.sessions import ConsoleAdmin, ConsoleDenied, ConsoleStaff
 from server.web.templating import render
@@ -41,8 +42,18 @@ def _terminal(db, terminal_id: Id) -> Terminal:
 
 @router.get("/terminals")
 def terminal_list(request: Request, user: ConsoleStaff, db: DbSession) -> Response:
-    pairings = pairing.pending_list(db, utcnow())
-    return render(request, "terminals.html", {"terminals": _statuses(db), "pairings": pairings})
+    return list_page(request, db, {}, {})
+
+
+def list_page(request: Request, db, errors: dict[str, dict[str, str]], typed: dict[str, dict[str, Any]],
+              status_code: int = 200) -> Response:
+    """The list with its enrol and pairing forms; ``errors`` and ``typed`` per form ("enrol", "pair-<code>",
+    "reject-<code>", "reissue-<code>"): a refused form comes back as it was typed, each message by its field."""
+    statuses = _statuses(db)
+    return render(request, "terminals.html", {
+        "terminals": statuses, "pairings": pairing.pending_list(db, utcnow()), "errors": errors, "typed": typed,
+        "reissuable": [t for t in statuses if not t.revoked],
+    }, status_code)
 
 
 @router.get("/terminals/rows")
@@ -108,12 +119,13 @@ def screenshot(command_id: Id, user: ConsoleStaff, db: DbSession) -> Response:
 
 
 @router.post("/terminals")
-def enrol(request: Request, user: ConsoleAdmin, db: DbSession, settings: Settings, name: Annotated[str, Form()],
-          location: Annotated[str, Form()], group: Annotated[str, Form()] = "") -> Response:
+def enrol(request: Request, user: ConsoleAdmin, db: DbSession, settings: Settings, name: Annotated[str, Form()] = "",
+          location: Annotated[str, Form()] = "", group: Annotated[str, Form()] = "") -> Response:
+    typed = terminal_forms.terminal_fields(name, location, group)
     try:
-        body = schemas.TerminalCreate(name=name, location=location, group=group.strip() or None)
-    except ValidationError as exc:
-        raise ConsoleDenied(str(exc), 422) from None
+        body = terminal_forms.checked(schemas.TerminalCreate, **typed)
+    except terminal_forms.FormRefused as exc:
+        return list_page(request, db, {"enrol": exc.errors}, {"enrol": typed}, 422)
     terminal = terminals.create_terminal(db, body.name, body.location, body.group, user.username)
     code = terminals.issue_enrolment_code(db, terminal, settings.enrolment_code_ttl_seconds, user.username)
     db.commit()
@@ -144,23 +156,3 @@ def revoke(terminal_id: Id, user: ConsoleAdmin, db: DbSession) -> Response:
     terminals.revoke(db, _terminal(db, terminal_id), user.username)
     db.commit()
     return RedirectResponse(f"/console/terminals/{terminal_id}", status_code=303)
-
-
-@router.post("/pairings/{code}/approve")
-def approve_pairing(code: str, user: ConsoleAdmin, db: DbSession, settings: Settings,
-                    name: Annotated[str, Form()], location: Annotated[str, Form()],
-                    group: Annotated[str, Form()] = "") -> Response:
-    now = utcnow()
-    try:
-        found = pairing.pending(db, code, now)
-    except EnrolmentRefused:
-        # Unknown, approved already or lapsed: none of them is in the page's list of pending pairings any more.
-        raise ConsoleDenied("Not found", 404) from None
-    try:
-        body = schemas.PairingApprove(name=name, location=location, group=group.strip() or None)
-    except ValidationError as exc:
-        raise ConsoleDenied(str(exc), 422) from None
-    terminal = pairing.approve(db, found, body.name, body.location, body.group, user.username,
-                               settings.pairing_ttl_seconds, now)
-    db.commit()
-    return RedirectResponse(f"/console/terminals/{terminal.id}", status_code=303)

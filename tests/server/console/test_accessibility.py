@@ -140,6 +140,7 @@ def _console_pages(server, backup_folder) -> list[str]:
     operator = server.admin("GET", "/admin/users").json()[0]["id"] if server.admin("GET", "/admin/users").ok else 1
     matter, meeting = _building_matters(server, terminal)
     volunteers = _volunteer_pages(server, terminal)
+    _parked_and_pairing(server, terminal)
     return [*volunteers, "/terminals", f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/revoke", "/terminals/99999",
             "/config", "/config/defaults", "/config/group/lobby", f"/config/terminal/{terminal.id}",
             "/catalogue", "/catalogue/services/RS-001", "/catalogue/services/new", "/catalogue/services/RS-001/delete",
@@ -151,7 +152,17 @@ def _console_pages(server, backup_folder) -> list[str]:
             "/matters", f"/matters/{matter}", "/meetings", f"/meetings/{meeting}", "/convention",
             "/wishes", "/wishes/new", f"/wishes/{_a_wish(server)}",
             "/booking", "/booking/1", "/booking/1/edit", "/booking-spaces/new", "/releases",
-            "/queue", f"/queue/windows/{window['id']}", "/queue/stats", "/usage", "/usage/searches", "/usage/popularity"]
+            "/queue", f"/queue/windows/{window['id']}", "/queue/stats", "/usage", "/usage/searches", "/usage/popularity",
+            "/parked"]
+
+
+def _parked_and_pairing(server, terminal) -> None:
+    """A record the server refused (the parked records page) and a kiosk waiting to be paired (its forms on the
+    terminals page)."""
+    refused = {"id": str(uuid.uuid4()), "kind": "visit_v9", "created_at": datetime.now(UTC).isoformat(), "payload": {}}
+    terminal.call("POST", "/terminal/records", json={"records": [refused]}).raise_for_status()
+    requests.post(server.api_url("/enrolment/pairings"), timeout=30, json={
+        "code": "482913", "secret": uuid.uuid4().hex * 2, "app_version": "0.1.0"}).raise_for_status()
 
 
 def _building_matters(server, terminal) -> tuple[int, int]:

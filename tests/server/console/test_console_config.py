@@ -188,3 +188,19 @@ def test_rows_hours_and_languages_are_read_from_their_controls(live_server):
     assert "18:00–09:00 is not a time span" in _text(_row(refused.text, "hours.weekly"))
     refused = client.submit("/config/defaults", "/config/defaults/preview", {**fields, "value:display.default_language": "en"})
     assert "The starting language must be one of the languages offered." in _row(refused.text, "display.default_language")
+
+
+def test_a_group_is_created_directly_with_its_name_checked_and_duplicates_refused(live_server):
+    client = _signed_in(live_server)
+    bad = client.submit("/config", "/groups", {"group": "t1/east"})
+    assert bad.status_code == 422 and 'aria-describedby="error-new-group"' in bad.text and 'value="t1/east"' in bad.text
+    created = client.submit("/config", "/groups", {"group": " 二号楼 west "})
+    assert created.status_code == 200 and created.url.endswith("/console/config/group/%E4%BA%8C%E5%8F%B7%E6%A5%BC%20west")
+    assert '<a href="/console/config/group/%E4%BA%8C%E5%8F%B7%E6%A5%BC%20west">二号楼 west</a>' in client.page("/config").text
+    duplicate = client.submit("/config", "/groups", {"group": "二号楼 WEST"})
+    assert duplicate.status_code == 422 and "There is a group of that name already." in duplicate.text
+    assert 'id="error-new-group"' in duplicate.text and 'value="二号楼 WEST"' in duplicate.text
+    entries = [e for e in live_server.admin("GET", "/admin/audit").json() if e["action"] == "group.create"]
+    assert [e["target"] for e in entries] == ["group:二号楼 west"]
+    assert enrolled_terminal(live_server, group="二号楼 west").status()["group"] == "二号楼 west"  # the same group
+

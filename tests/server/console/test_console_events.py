@@ -31,6 +31,7 @@ from tests.server.checkin_calls import (
 )
 from tests.server.console.console_client import ConsoleClient, create_operator, csrf_of
 from tests.server.console.form_fields import form_fields, with_values
+from tests.server.queue_calls import SOCIAL_SECURITY_CARD, open_all_day
 
 ZONE = ZoneInfo(ServerSettings.model_fields["timezone"].default)
 HOSTILE = "<script>alert(1)</script>"
@@ -318,7 +319,7 @@ def test_the_enrolment_qr_carries_the_code_and_the_server_address(live_server):
 
 
 @pytest.mark.server_settings(public_url="https://kiosk.example.org/")
-def test_behind_a_proxy_the_qr_codes_carry_the_public_url(live_server):
+def test_behind_a_proxy_the_qr_codes_and_links_carry_the_public_url(live_server):
     client = _signed_in(live_server)
     page = client.submit("/terminals", "/terminals", {"name": "New kiosk", "location": "Floor 2"})
     code = re.search(r'id="enrolment-code">([A-Z0-9-]+)<', page.text).group(1)
@@ -327,3 +328,9 @@ def test_behind_a_proxy_the_qr_codes_carry_the_public_url(live_server):
     event = published_event(live_server)
     poster = client.page(f"/events/{event['id']}/poster.png").content
     assert decode_frame(Image.open(io.BytesIO(poster))) == [f"https://kiosk.example.org/e/{event['id']}"]
+    # The queue slip's QR (made by the server), and the address the kiosks put in their own QR codes.
+    terminal = enrolled_terminal(live_server)
+    open_all_day(live_server)
+    number = terminal.call("POST", "/terminal/queue/numbers", json={"service_code": SOCIAL_SECURITY_CARD}).json()
+    assert number["follow_url"].startswith("https://kiosk.example.org/q/")
+    assert terminal.heartbeat().json()["public_url"] == "https://kiosk.example.org"

@@ -149,3 +149,77 @@ def test_uploaded_logs_are_shown_escaped_and_only_for_their_command(live_server)
     other = enrolled_terminal(live_server, name="T2 南门")
     assert other.call("PUT", f"/terminal/commands/{command['id']}/logs", data=b"x",
                       headers={"Content-Type": "text/plain"}).status_code == 404
+
+
+def _pairing(server, code: str) -> str:
+    """A kiosk showing ``code`` asks to be paired; its secret."""
+    secret = secrets.token_urlsafe(32)
+    started = requests.post(server.api_url("/enrolment/pairings"), timeout=30,
+                            json={"code": code, "secret": secret, "app_version": APP_VERSION})
+    assert started.status_code == 201
+    return secret
+
+
+def _poll(server, code: str, secret: str) -> dict:
+    return requests.post(server.api_url(f"/enrolment/pairings/{code}/poll"), json={"secret": secret}, timeout=30).json()
+
+
+def _audited(server, action: str) -> list[dict]:
+    return [entry for entry in server.admin("GET", "/admin/audit").json() if entry["action"] == action]
+
+
+def test_a_pairing_is_rejected_with_a_reason_that_its_kiosk_is_told(live_server):
+    secret = _pairing(live_server, "730418")
+    client = _signed_in(live_server)
+    blank = client.submit("/terminals", "/pairings/730418/reject", {"reason": "   "})
+    assert blank.status_code == 422
+    assert 'id="reject-730418-reason"' in blank.text and 'aria-describedby="error-reject-730418-reason"' in blank.text
+    assert 'id="error-reject-730418-reason"' in blank.text and _poll(live_server, "730418", secret)["status"] == "pending"
+
+    reason = "Not our building <b>T9</b>"
+    client.submit("/terminals", "/pairings/730418/reject", {"reason": reason})
+    assert 'id="pairing-730418"' not in client.page("/terminals").text
+    assert _poll(live_server, "730418", secret) == {"status": "rejected", "credential": None, "reason": reason}
+    [entry] = _audited(live_server, "pairing.reject")
+    assert entry["target"] == "pairing:730418" and entry["detail"]["reason"] == reason
+    assert html.escape(reason) in client.page("/audit").text
+
+
+def test_a_lost_pairing_reply_or_enrolment_code_is_reissued_to_the_same_terminal(live_server):
+    terminal = enrolled_terminal(live_server, name="Lost reply")
+    secret = _pairing(live_server, "208417")  # the kiosk lost its credential and shows a new code
+    client = _signed_in(live_server)
+    unchosen = client.submit("/terminals", "/pairings/208417/reissue", {"terminal": ""})
+    assert unchosen.status_code == 422 and 'id="error-reissue-208417-terminal"' in unchosen.text
+
+    client.submit("/terminals", "/pairings/208417/reissue", {"terminal": str(terminal.id)})
+    assert terminal.heartbeat().status_code == 401  # the old credential stopped at once
+    collected = _poll(live_server, "208417", secret)["credential"]
+    assert (collected["terminal_id"], collected["name"]) == (terminal.id, "Lost reply")
+    terminal.token = collected["token"]
+    assert terminal.heartbeat().status_code == 200
+    [entry] = _audited(live_server, "pairing.reissue")
+    assert entry["target"] == f"terminal:{terminal.id}" and entry["detail"]["code"] == "208417"
+
+    # A lost one-time code: a new one replaces it.
+    first = client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/enrolment-code")
+    again = client.submit(f"/terminals/{terminal.id}", f"/terminals/{terminal.id}/enrolment-code")
+    old_code, new_code = (re.search(r'id="enrolment-code">([A-Z0-9-]+)<', page.text).group(1) for page in (first, again))
+    assert redeem(live_server, old_code).status_code == 404 and redeem(live_server, new_code).status_code == 200
+    assert _audited(live_server, "terminal.enrolment_code")[0]["detail"]["codes_replaced"] == 1
+
+
+def test_enrol_and_approve_errors_stand_beside_their_fields_with_what_was_typed(live_server):
+    _pairing(live_server, "551902")
+    client = _signed_in(live_server)
+    enrol = client.submit("/terminals", "/terminals", {"name": " ", "location": "Floor <2>", "group": "t1/east"})
+    assert enrol.status_code == 422
+    for field in ("name", "group"):
+        assert f'aria-describedby="error-enrol-{field}"' in enrol.text and f'id="error-enrol-{field}"' in enrol.text
+    assert 'value="Floor &lt;2&gt;"' in enrol.text and 'value="t1/east"' in enrol.text
+    assert "error-enrol-location" not in enrol.text and "error-pair-" not in enrol.text
+
+    approve = client.submit("/terminals", "/pairings/551902/approve", {"name": "Gate", "location": "", "group": ""})
+    assert approve.status_code == 422
+    assert 'aria-describedby="error-pair-551902-location"' in approve.text and 'value="Gate"' in approve.text
+    assert live_server.admin("GET", "/admin/terminals").json() == []

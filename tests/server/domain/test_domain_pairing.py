@@ -53,7 +53,7 @@ def test_approval_hands_the_credential_once_to_the_holder_of_the_secret(db):
     assert first.status == "approved" and first.credential is not None
     assert first.credential.terminal_id == terminal.id
     assert db.get(Terminal, terminal.id).token_hash == hash_secret(first.credential.token)
-    assert pairing.poll(db, code, secret, utcnow()).model_dump() == {"status": "approved", "credential": None}
+    assert pairing.poll(db, code, secret, utcnow()).model_dump() == {"status": "approved", "credential": None, "reason": None}
     actions = {(e.action, e.actor) for e in db.scalars(select(AuditEntry))}
     assert {("pairing.approve", "admin"), ("terminal.enrolled", f"terminal:{terminal.id}")} <= actions
 

@@ -27,7 +27,7 @@ def _approve(server, code, **kwargs) -> requests.Response:
 def test_pairing_hands_the_credential_once_to_the_holder_of_the_secret(live_server):
     code, secret = "482913", secrets.token_urlsafe(32)
     started = _start(live_server, code, secret)
-    assert started.status_code == 201 and started.json() == {"status": "pending", "credential": None}
+    assert started.status_code == 201 and started.json() == {"status": "pending", "credential": None, "reason": None}
     assert _start(live_server, code, secret).json()["status"] == "pending"  # a retried start is harmless
     assert _start(live_server, code, secrets.token_urlsafe(32)).status_code == 409  # someone else's code
 
@@ -48,7 +48,7 @@ def test_pairing_hands_the_credential_once_to_the_holder_of_the_secret(live_serv
     credential = first["credential"]
     assert credential["terminal_id"] == status["id"] and credential["token"].startswith("kt_")
     second = _poll(live_server, code, secret).json()
-    assert second == {"status": "approved", "credential": None}
+    assert second == {"status": "approved", "credential": None, "reason": None}
 
     terminal = Terminal(live_server, credential)
     assert terminal.heartbeat().status_code == 200
