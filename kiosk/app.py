@@ -109,6 +109,7 @@ class KioskApp(App):
         self.store = store
         self.data_dir = data_dir
         self.started_at = time.monotonic()
+        self.last_touch = self.started_at  # the last touch or key press (the maintenance window for updates)
         self.catalogue: Catalogue = store.catalogue()
         self.idle = IdleMonitor(settings.idle.timeout_seconds, settings.idle.warning_seconds)
         self.theme = Theme()
@@ -488,6 +489,7 @@ class KioskApp(App):
     # -- idle timeout ----------------------------------------------------------------------------
 
     def _on_activity(self, *_args):
+        self.last_touch = time.monotonic()
         self.idle.activity()
         self.usage_controller.tap()
         if self._idle_warning is not None:
@@ -529,6 +531,10 @@ class KioskApp(App):
     def _close_idle_warning(self):
         warning, self._idle_warning = self._idle_warning, None
         warning.dismiss(animation=False)
+
+    def at_rest(self) -> bool:
+        """The home screen as the next visitor finds it: nobody is in the middle of a visit."""
+        return self._idle_warning is None and self._session_is_pristine()
 
     def _session_is_pristine(self) -> bool:
         settings = self.kiosk_settings.display
