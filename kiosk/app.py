@@ -28,6 +28,7 @@ from common.queue_wire import slip_token
 from common.settings import WEEKDAYS as DAY_KEYS
 from common.settings import KioskSettings
 from kiosk import __version__, lockdown
+from kiosk.allocator import give_back_free_memory
 from kiosk.display_keeper import DisplayKeeper
 from kiosk.guide.controller import GUIDE_SCREENS, GuideController
 from kiosk.i18n import N_, Translator
@@ -569,6 +570,8 @@ class KioskApp(App):
         self.navigator.home()
         self.idle.activity()
         log.info("idle timeout: session wiped, back to home")
+        # What the visitor's screens held (label textures, pixel buffers) back to the system, after the slide home.
+        Clock.schedule_once(lambda _dt: give_back_free_memory(), 1)
 
     # -- home screen content ---------------------------------------------------------------------
 
