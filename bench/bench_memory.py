@@ -235,10 +235,14 @@ def what_holds_memory():
 
 
 def walk():
+    # Each tour ends with the session wipe; RSS is read after 3 s at rest on the home screen, as the kiosk waits
+    # for its next visitor.
     yield from tour(app)
+    yield (lambda: None), 3
     yield (lambda: measure("first_tour")), 0
     yield from day(app)
     yield from tour(app)
+    yield (lambda: None), 3
     yield (lambda: measure("after_day")), 0
 
 
