@@ -57,7 +57,7 @@ class ServiceManagerLink:
                                may_switch=lambda: self.may_switch, switch_now=self._switch_now)
         # As often as the kiosk calls in: a release is found, and switched to once the window opens, within one poll.
         self._loop = UpdateLoop(self.updater, self.app.data_dir, healthy=lambda: self.healthy,
-                                interval=self.app.kiosk_settings.sync.heartbeat_seconds)
+                                interval=lambda: self.app.kiosk_settings.sync.heartbeat_seconds)
         self._loop.start()
 
     def _watch(self, _dt) -> None:
@@ -70,7 +70,10 @@ class ServiceManagerLink:
         closed = settings.hours.enabled and not settings.hours.is_open(datetime.now())
         # Not the idle timer's clock: that one restarts every tick while the home screen waits untouched.
         untouched = time.monotonic() - app.last_touch >= settings.maintenance.update_idle_minutes * 60
-        self.may_switch = app.at_rest() and (closed or untouched)
+        window = app.at_rest() and (closed or untouched)
+        opened, self.may_switch = window and not self.may_switch, window
+        if opened and self.updater is not None and self.updater.ready:
+            self._loop.wake()  # a release waits: switch now, not at the next check
 
     def _switch_now(self) -> None:
         """From the update thread: stop the app; the launcher starts the new release."""
