@@ -13,8 +13,9 @@ A driver in that process, each step a simulated touch plus an action on the app:
    queries typed key by key (pinyin, initials, Chinese, English, a typo, no results), the guide of 30 services,
    the idle warning, check-in, feedback, maintenance with the PIN; then the same in the other language and a
    part of it in large-text (elder) mode; then the idle-timeout session wipe. RSS is read after it;
-2. the day: N scans written to the scanner (tickets welcomed, the same again, forged ones, garbage; every tenth
-   from the guide, so the kiosk jumps to the verdict), each verdict waited for, and M feedback submissions
+2. the day: N scans written to the scanner (eight in ten distinct tickets, welcomed; a forged ticket and garbage
+   one in ten each; every tenth from the guide, so the kiosk jumps to the verdict), each verdict waited for, and
+   M feedback submissions
    through every step (category, a rating where asked, the text typed in pinyin on the on-screen keyboard and a
    candidate picked, no phone, review, send, the receipt), each visitor's session wiped afterwards;
 3. the tour again, then RSS.
@@ -151,7 +152,7 @@ def scan(text):
 
 
 def scan_texts():
-    """Tickets welcomed, each later scanned again (already), a forged one and garbage now and then."""
+    """Tickets welcomed, a forged one and garbage now and then."""
     from common import tickets as ticket_codes
 
     forged = ticket_codes.issue(ticket_codes.SigningKey.generate(1), 1, 999_999)
