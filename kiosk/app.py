@@ -28,6 +28,7 @@ from common.queue_wire import slip_token
 from common.settings import WEEKDAYS as DAY_KEYS
 from common.settings import KioskSettings
 from kiosk import __version__, lockdown
+from kiosk.allocator import give_back_free_memory
 from kiosk.display_keeper import DisplayKeeper
 from kiosk.guide.controller import GUIDE_SCREENS, GuideController
 from kiosk.i18n import N_, Translator
@@ -111,6 +112,7 @@ class KioskApp(App):
         self.store = store
         self.data_dir = data_dir
         self.started_at = time.monotonic()
+        self.last_touch = self.started_at  # the last touch or key press (the maintenance window for updates)
         self.catalogue: Catalogue = store.catalogue()
         self.idle = IdleMonitor(settings.idle.timeout_seconds, settings.idle.warning_seconds)
         self.theme = Theme()
@@ -484,6 +486,7 @@ class KioskApp(App):
     # -- idle timeout ----------------------------------------------------------------------------
 
     def _on_activity(self, *_args):
+        self.last_touch = time.monotonic()
         self.idle.activity()
         self.usage_controller.tap()
         if self._idle_warning is not None:
@@ -526,6 +529,10 @@ class KioskApp(App):
         warning, self._idle_warning = self._idle_warning, None
         warning.dismiss(animation=False)
 
+    def at_rest(self) -> bool:
+        """The home screen as the next visitor finds it: nobody is in the middle of a visit."""
+        return self._idle_warning is None and self._session_is_pristine()
+
     def _session_is_pristine(self) -> bool:
         settings = self.kiosk_settings.display
         return (
@@ -559,6 +566,8 @@ class KioskApp(App):
         self.navigator.home()
         self.idle.activity()
         log.info("idle timeout: session wiped, back to home")
+        # What the visitor's screens held (label textures, pixel buffers) back to the system, after the slide home.
+        Clock.schedule_once(lambda _dt: give_back_free_memory(), 1)
 
     # -- home screen content ---------------------------------------------------------------------
 

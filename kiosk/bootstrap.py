@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk import lockdown
+from kiosk import allocator, lockdown
 from services.devices.display.fit import WindowPlan, probe_window_plan
 
 
@@ -21,6 +21,7 @@ def configure_kivy(data_dir: Path, *, windowed_size: tuple[int, int] | None = No
     kiosk measures its display and returns how its window will cover it, for the app to keep it so."""
     if "kivy" in sys.modules:
         raise RuntimeError("kivy was imported before kiosk.bootstrap.configure_kivy()")
+    allocator.tune()  # before Kivy's, SDL's and Mesa's allocations (kiosk/allocator.py)
     kivy_home = data_dir / "kivy"
     kivy_home.mkdir(parents=True, exist_ok=True)
     os.environ["KIVY_HOME"] = str(kivy_home)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
 log = logging.getLogger(__name__)
-HOME = "home"
 
 
 class ServiceManagerLink:
@@ -31,6 +31,7 @@ class ServiceManagerLink:
         self.app = app
         self.may_switch = False  # written on the UI thread, read by the update thread
         self.healthy = False
+        self.updater = None  # services.updates.updater.Updater, when the kiosk runs under the release launcher
         self._loop = None
 
     def start(self) -> None:
@@ -42,7 +43,7 @@ class ServiceManagerLink:
         root = os.environ.get("KIOSK_INSTALL_ROOT", "")
         if root and state_path(Path(root)).exists():
             self._start_updates(Path(root))
-        Clock.schedule_interval(self._watch, 5)
+        Clock.schedule_interval(self._watch, 1)
 
     def stop(self) -> None:
         if self._loop is not None:
@@ -52,19 +53,27 @@ class ServiceManagerLink:
         from services.updates.loop import UpdateLoop
         from services.updates.updater import Updater
 
-        updater = Updater(root, os.environ.get("KIOSK_RELEASE_VERSION", __version__),
-                          may_switch=lambda: self.may_switch, switch_now=self._switch_now)
-        self._loop = UpdateLoop(updater, self.app.data_dir, healthy=lambda: self.healthy)
+        self.updater = Updater(root, os.environ.get("KIOSK_RELEASE_VERSION", __version__),
+                               may_switch=lambda: self.may_switch, switch_now=self._switch_now)
+        # As often as the kiosk calls in: a release is found, and switched to once the window opens, within one poll.
+        self._loop = UpdateLoop(self.updater, self.app.data_dir, healthy=lambda: self.healthy,
+                                interval=lambda: self.app.kiosk_settings.sync.heartbeat_seconds)
         self._loop.start()
 
     def _watch(self, _dt) -> None:
+        """The maintenance window: the home screen with nothing of a visitor's left (never mid-visit), and
+        either outside opening hours or no touch for ``update_idle_minutes``."""
         app = self.app
         status = app.sync_status
         self.healthy = self.healthy or (status is not None and status.state == "online")
         settings = app.kiosk_settings
         closed = settings.hours.enabled and not settings.hours.is_open(datetime.now())
-        idle = app.idle.idle_seconds() >= settings.maintenance.update_idle_minutes * 60
-        self.may_switch = closed or (idle and app.current_screen == HOME)
+        # Not the idle timer's clock: that one restarts every tick while the home screen waits untouched.
+        untouched = time.monotonic() - app.last_touch >= settings.maintenance.update_idle_minutes * 60
+        window = app.at_rest() and (closed or untouched)
+        opened, self.may_switch = window and not self.may_switch, window
+        if opened and self.updater is not None and self.updater.ready:
+            self._loop.wake()  # a release waits: switch now, not at the next check
 
     def _switch_now(self) -> None:
         """From the update thread: stop the app; the launcher starts the new release."""

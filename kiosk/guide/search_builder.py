@@ -1,5 +1,6 @@
-"""Builds the search index on a worker thread: pypinyin's dictionaries and the index take longer to
-load than the whole first frame, and nobody can type before that frame is on the screen."""
+"""Builds the search index on a worker thread: the index takes longer to build than the whole first frame,
+and nobody can type before that frame is on the screen. The catalogue's pinyin is read in a child process
+(services.guide.readings), so pypinyin's dictionaries never take up the kiosk's memory."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ def build_search_index(catalogue: Catalogue, on_ready: Callable[[Catalogue, obje
     def work():
         started = time.monotonic()
         try:
+            from services.guide.readings import catalogue_readings
             from services.guide.search import SearchIndex
 
-            index = SearchIndex(catalogue)
+            index = SearchIndex(catalogue, phrase_readings=catalogue_readings(catalogue))
         except Exception:
             log.exception("building the search index for catalogue %s failed", catalogue.version)
             return

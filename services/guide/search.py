@@ -41,11 +41,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz, process
 
 from common.catalogue import Catalogue
 from common.thesaurus import Thesaurus, bundled_thesaurus
+from services.guide.readings import PhraseReadings, character_readings
 from services.guide.relevance import RelevanceIndex
 from services.guide.terms import Segmenter
 
@@ -144,18 +144,18 @@ _POLYPHONES: dict[str, tuple[str, ...]] = {
 MAX_VARIANTS = 4
 
 
-def _syllables(text: str) -> list[str]:
+def _syllables(text: str, readings: PhraseReadings) -> list[str]:
     """Pinyin tokens of a normalized string: 银行ICP证 -> ['yin', 'hang', 'icp', 'zheng']."""
-    return _syllable_variants(text)[0]
+    return _syllable_variants(text, readings)[0]
 
 
-def _syllable_variants(text: str) -> list[list[str]]:
+def _syllable_variants(text: str, readings: PhraseReadings) -> list[list[str]]:
     """The phrase-aware reading of ``text`` first (银行 -> yin hang, 重庆 -> chong qing), then a
     few variants using the other reading of a common polyphone (重置 -> zhong zhi, chong zhi)."""
     tokens: list[str] = []
     sources: list[str | None] = []  # the Chinese character each token was read from
     index = 0
-    for chunk in lazy_pinyin(text):
+    for chunk in readings[text]:
         if text.startswith(chunk, index):  # not Chinese: kept as it is
             index += len(chunk)
             source = None
@@ -171,21 +171,6 @@ def _syllable_variants(text: str) -> list[list[str]]:
             if reading != tokens[i] and len(variants) <= MAX_VARIANTS:
                 variants.append(tokens[:i] + [reading] + tokens[i + 1 :])
     return variants
-
-
-@lru_cache(maxsize=4096)
-def _readings(ch: str) -> tuple[str, ...]:
-    """All pinyin readings of one Chinese character (heteronyms), () when it has none."""
-    try:
-        found = pinyin(ch, style=Style.NORMAL, heteronym=True)
-    except Exception:  # pypinyin on odd input: treat as unpronounceable
-        return ()
-    readings = []
-    for reading in found[0] if found else ():
-        reading = reading.lower()
-        if reading.isascii() and reading.isalpha() and reading not in readings:
-            readings.append(reading)
-    return tuple(readings)
 
 
 def _encode_syllables(tokens: Iterable[str]) -> str:
@@ -299,19 +284,23 @@ class _Group:
 
     __slots__ = ("zh", "en", "syllables", "members")
 
-    def __init__(self, zh: str, en: str, members: list[int]):
+    def __init__(self, zh: str, en: str, members: list[int], readings: PhraseReadings):
         self.zh = _normalize(zh)
         self.en = " " + _english_form(en)
-        self.syllables = _encode_syllables(_syllables(self.zh))
+        self.syllables = _encode_syllables(_syllables(self.zh, readings))
         self.members = members
 
 
 class SearchIndex:
     """An immutable search index over one catalogue."""
 
-    def __init__(self, catalogue: Catalogue, thesaurus: Thesaurus | None = None):
-        """``thesaurus``: everyday words -> the catalogue's words; the bundled one when not given."""
+    def __init__(self, catalogue: Catalogue, thesaurus: Thesaurus | None = None,
+                 phrase_readings: PhraseReadings | None = None):
+        """``thesaurus``: everyday words -> the catalogue's words; the bundled one when not given.
+        ``phrase_readings``: the catalogue's texts read already (services.guide.readings); pypinyin reads the
+        others, in this process."""
         thesaurus = bundled_thesaurus() if thesaurus is None else thesaurus
+        readings = PhraseReadings() if phrase_readings is None else phrase_readings
         services = sorted(catalogue.services, key=lambda s: (-s.popularity, s.code))
         self._codes: tuple[str, ...] = tuple(s.code for s in services)
         syllable_cache: dict[str, list[list[str]]] = {}
@@ -319,7 +308,7 @@ class SearchIndex:
         def syllables_of(text: str) -> list[list[str]]:
             found = syllable_cache.get(text)
             if found is None:
-                found = syllable_cache[text] = [v for v in _syllable_variants(text) if v]
+                found = syllable_cache[text] = [v for v in _syllable_variants(text, readings) if v]
             return found
 
         names: list[tuple[str, int]] = []
@@ -415,10 +404,10 @@ class SearchIndex:
         )
         self._relevance = RelevanceIndex(services, self._segmenter, thesaurus, self._near_spelling)
         self._groups: list[tuple[float, str, _Group]] = [
-            (DEPARTMENT, "department", _Group(d.name.zh, d.name.en, by_department[d.id]))
+            (DEPARTMENT, "department", _Group(d.name.zh, d.name.en, by_department[d.id], readings))
             for d in catalogue.departments
             if d.id in by_department
-        ] + [(CATEGORY, "category", _Group(zh, en, members)) for (zh, en), members in by_category.items()]
+        ] + [(CATEGORY, "category", _Group(zh, en, members, readings)) for (zh, en), members in by_category.items()]
 
     def _near_spelling(self, word: str) -> bool:
         """A latin word spelt like a catalogue word or the pinyin of one (pensoin, gongjijn)."""
@@ -704,7 +693,7 @@ def _pinyin_tokens(query: str) -> tuple[tuple[bool, str | tuple[str, ...]], ...]
         if ("a" <= ch <= "z") or ("0" <= ch <= "9"):
             tokens.append((False, ch))
         elif _is_cjk(ch):
-            readings = _readings(ch)
+            readings = character_readings(ch)
             if readings:
                 tokens.append((True, readings))
         if len(tokens) >= MAX_PINYIN_TOKENS:

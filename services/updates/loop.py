@@ -15,12 +15,14 @@ log = logging.getLogger(__name__)
 
 
 class UpdateLoop:
-    def __init__(self, updater: Updater, data_dir: Path, healthy: Callable[[], bool], interval: float = 60.0):
+    def __init__(self, updater: Updater, data_dir: Path, healthy: Callable[[], bool],
+                 interval: Callable[[], float] = lambda: 60.0):
         self.updater = updater
         self.data_dir = data_dir
         self.healthy = healthy  # True once a heartbeat the server answered went out since the start
-        self.interval = interval
+        self.interval = interval  # seconds between checks, asked before each wait (the settings may change)
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="updates", daemon=True)
 
     def start(self) -> None:
@@ -28,9 +30,18 @@ class UpdateLoop:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Check now rather than at the end of the wait: the maintenance window has just opened."""
+        self._wake.set()
 
     def _run(self) -> None:
-        while not self._stop.wait(5 if not self.healthy() else self.interval):
+        while True:
+            self._wake.wait(5 if not self.healthy() else self.interval())
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             if not self.healthy():
                 continue
             identity = load_identity(self.data_dir)

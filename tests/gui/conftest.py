@@ -72,6 +72,7 @@ def run_scenario(display, tmp_path):
         if not outcome["ok"]:
             pytest.fail(f"scenario {name} failed:\n{outcome.get('error')}\n{process.stderr[-3000:]}")
         outcome["results"]["data_dir"] = str(tmp_path / "data")
+        outcome["results"]["exit_status"] = process.returncode
         return outcome["results"]
 
     return run

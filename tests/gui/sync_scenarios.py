@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import requests
 
@@ -104,6 +105,37 @@ def config_and_commands_from_the_server(driver):
     yield from driver.until(lambda: _admin("GET", f"/api/v1/admin/terminals/{terminal_id}")["in_service"] is True, 60)
     terminal = _admin("GET", f"/api/v1/admin/terminals/{terminal_id}")
     results["server_view"] = {key: terminal[key] for key in ("online", "current_screen", "config_version_applied", "config_version_current", "in_service", "peripherals")}
+    yield from _update_waits_for_the_maintenance_window(driver, terminal_id)
+
+
+def _update_waits_for_the_maintenance_window(driver, terminal_id: int):
+    """A release rolled out while a visitor is in the guide: downloaded and staged, not switched to. The visitor
+    leaves (the session wipe) and the kiosk then stays untouched for update_idle_minutes: it stops itself with
+    EXIT_SWITCH (75), for the launcher to start the new release. The minutes are not waited for: the last touch
+    is moved back by them."""
+    from services.updates.launcher import read_state
+    from tests.server.release_data import release_archive
+
+    app, results = driver.app, driver.results
+    updater, root = app.service_manager.updater, Path(os.environ["KIOSK_INSTALL_ROOT"])
+    driver.tap(driver.tile("政务服务指南"))
+    yield from driver.settled()
+    version = os.environ["KIOSK_TEST_NEW_RELEASE"]
+    _admin("POST", "/api/v1/admin/releases", data={"version": version, "notes": "GUI test"},
+           files={"file": (f"lobby-kiosk-{version}.tar.gz", release_archive(version), "application/gzip")})
+    _admin("POST", f"/api/v1/admin/releases/{version}/rollouts",
+           json={"scope": "terminal", "target": str(terminal_id), "canary_minutes": 0})
+    # The check that staged it found the window closed (the visitor); a few more looks at it, by the UI thread.
+    yield from driver.until(lambda: updater.ready == version, 60)
+    yield 2
+    results["staged_mid_visit"] = updater.ready
+    results["screen_mid_visit"] = app.current_screen
+    results["current_mid_visit"] = read_state(root)["current"]
+    app.reset_session()  # what the idle timeout does when the visitor has gone
+    app.last_touch -= app.kiosk_settings.maintenance.update_idle_minutes * 60
+    results["waiting_for_exit"] = True
+    yield from driver.until(lambda: False, 30)  # ends the scenario only if the kiosk did not stop by itself
+    results["waiting_for_exit"] = False
 
 
 def pairing_code_approved_from_the_server(driver):

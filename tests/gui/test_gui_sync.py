@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import __version__
+from services.updates.launcher import EXIT_SWITCH, read_state
 from tests.gui.conftest import enrol_kiosk
+from tests.server.release_data import install_first_release
 
 pytestmark = pytest.mark.gui
 
@@ -24,10 +27,17 @@ def _server_env(server) -> dict:
     return {"KIOSK_TEST_SERVER_URL": server.url, "KIOSK_TEST_ADMIN_TOKEN": server.admin_token}
 
 
-def test_an_enrolled_kiosk_applies_config_and_commands_live(run_scenario, server, tmp_path):
+def test_an_enrolled_kiosk_applies_config_and_commands_live_and_updates_in_the_maintenance_window(
+        run_scenario, server, tmp_path):
     enrol_kiosk(server, "GUI 测试机", tmp_path / "data")
+    # Installed as install.sh leaves it, running under the release launcher (which the test stands in for).
+    root = tmp_path / "opt"
+    install_first_release(root, __version__, server.admin("GET", "/admin/releases/public-key").json()["public_key"])
+    new_release = f"{__version__}.1"
+    env = dict(_server_env(server), KIOSK_INSTALL_ROOT=str(root), KIOSK_RELEASE_VERSION=__version__,
+               KIOSK_TEST_NEW_RELEASE=new_release)
 
-    seen = run_scenario("config_and_commands_from_the_server", env=_server_env(server))
+    seen = run_scenario("config_and_commands_from_the_server", env=env)
     assert seen["state"] == "online"
     assert seen["footer"] == "在线"
     assert (seen["theme_before"], seen["theme_after"]) == ("light", "dark")
@@ -55,6 +65,15 @@ def test_an_enrolled_kiosk_applies_config_and_commands_live(run_scenario, server
     assert peripherals.pop("speech") in ("absent", "ok")
     assert peripherals.pop("speaker") in ("absent", "ok")  # the sound device itself (services/devices/health.py)
     assert peripherals == {"printer": "ok", "scanner": "ok"}
+    # The update: staged while the visitor was in the guide, and nothing switched under them ...
+    assert (seen["staged_mid_visit"], seen["screen_mid_visit"]) == (new_release, "guide")
+    assert seen["current_mid_visit"] == __version__
+    # ... then, the visitor gone and the minutes passed, the kiosk stopped itself with EXIT_SWITCH for the launcher.
+    assert seen["waiting_for_exit"] is True
+    assert seen["exit_status"] == EXIT_SWITCH == 75
+    state = read_state(root)
+    assert (state["current"], state["previous"]) == (new_release, __version__)
+    assert state["trial"]["version"] == new_release
 
 
 def test_an_unenrolled_kiosk_pairs_by_its_code(run_scenario, server):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import tarfile
 from pathlib import Path
+
+from services.updates.launcher import write_state
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,3 +31,14 @@ def upload_release(server, version: str, archive: bytes | None = None, notes: st
     return server.admin("POST", "/admin/releases", data={"version": version, "notes": notes or f"notes of {version}"},
                         files={"file": (f"lobby-kiosk-{version}.tar.gz", archive or release_archive(version),
                                         "application/gzip")})
+
+
+def install_first_release(root: Path, version: str, public_key: str, command: list[str] | None = None) -> None:
+    """What install.sh leaves: releases/<version> with its venv (this one's), state.json, the pinned key."""
+    folder = root / "releases" / version
+    folder.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(release_archive(version, command))) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "venv").symlink_to(sys.prefix, target_is_directory=True)
+    (root / "release-key.pub").write_text(public_key)
+    write_state(root, {"current": version, "previous": None, "trial": None, "rollbacks": [], "failed_versions": []})

@@ -10,14 +10,12 @@ server after upload is refused before anything is unpacked.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -25,24 +23,12 @@ from sqlalchemy import create_engine, text
 
 from common.releases import ReleaseError, ReleaseManifest, ReleaseOffer, public_key_from_text, sign, verify_offer
 from services.sync.enrolment import redeem_code
-from services.updates.launcher import write_state
-from tests.server.release_data import release_archive, upload_release
+from tests.server.release_data import install_first_release, release_archive, upload_release
 from tests.sync.conftest import admin_json, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ["{python}", str(ROOT / "tests/sync/standin_kiosk.py")]
 BROKEN = ["{python}", "-c", "raise SystemExit('ImportError: the broken release')"]
-
-
-def install_first_release(root: Path, version: str, public_key: str) -> None:
-    """What install.sh leaves: releases/<version> with its venv, state.json, the pinned key."""
-    folder = root / "releases" / version
-    folder.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(release_archive(version, STANDIN))) as tar:
-        tar.extractall(folder, filter="data")
-    (folder / "venv").symlink_to(sys.prefix, target_is_directory=True)
-    (root / "release-key.pub").write_text(public_key)
-    write_state(root, {"current": version, "previous": None, "trial": None, "rollbacks": [], "failed_versions": []})
 
 
 def upload(server, version: str, archive: bytes) -> None:
@@ -63,7 +49,7 @@ def test_update_from_the_console_rollback_of_a_broken_release_and_a_tampered_arc
     identity = redeem_code(live_server.url, live_server.enrol("T1 大堂 1 号机", "T1 一层大堂东侧"), "1.0.0")
     key = admin_json(live_server, "GET", "/admin/releases/public-key")["public_key"]
     root = tmp_path / "opt"
-    install_first_release(root, "1.0.0", key)
+    install_first_release(root, "1.0.0", key, STANDIN)
     env = dict(os.environ, PYTHONPATH=str(ROOT), STANDIN_SERVER_URL=live_server.url, STANDIN_TOKEN=identity.token)
     launcher = subprocess.Popen([sys.executable, str(ROOT / "services/updates/launcher.py"), "--root", str(root),
                                  "--trial-seconds", "60"], env=env)

@@ -6,6 +6,7 @@ config/catalogue/sample.json (skipped, naming the file, while it does not exist)
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from common.catalogue import Catalogue, load_catalogue
+from services.guide.readings import PhraseReadings, character_readings
 from services.guide.search import SearchHit, SearchIndex
 
 SAMPLE = Path(__file__).resolve().parents[3] / "config" / "catalogue" / "sample.json"
@@ -355,6 +357,45 @@ def test_non_string_query_returns_nothing(index):
 def test_index_is_built_once_and_reused(index):
     first = index.search("shebaoka")
     assert index.search("shebaoka") == first
+
+
+def test_an_index_from_readings_made_in_another_process_answers_the_same_without_pypinyin(tmp_path):
+    """The kiosk has the catalogue's pinyin read in a child process (services/guide/readings.py): pypinyin's
+    ~47 MiB never enter its memory, and the index answers exactly as one built with pypinyin does."""
+    readings = PhraseReadings()
+    built_here = SearchIndex(_catalogue(), phrase_readings=readings)
+    (tmp_path / "readings.json").write_text(json.dumps(readings, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "catalogue.json").write_text(_catalogue().model_dump_json(), encoding="utf-8")
+    queries = ["sbk", "shebaoka", "社bao卡", "社保卡", "gjj", "营业执照", "yingye", "绿卡", "xx"]
+    code = (
+        "import json, sys\n"
+        "from common.catalogue import parse_catalogue\n"
+        "from services.guide.readings import PhraseReadings\n"
+        "from services.guide.search import SearchIndex\n"
+        f"folder = {str(tmp_path)!r}\n"
+        "catalogue = parse_catalogue(json.load(open(folder + '/catalogue.json', encoding='utf-8')), 'test')\n"
+        "readings = PhraseReadings(json.load(open(folder + '/readings.json', encoding='utf-8')))\n"
+        "index = SearchIndex(catalogue, phrase_readings=readings)\n"
+        f"hits = {{q: [(h.code, h.score, h.field) for h in index.search(q)] for q in {queries!r}}}\n"
+        "print(json.dumps({'hits': hits, 'pypinyin': any(m.startswith('pypinyin') for m in sys.modules)}))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    there = json.loads(done.stdout)
+    assert there["pypinyin"] is False
+    assert there["hits"] == {q: [[h.code, h.score, h.field] for h in built_here.search(q)] for q in queries}
+    assert there["hits"]["sbk"][0][0] == "SB-001"
+
+
+def test_character_readings_spell_as_pypinyin_does_without_it():
+    from pypinyin import Style, pinyin
+
+    for ch in "绿女行重欸长乐":
+        expected = tuple(dict.fromkeys(r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
+                                       if r.isascii() and r.isalpha()))
+        assert character_readings(ch) == expected, ch
+    assert character_readings("绿") == ("lv", "lu")
+    assert character_readings("a") == ()
 
 
 def test_search_module_does_not_import_kivy():
