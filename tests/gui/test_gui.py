@@ -32,7 +32,7 @@ def test_find_a_service_by_initials_take_the_qr_then_walk_away_and_idle_wipes_ev
     # The printer's notice is on screen, whole and centred, whatever its length.
     toast = seen["toast"]
     assert toast["shown"] and toast["text"], toast
-    assert 0 <= toast["left"] and toast["right"] <= toast["screen_width"]
+    assert toast["left"] >= 0 and toast["right"] <= toast["screen_width"]
     assert abs(toast["centre"] - toast["screen_width"] / 2) <= 1
     # Idle: a visible warning first; one touch carries on where the visitor was.
     assert seen["warning_shown"] is True
