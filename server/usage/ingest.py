@@ -23,7 +23,7 @@ from server.core.config import current_settings
 from server.core.db import dialect_insert
 from server.fleet import records
 from server.fleet.models import Terminal
-from server.usage.models import FLEET, UsageCount, UsageHourly, UsageSearch, UsageVisit, group_key
+from server.usage.models import FLEET, UsageCount, UsageDaily, UsageHourly, UsageSearch, UsageVisit, group_key
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class _Tally:
     """The batch's counts, summed before they are added to the tables (one upsert per row, not per visit)."""
 
     def __init__(self) -> None:
+        self.daily: Counter[tuple[int, date]] = Counter()
         self.hourly: Counter[tuple[int, date, int]] = Counter()
         self.seconds: Counter[tuple[int, date, int]] = Counter()
         self.counts: Counter[tuple[int, date, str, str]] = Counter()
@@ -54,6 +55,7 @@ class _Tally:
         rollups = (terminal.id, FLEET) if terminal.group_id is None else (terminal.id, group_key(terminal.group_id),
                                                                           FLEET)
         for who in rollups:
+            self.daily[who, day] += 1
             self.hourly[who, day, hour] += 1
             self.seconds[who, day, hour] += visit.seconds
             for metric, key, n in counted:
@@ -62,7 +64,7 @@ class _Tally:
 
 def _counted(visit: wire.UsageVisitRecord, searches: list[dict]) -> list[tuple[str, str, int]]:
     """(metric, key, how many) of one visit."""
-    counted = [("visits", "", 1), ("language", visit.language, 1),
+    counted = [("language", visit.language, 1),
                ("large_text", "yes" if visit.large_text else "no", 1), ("ended", visit.ended, 1),
                ("length", str(length_bucket(visit.seconds)), 1), ("checkins", "", visit.checkins),
                ("feedback", "", visit.feedback)]
@@ -123,6 +125,11 @@ def _searches(terminal_id: int, record_id: str, started: datetime, day: date,
 
 def add_counts(db: Session, tally: _Tally) -> None:
     """Add the batch's counts to the aggregates, in one order (concurrent batches lock rows alike)."""
+    if tally.daily:
+        daily = [{"terminal_id": t, "day": d, "visits": n} for (t, d), n in sorted(tally.daily.items())]
+        insert = dialect_insert(db, UsageDaily)
+        db.execute(insert.on_conflict_do_update(
+            index_elements=["terminal_id", "day"], set_={"visits": UsageDaily.visits + insert.excluded.visits}), daily)
     if tally.hourly:
         hourly = [{"terminal_id": t, "day": d, "hour": h, "visits": n, "seconds": tally.seconds[t, d, h]}
                   for (t, d, h), n in sorted(tally.hourly.items())]

@@ -50,7 +50,14 @@ def test_visits_are_counted_once_per_record_per_terminal_and_for_the_fleet(db):
     assert (one.visits, one.tally("module")) == (1, [("feedback", 1)])
     group = figures(db, UsageFilter.make(DAY, DAY, DAY, group_id=tower.group_id))
     assert (group.visits, group.tally("module")) == (1, [("feedback", 1)])
-    assert visits_by_terminal(db, WEEK) == [(lobby.id, "T1 大堂", 2), (tower.id, "T3 11 层", 1)]
+    unused = terminal(db, "T2 二楼", group="T3")
+    assert visits_by_terminal(db, WEEK) == [(lobby.id, "T1 大堂", 2), (tower.id, "T3 11 层", 1),
+                                            (unused.id, "T2 二楼", 0)]
+    in_group = UsageFilter.make(DAY, DAY, DAY, group_id=tower.group_id)
+    assert visits_by_terminal(db, in_group) == [(tower.id, "T3 11 层", 1), (unused.id, "T2 二楼", 0)]
+    assert visits_by_terminal(db, UsageFilter.make(DAY, DAY, DAY, terminal_id=lobby.id)) == [(lobby.id, "T1 大堂", 2)]
+    assert visits_by_terminal(db, UsageFilter.make(DAY, DAY + timedelta(days=1), DAY + timedelta(days=1))) == [
+        (lobby.id, "T1 大堂", 0), (unused.id, "T2 二楼", 0), (tower.id, "T3 11 层", 0)]
 
 
 def test_an_unreadable_visit_stays_a_stored_record_only(db):
