@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from server.all_models import Base
 from server.core.db import make_engine
@@ -35,16 +35,35 @@ def test_the_migrations_build_the_schema_of_the_models(database_url, tmp_path):
     assert _schema_differences(database_url) == []
 
 
+def _alembic(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run([str(ALEMBIC), "-c", "server/alembic.ini", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_migrations_go_down_to_nothing_and_up_again(database_url, tmp_path):
     env = server_env(database_url, tmp_path)
     assert run_cli(env, "init").returncode == 0
-    down = subprocess.run([str(ALEMBIC), "-c", "server/alembic.ini", "downgrade", "base"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert down.returncode == 0, down.stderr
     engine = make_engine(database_url)
     try:
+        _usage_daily_moves_in_and_out_of_the_counts(engine, env)
+        _alembic(env, "downgrade", "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     finally:
         engine.dispose()
     assert run_cli(env, "init").returncode == 0
     assert _schema_differences(database_url) == []
+
+
+def _usage_daily_moves_in_and_out_of_the_counts(engine, env: dict[str, str]) -> None:
+    """0015 moves the visits per terminal and day out of usage_counts into usage_daily, and back down."""
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO usage_daily (terminal_id, day, visits) VALUES (7, '2026-12-01', 5)"))
+    _alembic(env, "downgrade", "0014")
+    counts = "SELECT terminal_id, metric, key, count FROM usage_counts"
+    with engine.connect() as connection:
+        assert list(connection.execute(text(counts))) == [(7, "visits", "", 5)]
+    _alembic(env, "upgrade", "head")
+    with engine.connect() as connection:
+        assert list(connection.execute(text("SELECT terminal_id, visits FROM usage_daily"))) == [(7, 5)]
+        assert list(connection.execute(text(counts))) == []
