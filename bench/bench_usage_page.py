@@ -2,7 +2,7 @@
 days rendered, p95, on SQLite and on PostgreSQL.
 
 Run from the project root:  python bench/bench_usage_page.py  [--terminals 1000] [--visits 200] [--days 90]
-                            [--rounds 40] [--only SQLite|PostgreSQL]
+                            [--rounds 40] [--only SQLite|PostgreSQL] [--explain]
 
 Per database: the real server (tests/live_server.py) is started on a fresh database; TERMINALS terminals in
 10 groups are made. The data set, then: one day of VISITS visits per terminal (searches, guides viewed, some
@@ -20,7 +20,8 @@ days), for one group and for one terminal over the DAYS days; the admin API's fi
 /days, /heat, /breakdown, /terminals) for the fleet over the DAYS days; the searches page on the raw day. The
 baseline, in the same run: the same Usage page for DAYS days that hold no visits (same terminals, same tables to
 draw, nothing to add up). Printed: p50 and p95 per view, and p95 as a multiple of the baseline's. The exit status
-is 1 when a p95 of the Usage page is 500 ms or more.
+is 1 when a p95 of the Usage page is 500 ms or more. --explain: before the timing, each query of the page
+(server/usage/queries.py) per view, timed, with its plan (bench/query_plans.py).
 """
 
 from __future__ import annotations
@@ -36,19 +37,21 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from databases import on_each_database  # noqa: E402
 
+from bench.query_plans import print_statements  # noqa: E402
 from bench.timing import percentile  # noqa: E402
 from server.core.config import current_settings  # noqa: E402
 from server.core.db import make_engine, make_session_factory  # noqa: E402
 from server.fleet import records, terminals  # noqa: E402
+from server.fleet.models import TerminalGroup  # noqa: E402
 from server.projections import register_projections  # noqa: E402
 from server.usage import ingest as usage_ingest  # noqa: E402
-from server.usage.queries import local_today  # noqa: E402
+from server.usage.queries import UsageFilter, figures, local_today, visits_by_terminal  # noqa: E402
 from tests.live_server import start_server  # noqa: E402
 from tests.server.console.console_client import ConsoleClient  # noqa: E402
 
@@ -186,6 +189,8 @@ def measure(label: str, database_url: str, workdir: Path, args: argparse.Namespa
         day = today - timedelta(days=1)
         built = build(sessions, engine, ids, rng, day, args)
         first_day = day - timedelta(days=args.days - 1)
+        if args.explain:
+            explain(engine, sessions, first_day, day, ids[0])
         client = ConsoleClient(server)
         client.sign_in()
         span = f"first_day={first_day}&last_day={day}"
@@ -202,6 +207,17 @@ def measure(label: str, database_url: str, workdir: Path, args: argparse.Namespa
         engine.dispose()
         server.stop()
     return report(label, args, len(ids), built, timings)
+
+
+def explain(engine, sessions, first_day, last_day, terminal_id: int) -> None:
+    """The page's queries (server/usage/queries.py), each timed, with its plan, per view."""
+    with sessions() as db:
+        group_id = db.scalar(select(TerminalGroup.id).order_by(TerminalGroup.id).limit(1))
+        for name, chosen in (("fleet", {}), ("a group", {"group_id": group_id}), ("a terminal", {"terminal_id": terminal_id})):
+            wanted = UsageFilter(first_day, last_day, **chosen)
+            print_statements(engine, f"{name}: figures", lambda wanted=wanted: figures(db, wanted))
+            print_statements(engine, f"{name}: visits per terminal",
+                             lambda wanted=wanted: visits_by_terminal(db, wanted))
 
 
 def report(label: str, args: argparse.Namespace, terminal_count: int, built: dict[str, float],
@@ -229,6 +245,7 @@ def main() -> int:
     parser.add_argument("--visits", type=int, default=200)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--explain", action="store_true", help="print each query of the page, timed, with its plan")
     parser.add_argument("--only", choices=("SQLite", "PostgreSQL"), help="measure on this database only")
 
     def measure_chosen(label: str, url: str, workdir: Path) -> bool:
