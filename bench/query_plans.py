@@ -15,50 +15,49 @@ from sqlalchemy.engine import Engine
 class Statement:
     sql: str
     parameters: object
-    milliseconds: float = 0.0
 
 
 def statements_of(engine: Engine, work: Callable[[], object]) -> list[Statement]:
-    """Run ``work`` and return every statement it sent through ``engine``, with its time."""
+    """Run ``work`` and return every statement it sent through ``engine``."""
     seen: list[Statement] = []
-    started: list[float] = []
 
     def before(connection, cursor, sql, parameters, context, executemany) -> None:
         seen.append(Statement(sql, parameters))
-        started.append(time.perf_counter())
-
-    def after(connection, cursor, sql, parameters, context, executemany) -> None:
-        seen[-1].milliseconds = (time.perf_counter() - started[-1]) * 1000
 
     event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
     try:
         work()
     finally:
         event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
     return seen
+
+
+def _run(engine: Engine, sql: str, parameters: object) -> tuple[list, float]:
+    """The rows of ``sql`` and the milliseconds to execute it and fetch them all (SQLite computes while fetching)."""
+    with engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()
+        started = time.perf_counter()
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+        return rows, (time.perf_counter() - started) * 1000
 
 
 def plan(engine: Engine, statement: Statement) -> list[str]:
     """The database's plan of the statement, one line per step."""
     postgres = engine.dialect.name == "postgresql"
     prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " if postgres else "EXPLAIN QUERY PLAN "
-    with engine.connect() as connection:
-        cursor = connection.connection.dbapi_connection.cursor()
-        cursor.execute(prefix + statement.sql, statement.parameters)
-        rows = cursor.fetchall()
+    rows, _ = _run(engine, prefix + statement.sql, statement.parameters)
     # SQLite: (id, parent, notused, detail); PostgreSQL: one text column.
     return [row[0] if postgres else row[3] for row in rows]
 
 
-def print_statements(engine: Engine, label: str, work: Callable[[], object]) -> None:
-    """Each statement ``work`` sends, its time and its plan, after a first untimed run (caches warm)."""
-    work()
+def print_statements(engine: Engine, label: str, work: Callable[[], object], runs: int = 3) -> None:
+    """Each SELECT ``work`` sends: its best time of ``runs`` (caches warm) and its plan."""
     print(f"  {label}:")
     for statement in statements_of(engine, work):
         if not statement.sql.lstrip().upper().startswith("SELECT"):
             continue
-        print(f"    {statement.milliseconds:7.1f} ms  {' '.join(statement.sql.split())[:150]}")
+        best = min(_run(engine, statement.sql, statement.parameters)[1] for _ in range(runs))
+        print(f"    {best:7.1f} ms  {' '.join(statement.sql.split())[:150]}")
         for line in plan(engine, statement):
             print(f"               {line}")

@@ -102,6 +102,26 @@ class UsageCount(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
+class UsageQueryGap(Base):
+    """Searches that found nothing or whose results nobody opened, per terminal (``FLEET``: all; ``group_key``: a
+    group's), local day and normalised query: the visits that typed it so (each visit once: a visit has one
+    terminal and one day, so these add up over days and terminals), the searches without results, and those with
+    results none of which was opened. The searches page reads these, not the raw searches."""
+
+    __tablename__ = "usage_query_gaps"
+    # SQLite: rows in primary-key order (no rowid), so a terminal's range of days is one contiguous read; the index
+    # finds which terminals typed a query in a range of days (the page's "terminals" column).
+    __table_args__ = (Index("ix_usage_query_gaps_query_day", "query", "day", "terminal_id"),
+                      {"sqlite_with_rowid": False})
+
+    terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    query: Mapped[str] = mapped_column(String(100), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)
+    no_results: Mapped[int] = mapped_column(Integer)
+    unopened: Mapped[int] = mapped_column(Integer)
+
+
 class UsageQueryAction(Base):
     """What an operator did about a search that found nothing: made it an alias of a service, or dismissed it."""
 

@@ -64,15 +64,6 @@ def aggregate_terminals(db: Session, wanted: UsageFilter) -> list[int]:
     return [FLEET]
 
 
-def raw_terminals(db: Session, wanted: UsageFilter) -> list[int] | None:
-    """The terminals whose raw rows to read; None: every terminal."""
-    if wanted.terminal_id is not None:
-        return [wanted.terminal_id]
-    if wanted.group_id is not None:
-        return list(db.scalars(select(Terminal.id).where(Terminal.group_id == wanted.group_id)))
-    return None
-
-
 @dataclass
 class UsageFigures:
     visits: int = 0
