@@ -110,8 +110,8 @@ class UsageQueryGap(Base):
 
     __tablename__ = "usage_query_gaps"
     # SQLite: rows in primary-key order (no rowid), so a terminal's range of days is one contiguous read; the index
-    # finds which terminals typed a query in a range of days (the page's "terminals" column).
-    __table_args__ = (Index("ix_usage_query_gaps_query_day", "query", "day", "terminal_id"),
+    # answers "did this terminal type this query in this range of days" with one probe (the "terminals" column).
+    __table_args__ = (Index("ix_usage_query_gaps_query_terminal", "query", "terminal_id", "day"),
                       {"sqlite_with_rowid": False})
 
     terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)

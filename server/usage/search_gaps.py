@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from common.usage_privacy import is_personal, normalise_query
 from common.wire import MAX_USAGE_QUERY_CHARS
@@ -50,18 +50,24 @@ class SearchGap:
 
 def search_gaps(db: Session, wanted: UsageFilter, include_dismissed: bool = False) -> list[SearchGap]:
     in_range = UsageQueryGap.day.between(wanted.first_day, wanted.last_day)
+    who = aggregate_terminals(db, wanted)
     visits = func.sum(UsageQueryGap.visits)
     rows = db.execute(
         select(UsageQueryGap.query, visits, func.sum(UsageQueryGap.no_results), func.sum(UsageQueryGap.unopened))
-        .where(UsageQueryGap.terminal_id.in_(aggregate_terminals(db, wanted)), in_range)
+        .where(UsageQueryGap.terminal_id.in_(who), in_range)
         .group_by(UsageQueryGap.query).having(visits >= K_ANONYMITY)
         .order_by(visits.desc(), UsageQueryGap.query).limit(SHOWN_AT_MOST)).all()
     queries = [row[0] for row in rows]
     actions = {a.query: a for a in db.scalars(select(UsageQueryAction).where(UsageQueryAction.query.in_(queries)))}
     where: dict[str, list[str]] = {}
-    typed_at = (select(UsageQueryGap.query, Terminal.name).distinct()
-                .join(Terminal, Terminal.id == UsageQueryGap.terminal_id)
-                .where(UsageQueryGap.query.in_(queries), in_range))
+    # Which terminals typed each shown query in the range: one index probe per terminal and shown query (query,
+    # terminal, the first day in range), however many days and visits: not every day of every terminal.
+    shown = (select(UsageQueryGap.query).distinct()
+             .where(UsageQueryGap.terminal_id.in_(who), in_range, UsageQueryGap.query.in_(queries)).subquery())
+    typed = aliased(UsageQueryGap)
+    typed_at = select(shown.c.query, Terminal.name).join(Terminal, true()).where(exists().where(
+        typed.query == shown.c.query, typed.terminal_id == Terminal.id,
+        typed.day.between(wanted.first_day, wanted.last_day)))
     if wanted.terminal_id is not None:
         typed_at = typed_at.where(Terminal.id == wanted.terminal_id)
     elif wanted.group_id is not None:

@@ -53,7 +53,7 @@ def _create_query_gaps() -> None:
         sa.PrimaryKeyConstraint("terminal_id", "day", "query", name="pk_usage_query_gaps"),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_usage_query_gaps_query_day", "usage_query_gaps", ["query", "day", "terminal_id"])
+    op.create_index("ix_usage_query_gaps_query_terminal", "usage_query_gaps", ["query", "terminal_id", "day"])
     columns = "INSERT INTO usage_query_gaps (terminal_id, day, query, visits, no_results, unopened) "
     # Each terminal's rows from its raw searches (a visit is one terminal's), then the group's (the terminal's
     # group now) and the fleet's as their sums (the FLEET row is 0; a group's is its id negated).
