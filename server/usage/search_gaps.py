@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select, true
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from common.usage_privacy import is_personal, normalise_query
@@ -64,10 +64,12 @@ def search_gaps(db: Session, wanted: UsageFilter, include_dismissed: bool = Fals
     # terminal, the first day in range), however many days and visits: not every day of every terminal.
     shown = (select(UsageQueryGap.query).distinct()
              .where(UsageQueryGap.terminal_id.in_(who), in_range, UsageQueryGap.query.in_(queries)).subquery())
+    # (A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a join over all the rows of the range.)
     typed = aliased(UsageQueryGap)
-    typed_at = select(shown.c.query, Terminal.name).join(Terminal, true()).where(exists().where(
-        typed.query == shown.c.query, typed.terminal_id == Terminal.id,
-        typed.day.between(wanted.first_day, wanted.last_day)))
+    first_typed = (select(typed.day).where(typed.query == shown.c.query, typed.terminal_id == Terminal.id,
+                                           typed.day.between(wanted.first_day, wanted.last_day))
+                   .limit(1).scalar_subquery())
+    typed_at = select(shown.c.query, Terminal.name).join(Terminal, true()).where(first_typed.is_not(None))
     if wanted.terminal_id is not None:
         typed_at = typed_at.where(Terminal.id == wanted.terminal_id)
     elif wanted.group_id is not None:
