@@ -23,7 +23,16 @@ from server.core.config import current_settings
 from server.core.db import dialect_insert
 from server.fleet import records
 from server.fleet.models import Terminal
-from server.usage.models import FLEET, UsageCount, UsageHourly, UsageSearch, UsageVisit, group_key
+from server.usage.models import (
+    FLEET,
+    UsageCount,
+    UsageDaily,
+    UsageHourly,
+    UsageQueryGap,
+    UsageSearch,
+    UsageVisit,
+    group_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,25 +53,42 @@ class _Tally:
     """The batch's counts, summed before they are added to the tables (one upsert per row, not per visit)."""
 
     def __init__(self) -> None:
+        self.daily: Counter[tuple[int, date]] = Counter()
         self.hourly: Counter[tuple[int, date, int]] = Counter()
         self.seconds: Counter[tuple[int, date, int]] = Counter()
         self.counts: Counter[tuple[int, date, str, str]] = Counter()
+        # (who, day, query) -> [visits, searches without results, searches with results none opened]
+        self.gaps: dict[tuple[int, date, str], list[int]] = {}
 
     def visit(self, terminal: Terminal, day: date, hour: int, visit: wire.UsageVisitRecord,
               searches: list[dict]) -> None:
-        counted = _counted(visit, searches)
+        counted, gaps = _counted(visit, searches), _gaps(searches)
         rollups = (terminal.id, FLEET) if terminal.group_id is None else (terminal.id, group_key(terminal.group_id),
                                                                           FLEET)
         for who in rollups:
+            self.daily[who, day] += 1
             self.hourly[who, day, hour] += 1
             self.seconds[who, day, hour] += visit.seconds
             for metric, key, n in counted:
                 self.counts[who, day, metric, key] += n
+            for query, (nothing, unopened) in gaps.items():
+                summed = self.gaps.setdefault((who, day, query), [0, 0, 0])
+                summed[0], summed[1], summed[2] = summed[0] + 1, summed[1] + nothing, summed[2] + unopened
+
+
+def _gaps(searches: list[dict]) -> dict[str, tuple[int, int]]:
+    """Query -> (searches without results, searches with results none opened) of one visit's searches."""
+    gaps: dict[str, tuple[int, int]] = {}
+    for search in searches:
+        if search["results"] == 0 or search["opened"] is None:
+            nothing, unopened = gaps.get(search["query"], (0, 0))
+            gaps[search["query"]] = (nothing + (search["results"] == 0), unopened + (search["results"] > 0))
+    return gaps
 
 
 def _counted(visit: wire.UsageVisitRecord, searches: list[dict]) -> list[tuple[str, str, int]]:
     """(metric, key, how many) of one visit."""
-    counted = [("visits", "", 1), ("language", visit.language, 1),
+    counted = [("language", visit.language, 1),
                ("large_text", "yes" if visit.large_text else "no", 1), ("ended", visit.ended, 1),
                ("length", str(length_bucket(visit.seconds)), 1), ("checkins", "", visit.checkins),
                ("feedback", "", visit.feedback)]
@@ -123,6 +149,11 @@ def _searches(terminal_id: int, record_id: str, started: datetime, day: date,
 
 def add_counts(db: Session, tally: _Tally) -> None:
     """Add the batch's counts to the aggregates, in one order (concurrent batches lock rows alike)."""
+    if tally.daily:
+        daily = [{"terminal_id": t, "day": d, "visits": n} for (t, d), n in sorted(tally.daily.items())]
+        insert = dialect_insert(db, UsageDaily)
+        db.execute(insert.on_conflict_do_update(
+            index_elements=["terminal_id", "day"], set_={"visits": UsageDaily.visits + insert.excluded.visits}), daily)
     if tally.hourly:
         hourly = [{"terminal_id": t, "day": d, "hour": h, "visits": n, "seconds": tally.seconds[t, d, h]}
                   for (t, d, h), n in sorted(tally.hourly.items())]
@@ -131,6 +162,15 @@ def add_counts(db: Session, tally: _Tally) -> None:
             index_elements=["terminal_id", "day", "hour"],
             set_={"visits": UsageHourly.visits + insert.excluded.visits,
                   "seconds": UsageHourly.seconds + insert.excluded.seconds}), hourly)
+    if tally.gaps:
+        gaps = [{"terminal_id": t, "day": d, "query": q, "visits": v, "no_results": n, "unopened": u}
+                for (t, d, q), (v, n, u) in sorted(tally.gaps.items())]
+        insert = dialect_insert(db, UsageQueryGap)
+        db.execute(insert.on_conflict_do_update(
+            index_elements=["terminal_id", "day", "query"],
+            set_={"visits": UsageQueryGap.visits + insert.excluded.visits,
+                  "no_results": UsageQueryGap.no_results + insert.excluded.no_results,
+                  "unopened": UsageQueryGap.unopened + insert.excluded.unopened}), gaps)
     if tally.counts:
         counts = [{"terminal_id": t, "day": d, "metric": m, "key": k, "count": n}
                   for (t, d, m, k), n in sorted(tally.counts.items())]

@@ -72,22 +72,54 @@ class UsageHourly(Base):
     seconds: Mapped[int] = mapped_column(Integer)
 
 
+class UsageDaily(Base):
+    """Visits per terminal (``FLEET``: all of them; ``group_key``: a group's) and local day: what the page's
+    visits per terminal read, one row per terminal and day (not the 24 hours, not the ~150 counts of a day)."""
+
+    __tablename__ = "usage_daily"
+    # SQLite: rows in primary-key order (no rowid), so a terminal's range of days is one contiguous read.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)
+
+
 class UsageCount(Base):
     """How often something happened per terminal (``FLEET``: all; ``group_key``: a group's) and local day: ``metric`` names what (module,
-    view, via, takeaway, language, large_text, ended, length, search, empty_query, unopened_query, checkins,
-    feedback, visits), ``key`` which one (a module, a service code, a length bucket, a query...)."""
+    view, via, takeaway, language, large_text, ended, length, search, checkins, feedback), ``key`` which one (a
+    module, a service code, a length bucket, a query...)."""
 
     __tablename__ = "usage_counts"
-    # SQLite: rows in primary-key order (no rowid), so a terminal's days are one contiguous read; the index holds
-    # what the per-terminal totals and the popularity read (metric, day, terminal, count): answered from it alone.
-    __table_args__ = (Index("ix_usage_counts_metric_day", "metric", "day", "terminal_id", "count"),
-                      {"sqlite_with_rowid": False})
+    # SQLite: rows in primary-key order (no rowid), so a terminal's days are one contiguous read (the fleet's
+    # views of the last 30 days for the popularity too: FLEET, day range).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     metric: Mapped[str] = mapped_column(String(20), primary_key=True)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageQueryGap(Base):
+    """Searches that found nothing or whose results nobody opened, per terminal (``FLEET``: all; ``group_key``: a
+    group's), local day and normalised query: the visits that typed it so (each visit once: a visit has one
+    terminal and one day, so these add up over days and terminals), the searches without results, and those with
+    results none of which was opened. The searches page reads these, not the raw searches."""
+
+    __tablename__ = "usage_query_gaps"
+    # SQLite: rows in primary-key order (no rowid), so a terminal's range of days is one contiguous read; the index
+    # answers "did this terminal type this query in this range of days" with one probe (the "terminals" column).
+    __table_args__ = (Index("ix_usage_query_gaps_query_terminal", "query", "terminal_id", "day"),
+                      {"sqlite_with_rowid": False})
+
+    terminal_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    query: Mapped[str] = mapped_column(String(100), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)
+    no_results: Mapped[int] = mapped_column(Integer)
+    unopened: Mapped[int] = mapped_column(Integer)
 
 
 class UsageQueryAction(Base):

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from server.fleet.models import Terminal
 from server.usage.ingest import LENGTH_BUCKET_SECONDS
-from server.usage.models import FLEET, UsageCount, UsageHourly, group_key
+from server.usage.models import FLEET, UsageCount, UsageDaily, UsageHourly, group_key
 
 DEFAULT_DAYS = 90
 LONGEST_RANGE_DAYS = 366
@@ -62,15 +62,6 @@ def aggregate_terminals(db: Session, wanted: UsageFilter) -> list[int]:
     if wanted.group_id is not None:
         return [group_key(wanted.group_id)]
     return [FLEET]
-
-
-def raw_terminals(db: Session, wanted: UsageFilter) -> list[int] | None:
-    """The terminals whose raw rows to read; None: every terminal."""
-    if wanted.terminal_id is not None:
-        return [wanted.terminal_id]
-    if wanted.group_id is not None:
-        return list(db.scalars(select(Terminal.id).where(Terminal.group_id == wanted.group_id)))
-    return None
 
 
 @dataclass
@@ -140,13 +131,11 @@ def figures(db: Session, wanted: UsageFilter) -> UsageFigures:
 
 
 def visits_by_terminal(db: Session, wanted: UsageFilter) -> list[tuple[int, str, int]]:
-    """(terminal id, name, visits) of the selected terminals (every terminal for the fleet), most first."""
-    visits = (select(UsageCount.terminal_id, func.sum(UsageCount.count).label("visits"))
-              .where(UsageCount.metric == "visits", UsageCount.day.between(wanted.first_day, wanted.last_day),
-                     UsageCount.terminal_id > FLEET)
-              .group_by(UsageCount.terminal_id).subquery())
-    query = (select(Terminal.id, Terminal.name, func.coalesce(visits.c.visits, 0))
-             .join(visits, visits.c.terminal_id == Terminal.id, isouter=True))
+    """(terminal id, name, visits) of the selected terminals (every terminal for the fleet), most first: each
+    selected terminal's rows of the days in range, looked up by its primary key (never every terminal's)."""
+    in_range = and_(UsageDaily.terminal_id == Terminal.id, UsageDaily.day.between(wanted.first_day, wanted.last_day))
+    query = (select(Terminal.id, Terminal.name, func.coalesce(func.sum(UsageDaily.visits), 0))
+             .join(UsageDaily, in_range, isouter=True).group_by(Terminal.id, Terminal.name))
     if wanted.terminal_id is not None:
         query = query.where(Terminal.id == wanted.terminal_id)
     elif wanted.group_id is not None:

@@ -1,8 +1,8 @@
 """Searches that found nothing, or whose results nobody opened: the catalogue's to-do list.
 
-Grouped by normalised query, from the raw searches (the last 90 days); a query is shown only once at least
-``K_ANONYMITY`` different visits typed it, so one visitor's typing is never shown. An operator adds a query as an
-alias of a service (a new catalogue version, which the terminals fetch on their next sync) or dismisses it; a
+Grouped by normalised query, from their aggregates per terminal, day and query (usage_query_gaps, kept like the
+other aggregates); a query is shown only once at least ``K_ANONYMITY`` different visits typed it, so one visitor's
+typing is never shown. An operator adds a query as an alias of a service (a new catalogue version, which the terminals fetch on their next sync) or dismisses it; a
 query made an alias is "fixed" once a later search for it listed that service among its first results.
 """
 
@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from common.usage_privacy import is_personal, normalise_query
 from common.wire import MAX_USAGE_QUERY_CHARS
@@ -21,8 +21,8 @@ from server.audit.log import audit
 from server.core.clock import utcnow
 from server.fleet import catalogues
 from server.fleet.models import CatalogueVersion, Terminal
-from server.usage.models import UsageQueryAction, UsageSearch
-from server.usage.queries import UsageFilter, raw_terminals
+from server.usage.models import UsageQueryAction, UsageQueryGap, UsageSearch
+from server.usage.queries import UsageFilter, aggregate_terminals
 
 K_ANONYMITY = 3
 SHOWN_AT_MOST = 200
@@ -49,23 +49,32 @@ class SearchGap:
 
 
 def search_gaps(db: Session, wanted: UsageFilter, include_dismissed: bool = False) -> list[SearchGap]:
-    conditions = [UsageSearch.day.between(wanted.first_day, wanted.last_day),
-                  or_(UsageSearch.results == 0, UsageSearch.opened.is_(None))]
-    terminals = raw_terminals(db, wanted)
-    if terminals is not None:
-        conditions.append(UsageSearch.terminal_id.in_(terminals))
-    visits = func.count(func.distinct(UsageSearch.record_id))
+    in_range = UsageQueryGap.day.between(wanted.first_day, wanted.last_day)
+    who = aggregate_terminals(db, wanted)
+    visits = func.sum(UsageQueryGap.visits)
     rows = db.execute(
-        select(UsageSearch.query, visits, func.sum(case((UsageSearch.results == 0, 1), else_=0)),
-               func.sum(case((UsageSearch.results > 0, 1), else_=0)))
-        .where(*conditions).group_by(UsageSearch.query).having(visits >= K_ANONYMITY)
-        .order_by(visits.desc(), UsageSearch.query).limit(SHOWN_AT_MOST)).all()
+        select(UsageQueryGap.query, visits, func.sum(UsageQueryGap.no_results), func.sum(UsageQueryGap.unopened))
+        .where(UsageQueryGap.terminal_id.in_(who), in_range)
+        .group_by(UsageQueryGap.query).having(visits >= K_ANONYMITY)
+        .order_by(visits.desc(), UsageQueryGap.query).limit(SHOWN_AT_MOST)).all()
     queries = [row[0] for row in rows]
     actions = {a.query: a for a in db.scalars(select(UsageQueryAction).where(UsageQueryAction.query.in_(queries)))}
     where: dict[str, list[str]] = {}
-    for query, name in db.execute(select(UsageSearch.query, Terminal.name).distinct()
-                                  .join(Terminal, Terminal.id == UsageSearch.terminal_id)
-                                  .where(*conditions, UsageSearch.query.in_(queries))):
+    # Which terminals typed each shown query in the range: one index probe per terminal and shown query (query,
+    # terminal, the first day in range), however many days and visits: not every day of every terminal.
+    shown = (select(UsageQueryGap.query).distinct()
+             .where(UsageQueryGap.terminal_id.in_(who), in_range, UsageQueryGap.query.in_(queries)).subquery())
+    # (A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a join over all the rows of the range.)
+    typed = aliased(UsageQueryGap)
+    first_typed = (select(typed.day).where(typed.query == shown.c.query, typed.terminal_id == Terminal.id,
+                                           typed.day.between(wanted.first_day, wanted.last_day))
+                   .limit(1).scalar_subquery())
+    typed_at = select(shown.c.query, Terminal.name).join(Terminal, true()).where(first_typed.is_not(None))
+    if wanted.terminal_id is not None:
+        typed_at = typed_at.where(Terminal.id == wanted.terminal_id)
+    elif wanted.group_id is not None:
+        typed_at = typed_at.where(Terminal.group_id == wanted.group_id)
+    for query, name in db.execute(typed_at):
         where.setdefault(query, []).append(name)
     gaps = []
     for query, count, nothing, unopened in rows:
@@ -73,7 +82,7 @@ def search_gaps(db: Session, wanted: UsageFilter, include_dismissed: bool = Fals
         if action is not None and action.action == "dismissed" and not include_dismissed:
             continue
         gaps.append(SearchGap(
-            query, count, int(nothing or 0), int(unopened or 0), sorted(where.get(query, [])),
+            query, int(count), int(nothing or 0), int(unopened or 0), sorted(where.get(query, [])),
             action.action if action else None, action.service_code if action else None,
             action is not None and action.action == "alias" and is_fixed(db, action)))
     return gaps

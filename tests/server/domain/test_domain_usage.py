@@ -50,7 +50,14 @@ def test_visits_are_counted_once_per_record_per_terminal_and_for_the_fleet(db):
     assert (one.visits, one.tally("module")) == (1, [("feedback", 1)])
     group = figures(db, UsageFilter.make(DAY, DAY, DAY, group_id=tower.group_id))
     assert (group.visits, group.tally("module")) == (1, [("feedback", 1)])
-    assert visits_by_terminal(db, WEEK) == [(lobby.id, "T1 大堂", 2), (tower.id, "T3 11 层", 1)]
+    unused = terminal(db, "T2 二楼", group="T3")
+    assert visits_by_terminal(db, WEEK) == [(lobby.id, "T1 大堂", 2), (tower.id, "T3 11 层", 1),
+                                            (unused.id, "T2 二楼", 0)]
+    in_group = UsageFilter.make(DAY, DAY, DAY, group_id=tower.group_id)
+    assert visits_by_terminal(db, in_group) == [(tower.id, "T3 11 层", 1), (unused.id, "T2 二楼", 0)]
+    assert visits_by_terminal(db, UsageFilter.make(DAY, DAY, DAY, terminal_id=lobby.id)) == [(lobby.id, "T1 大堂", 2)]
+    assert visits_by_terminal(db, UsageFilter.make(DAY, DAY + timedelta(days=1), DAY + timedelta(days=1))) == [
+        (lobby.id, "T1 大堂", 0), (unused.id, "T2 二楼", 0), (tower.id, "T3 11 层", 0)]
 
 
 def test_an_unreadable_visit_stays_a_stored_record_only(db):
@@ -77,7 +84,7 @@ def _typed(db, sender, query: str, visits: int, results: int = 0, top=(), when=N
 
 @BOTH_DIALECTS
 def test_searches_that_found_nothing_show_only_once_three_visits_typed_them(db):
-    lobby, tower = terminal(db, "T1 大堂"), terminal(db, "T3 11 层")
+    lobby, tower = terminal(db, "T1 大堂", group="T1"), terminal(db, "T3 11 层")
     _typed(db, lobby, "驾驶证", 2)
     _typed(db, tower, "驾驶证", 1)
     _typed(db, lobby, "宠物医院", 2)  # two visits only: never shown
@@ -88,6 +95,8 @@ def test_searches_that_found_nothing_show_only_once_three_visits_typed_them(db):
     assert (gaps["社保"].nothing, gaps["社保"].unopened) == (0, 6)
     only_tower = UsageFilter.make(DAY, WEEK.first_day, DAY, terminal_id=tower.id)
     assert search_gaps.search_gaps(db, only_tower) == []  # one visit there
+    in_t1 = search_gaps.search_gaps(db, UsageFilter.make(DAY, WEEK.first_day, DAY, group_id=lobby.group_id))
+    assert [(gap.query, gap.visits, gap.terminals) for gap in in_t1] == [("社保", 3, ["T1 大堂"])]  # 驾驶证: 2 here
 
 
 def test_adding_an_alias_publishes_a_catalogue_version_with_it_and_the_row_turns_fixed(db):
