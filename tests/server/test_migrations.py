@@ -48,7 +48,7 @@ def test_the_migrations_go_down_to_nothing_and_up_again(database_url, tmp_path):
     assert run_cli(env, "init").returncode == 0
     engine = make_engine(database_url)
     try:
-        _usage_aggregates_are_filled_from_what_0014_kept(engine, env)
+        _usage_aggregates_are_filled_from_what_0015_kept(engine, env)
         _alembic(env, "downgrade", "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     finally:
@@ -57,8 +57,8 @@ def test_the_migrations_go_down_to_nothing_and_up_again(database_url, tmp_path):
     assert _schema_differences(database_url) == []
 
 
-def _usage_aggregates_are_filled_from_what_0014_kept(engine, env: dict[str, str]) -> None:
-    """0015 moves the visits per terminal and day out of usage_counts into usage_daily (and back down), and fills
+def _usage_aggregates_are_filled_from_what_0015_kept(engine, env: dict[str, str]) -> None:
+    """0016 moves the visits per terminal and day out of usage_counts into usage_daily (and back down), and fills
     the searches that found nothing per terminal, group and fleet from the raw searches."""
     with Session(engine) as db:
         lobby = terminals.create_terminal(db, "T1 大堂", "T1 一层大堂", "T1", "test")
@@ -66,7 +66,7 @@ def _usage_aggregates_are_filled_from_what_0014_kept(engine, env: dict[str, str]
         lobby_id, group_id = lobby.id, lobby.group_id
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO usage_daily (terminal_id, day, visits) VALUES (7, '2026-12-01', 5)"))
-    _alembic(env, "downgrade", "0014")
+    _alembic(env, "downgrade", "0015")
     counts = "SELECT terminal_id, metric, key, count FROM usage_counts"
     searches = [("v1", 0, None), ("v1", 0, None), ("v1", 3, None), ("v2", 0, None), ("v3", 3, "RS-001")]
     with engine.begin() as connection:

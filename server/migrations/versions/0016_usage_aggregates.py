@@ -9,8 +9,8 @@ Two more aggregates, so that the Usage pages read rows sized by days and termina
   group and fleet rollups like the other aggregates): the searches page no longer groups 90 days of raw searches.
   Filled from the raw searches still kept.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-05
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
