@@ -53,10 +53,21 @@ def issue(signing_key: SigningKey, space_id: int, booking_id: int) -> str:
                               lambda header: signing_key.sign(PASS_CONTEXT + header))
 
 
+def read(text: str) -> BookingPass:
+    """The fields of a pass text, signature NOT checked. Raises UnreadablePass."""
+    return _parse(text)[0]
+
+
 def verify(text: str, public_keys: Mapping[int, bytes]) -> BookingPass:
     """The pass once its signature checks out; raises UnreadablePass or ForgedPass."""
+    booking_pass, header, signature = _parse(text)
+    signed_text.check_signature(public_keys, booking_pass.key_id, signature, PASS_CONTEXT + header, ForgedPass,
+                                "booking pass")
+    return booking_pass
+
+
+def _parse(text: str) -> tuple[BookingPass, bytes, bytes]:
     (key_id, space_id, booking_id), header, signature = signed_text.decode(
         text, PASS_PREFIX, PASS_KIND, UnreadablePass, what="pass", last="booking id",
         wrong_kind=lambda byte: f"kind byte {byte:#x} is not a booking pass")
-    signed_text.check_signature(public_keys, key_id, signature, PASS_CONTEXT + header, ForgedPass, "booking pass")
-    return BookingPass(key_id, space_id, booking_id, text)
+    return BookingPass(key_id, space_id, booking_id, text), header, signature

@@ -14,6 +14,7 @@ KEYS = {3: KEY.public_bytes()}
 def test_a_pass_verifies_with_its_fields_and_fits_a_small_qr():
     text = booking_pass.issue(KEY, 2, 1234)
     assert booking_pass.verify(text, KEYS) == booking_pass.BookingPass(3, 2, 1234, text)
+    assert booking_pass.read(text) == booking_pass.BookingPass(3, 2, 1234, text)  # without the keys: not verified
     assert text.startswith("LB:") and booking_pass.looks_like_pass(text) and not tickets.looks_like_ticket(text)
     assert tickets.qr_code(text).version <= 5
 

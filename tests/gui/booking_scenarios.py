@@ -78,7 +78,7 @@ def booking_book_and_check_in(driver):
     results["pass_texts"] = driver.texts()
     results["pass_text"] = pass_screen.pass_text
     results["qr_shown"] = pass_screen.qr_texture is not None
-    read = booking_pass._parse(pass_screen.pass_text)[0]
+    read = booking_pass.read(pass_screen.pass_text)
     forged = booking_pass.issue(tickets.SigningKey.generate(read.key_id), read.space_id, read.booking_id)
     scans: list = []
     for number, text in enumerate((pass_screen.pass_text, pass_screen.pass_text, forged, "LB:" + tickets.issue(
