@@ -53,15 +53,20 @@ def _token(credentials: HTTPAuthorizationCredentials | None, prefix: str) -> str
     return credentials.credentials
 
 
-def current_terminal(
-    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
-) -> Terminal:
+# The bearer credential as sent, not yet checked: for routes that check it in a session of their own (terminal_of).
+TerminalCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
+
+
+def current_terminal(db: DbSession, credentials: TerminalCredentials) -> Terminal:
     return _terminal(db, credentials, lock=False)
 
 
-def locked_terminal(
-    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
-) -> Terminal:
+def terminal_of(db: Session, credentials: HTTPAuthorizationCredentials | None) -> Terminal:
+    """The terminal whose credential this is, looked up in ``db``; 401 for an unknown or revoked one."""
+    return _terminal(db, credentials, lock=False)
+
+
+def locked_terminal(db: DbSession, credentials: TerminalCredentials) -> Terminal:
     """The calling terminal, its row locked until commit (FOR NO KEY UPDATE: record inserts stay unblocked)."""
     return _terminal(db, credentials, lock=True)
 
