@@ -27,11 +27,12 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_settings(request: Request) -> ServerSettings:
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain function in the thread pool, a hop each.
+async def get_settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
-def get_builtin_settings(request: Request) -> dict:
+async def get_builtin_settings(request: Request) -> dict:
     """config/settings.toml as read at start: the bottom configuration layer."""
     return request.app.state.builtin_settings
 

@@ -104,7 +104,7 @@ def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
     if visits:
         db.execute(dialect_insert(db, UsageVisit).on_conflict_do_nothing(), visits)
     if searches:
-        db.execute(insert(UsageSearch), searches)
+        db.execute(insert(UsageSearch.__table__), searches)  # Core: see server.core.db.dialect_insert
     add_counts(db, tally)
 
 
