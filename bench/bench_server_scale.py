@@ -34,11 +34,12 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_server_load import (  # noqa: E402  (beside this script)
-    APP_VERSION,
+    CONNECTIONS,
     CYCLE_SECONDS,
     REQUEST_TIMEOUT_SECONDS,
     Terminal,
     Timings,
+    enrol_directly,
     fleet,
     heartbeat_body,
 )
@@ -46,9 +47,6 @@ from databases import postgres_database  # noqa: E402
 from timing import percentile  # noqa: E402
 
 from common.wire import API_PREFIX  # noqa: E402
-from server.core.clock import utcnow  # noqa: E402
-from server.core.db import make_engine, make_session_factory  # noqa: E402
-from server.fleet import enrolment, terminals  # noqa: E402
 from tests.live_server import ServerProcess, start_server  # noqa: E402
 from tests.load_balancer import LoadBalancer  # noqa: E402
 
@@ -67,27 +65,6 @@ class Deployment:
 
     def api_url(self, path: str) -> str:
         return self.url + API_PREFIX + path
-
-
-def enrol_directly(database_url: str, count: int) -> list[Terminal]:
-    """``count`` terminals created and enrolled by the server's own rules straight in the database: set-up for
-    thousands, which over HTTP would take longer than the measurement on a small machine."""
-    engine = make_engine(database_url)
-    try:
-        with make_session_factory(engine)() as db:
-            found = []
-            for number in range(count):
-                terminal = terminals.create_terminal(db, f"Bench {number:05d}", f"Tower {number % 7 + 1} lobby",
-                                                     f"tower-{number % 7 + 1}", "bench")
-                code = terminals.issue_enrolment_code(db, terminal, 3600, "bench")
-                credential = enrolment.redeem_code(db, code.code, APP_VERSION, utcnow())
-                found.append(Terminal(credential.terminal_id, credential.token))
-                if number % 500 == 499:
-                    db.commit()
-            db.commit()
-            return found
-    finally:
-        engine.dispose()
 
 
 def start_processes(database_url: str, workdir: Path, count: int, env: dict[str, str]) -> list[ServerProcess]:
@@ -212,14 +189,14 @@ def measure(database_url: str, workdir: Path, args: argparse.Namespace) -> bool:
         enrolled = enrol_directly(database_url, args.terminals + 2 * args.delivery_terminals)
         print(f"PostgreSQL: {len(enrolled)} terminals enrolled in {time.perf_counter() - start:.1f} s (set-up)")
         fleet_terminals = enrolled[:args.terminals]
-        one = fleet(single[0], fleet_terminals, args.seconds, args.batch, args.fleet_clients, args.seed)
+        one = fleet(single[0], fleet_terminals, args.seconds, args.batch, args.connections, args.seed)
     finally:
         stop_all(single)
     several = start_processes(database_url, workdir / "several", args.processes, env)
     balancer = LoadBalancer([server.port for server in several], workdir / "nginx")
     try:
         deployment = Deployment(balancer.url, several[0].admin_token, [s.pid for s in several if s.pid])
-        many = fleet(deployment, fleet_terminals, args.seconds, args.batch, args.fleet_clients, args.seed)
+        many = fleet(deployment, fleet_terminals, args.seconds, args.batch, args.connections, args.seed)
         spare = enrolled[args.terminals:]
         pushed, polled, delivery_failures = delivery(deployment, spare[:args.delivery_terminals],
                                                      spare[args.delivery_terminals:], args.delivery_seconds,
@@ -255,7 +232,7 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--batch", type=int, default=20, help="records per upload")
     parser.add_argument("--seconds", type=float, default=float(CYCLE_SECONDS), help="length of each fleet phase")
-    parser.add_argument("--fleet-clients", type=int, default=64, help="connections the paced phase sends over")
+    parser.add_argument("--connections", type=int, default=CONNECTIONS, help="at most, in the paced phase")
     parser.add_argument("--delivery-terminals", type=int, default=20, help="per mode (push, poll)")
     parser.add_argument("--delivery-seconds", type=float, default=120.0)
     parser.add_argument("--commands-per-terminal", type=int, default=3)
