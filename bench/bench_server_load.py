@@ -4,18 +4,20 @@ Run from the project root:  python bench/bench_server_load.py  [--terminals N] [
 
 Starts the real server (tests/live_server.py: `kiosk-server serve`, one uvicorn worker) on loopback, once
 on SQLite (a file in a temporary directory, synchronous=FULL) and once on PostgreSQL (a private cluster as
-tests/server_fixtures.py starts it, but with fsync on), and enrols N terminals through the admin API and
-/enrolment/redeem (set-up, not measured). This process is the load generator: threads, each with its own
-keep-alive connection (requests), every terminal with its own token. Measured on each database:
+tests/server_fixtures.py starts it, but with fsync on), and enrols N terminals by the server's own rules straight
+in the database (set-up, not measured). This process is the load generator, every terminal with its own token.
+Measured on each database:
 
-- fleet: N terminals that each send a heartbeat and a batch of B records every 30 s (their cycle), paced
-  open-loop for S seconds; latency is counted from the scheduled send time, so a stalled server shows.
-- saturation: C clients as fast as they go, for heartbeats, for record batches, and for GET /healthz (one
-  SELECT 1: the baseline, same clients, same run).
+- saturation: C clients (threads, each with a kept-alive connection) as fast as they go, for heartbeats, for
+  record batches, and for GET /healthz (one SELECT 1: the baseline, same clients, same run).
+- fleet: N terminals that each send a batch of B records and a heartbeat every 30 s (their cycle), paced
+  open-loop for S seconds (default 120: four cycles) on one asyncio loop; latency is counted from the scheduled
+  send time, so a server that falls behind shows in full.
 
 Printed per line: requests/s, p50/p99 latency and the server process's CPU time per request (less noisy than
-latency on a shared machine); saturation throughput as a ratio of /healthz's. The exit status is 1 when the
-fleet's heartbeat or record p99 misses 100 ms, or a request fails, on either database.
+latency on a shared machine); saturation throughput as a ratio of /healthz's; for the fleet, the server's and the
+generator's CPU and the load average (the machine is shared). The exit status is 1 when the fleet's heartbeat or
+record p99 misses 100 ms, or a request fails, on either database.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ from tests.server import usage_data  # noqa: E402
 
 TARGET_P99_MS = 100.0
 CYCLE_SECONDS = 30  # the kiosks' default sync.heartbeat_seconds
+# Four cycles: long enough for a queue to build if the server cannot keep up, short enough for a shared machine.
+FLEET_SECONDS = 120.0
 APP_VERSION = "1.4.2"
 REQUEST_TIMEOUT_SECONDS = 30
 # The paced phase sends over at most this many connections at once (kept alive), like that many terminals calling
@@ -61,6 +65,7 @@ CONNECTIONS = 64
 POOL_CONNECTIONS = 16
 # A paced call still not sent this long after its time is given up: the server is that far behind.
 DRAIN_SECONDS = 30
+NOT_SENT = f"not sent: the server was {DRAIN_SECONDS} s behind"
 SCREENS = ("home", "services", "service_detail", "search", "feedback", "checkin")
 PERIPHERALS = (("printer", "ok"), ("scanner", "ok"), ("touch", "ok"), ("camera", "disabled"))
 
@@ -233,19 +238,42 @@ def saturate(server: LiveServer, kind: str, terminals: list[Terminal], clients: 
     return timings[kind]
 
 
+@dataclass
+class Fleet:
+    """One paced phase: the two calls' timings, and what the machine did meanwhile."""
+
+    beats: Timings
+    batches: Timings
+    seconds: float
+    server_cpu_seconds: float
+    generator_cpu_seconds: float
+    load_average: tuple[float, float]  # 1-minute load average at the start and at the end of the phase
+
+    @property
+    def conditions(self) -> str:
+        return (f"server CPU {self.server_cpu_seconds / self.seconds:.0%} of a core, load generator "
+                f"{self.generator_cpu_seconds / self.seconds:.0%}, load average {self.load_average[0]:.1f}"
+                f"→{self.load_average[1]:.1f}")
+
+    def failures(self) -> dict[str, int]:
+        return {reason: count for t in (self.beats, self.batches) for reason, count in t.failures.items()}
+
+    def errors(self) -> dict[str, int]:
+        """The failures that are errors, not the server falling behind (calls given up unsent)."""
+        return {reason: count for reason, count in self.failures().items() if reason != NOT_SENT}
+
+
 def fleet(server: LiveServer, terminals: list[Terminal], seconds: float, batch: int, connections: int,
-          seed: int) -> tuple[Timings, Timings, float]:
-    """Every terminal's record batch and heartbeat once per cycle, at random phases, for ``seconds``; and the
-    server's CPU seconds meanwhile (the generator's own CPU time is printed, so its share of the cores is known)."""
+          seed: int) -> Fleet:
+    """Every terminal's record batch and heartbeat once per cycle, at random phases, for ``seconds``; the server's
+    and this generator's CPU seconds meanwhile, and the load average, since the machine is shared."""
     timings = {"heartbeat": Timings("heartbeat, fleet"), "records": Timings("records, fleet")}
-    start_cpu, own_cpu = server_cpu_seconds(server), time.process_time()
+    start_load, start_cpu, own_cpu = os.getloadavg()[0], server_cpu_seconds(server), time.process_time()
     asyncio.run(_paced(server, terminals, seconds, batch, connections, random.Random(seed), timings))
-    generator_cpu = time.process_time() - own_cpu
     for timing in timings.values():
         timing.seconds = seconds
-    print(f"    (load generator: {generator_cpu / seconds:.0%} of a core; load average "
-          f"{os.getloadavg()[0]:.1f} at the end of the phase)")
-    return timings["heartbeat"], timings["records"], server_cpu_seconds(server) - start_cpu
+    return Fleet(timings["heartbeat"], timings["records"], seconds, server_cpu_seconds(server) - start_cpu,
+                 time.process_time() - own_cpu, (start_load, os.getloadavg()[0]))
 
 
 async def _paced(server: LiveServer, terminals: list[Terminal], seconds: float, batch: int, connections: int,
@@ -270,7 +298,7 @@ async def _paced(server: LiveServer, terminals: list[Terminal], seconds: float, 
         pool = pools[terminal.id % len(pools)]
         async with pool.turns:
             if loop.time() > scheduled + DRAIN_SECONDS:
-                timings[kind].fail(f"not sent: the server was {DRAIN_SECONDS} s behind")
+                timings[kind].fail(NOT_SENT)
             else:
                 await _send(pool.client, server, kind, terminal, batch, rng, timings[kind], scheduled)
 
@@ -348,7 +376,6 @@ def enrol_directly(database_url: str, count: int) -> list[Terminal]:
 def measure(label: str, database_url: str, workdir: Path, args: argparse.Namespace) -> bool:
     """One database: set-up, the four phases, the printed lines; True when the target is met."""
     start = time.perf_counter()
-    # Enrolment is rate limited per client address; the whole fleet enrols from this one address.
     server = start_server(database_url, workdir / "server")
     try:
         terminals = enrol_directly(database_url, args.terminals)
@@ -356,23 +383,22 @@ def measure(label: str, database_url: str, workdir: Path, args: argparse.Namespa
         baseline = saturate(server, "healthz", [], args.clients, args.saturation_seconds, args.batch)
         beats = saturate(server, "heartbeat", terminals, args.clients, args.saturation_seconds, args.batch)
         batches = saturate(server, "records", terminals, args.clients, args.saturation_seconds, args.batch)
-        fleet_beats, fleet_batches, fleet_cpu = fleet(server, terminals, args.seconds, args.batch,
-                                                      args.connections, args.seed)
+        paced = fleet(server, terminals, args.seconds, args.batch, args.connections, args.seed)
     finally:
         server.stop()
     rate = args.terminals / CYCLE_SECONDS
-    worst = max(percentile(fleet_beats.latencies, 99), percentile(fleet_batches.latencies, 99))
-    failed = any(t.failures for t in (baseline, beats, batches, fleet_beats, fleet_batches))
+    worst = max(percentile(paced.beats.latencies, 99), percentile(paced.batches.latencies, 99))
+    failed = any(t.failures for t in (baseline, beats, batches, paced.beats, paced.batches))
     verdict = "OK" if worst < TARGET_P99_MS and not failed else "MISSED"
     print(baseline.line("   (baseline)"))
     print(beats.line(f"   {beats.rate / baseline.rate:.2f}x /healthz's rate"))
     print(batches.line(f"   {batches.rate / baseline.rate:.2f}x /healthz's rate, "
                        f"{batches.rate * args.batch:.0f} records/s"))
-    print(fleet_beats.line(f"   offered {rate:.1f}/s"))
-    print(fleet_batches.line(f"   offered {rate:.1f}/s, {args.batch} records each"))
-    print(f"  fleet of {args.terminals} every {CYCLE_SECONDS} s: server CPU {fleet_cpu / args.seconds:.0%} of a core; "
-          f"p99 heartbeat {percentile(fleet_beats.latencies, 99):.1f} ms, records "
-          f"{percentile(fleet_batches.latencies, 99):.1f} ms; target p99 < {TARGET_P99_MS:g} ms"
+    print(paced.beats.line(f"   offered {rate:.1f}/s"))
+    print(paced.batches.line(f"   offered {rate:.1f}/s, {args.batch} records each"))
+    print(f"  fleet of {args.terminals} every {CYCLE_SECONDS} s for {args.seconds:g} s ({paced.conditions}): "
+          f"p99 heartbeat {percentile(paced.beats.latencies, 99):.1f} ms, records "
+          f"{percentile(paced.batches.latencies, 99):.1f} ms; target p99 < {TARGET_P99_MS:g} ms"
           f"{', no failed request' if not failed else ''}: {verdict}")
     return verdict == "OK"
 
@@ -383,7 +409,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=20, help="records per upload")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients at saturation")
     parser.add_argument("--saturation-seconds", type=float, default=5.0)
-    parser.add_argument("--seconds", type=float, default=float(CYCLE_SECONDS), help="length of the paced fleet phase")
+    parser.add_argument("--seconds", type=float, default=FLEET_SECONDS, help="length of the paced fleet phase")
     parser.add_argument("--connections", type=int, default=CONNECTIONS, help="at most, in the paced phase")
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args()
