@@ -42,7 +42,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from databases import on_each_database  # noqa: E402
+from databases import DATABASES, on_each_database  # noqa: E402
 from timing import percentile  # noqa: E402  (bench/timing.py, beside this script)
 
 from common import wire  # noqa: E402
@@ -412,12 +412,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=FLEET_SECONDS, help="length of the paced fleet phase")
     parser.add_argument("--connections", type=int, default=CONNECTIONS, help="at most, in the paced phase")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--database", choices=(*DATABASES, "both"), default="both")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     print(f"server: one uvicorn worker (kiosk-server serve); {os.cpu_count()} cores shared with this load generator "
           f"(load average {os.getloadavg()[0]:.1f} at start); {args.clients} clients at saturation")
 
-    return on_each_database("bench-server-load-", lambda name, url, workdir: measure(name, url, workdir, args))
+    return on_each_database("bench-server-load-", lambda name, url, workdir: measure(name, url, workdir, args),
+                            DATABASES if args.database == "both" else (args.database,))
 
 
 if __name__ == "__main__":
