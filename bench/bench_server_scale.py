@@ -88,7 +88,8 @@ def fleet_line(label: str, paced: Fleet) -> str:
     failed = paced.failures()
     return (f"  {label:<26} heartbeat p50 {percentile(beats, 50):7.1f} ms  p99 {percentile(beats, 99):7.1f} ms   "
             f"records p50 {percentile(batches, 50):7.1f} ms  p99 {percentile(batches, 99):7.1f} ms\n"
-            f"  {'':<26} ({paced.conditions}){f'   FAILED {failed}' if failed else ''}")
+            f"  {'':<26} ({paced.beats.rate + paced.batches.rate:.0f} answered/s; {paced.conditions})"
+            f"{f'   FAILED {failed}' if failed else ''}")
 
 
 # -- command delivery ------------------------------------------------------------------------------
