@@ -15,12 +15,19 @@ from tests.server_fixtures import PostgresCluster, postgres_installed
 Measure = Callable[[str, str, Path], bool]
 
 
-def on_each_database(prefix: str, measure: Measure) -> int:
-    """Run ``measure`` on SQLite and on PostgreSQL (skipped, said so, when it is not installed); the exit code."""
+DATABASES = ("sqlite", "postgresql")
+
+
+def on_each_database(prefix: str, measure: Measure, databases: tuple[str, ...] = DATABASES) -> int:
+    """Run ``measure`` on SQLite and on PostgreSQL (skipped, said so, when it is not installed), or on those of
+    ``databases``; the exit code."""
     met = []
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         workdir = Path(tmp)
-        met.append(measure("SQLite", f"sqlite:///{workdir / 'sqlite' / 'server.sqlite'}", workdir / "sqlite"))
+        if "sqlite" in databases:
+            met.append(measure("SQLite", f"sqlite:///{workdir / 'sqlite' / 'server.sqlite'}", workdir / "sqlite"))
+        if "postgresql" not in databases:
+            return 0 if all(met) else 1
         with postgres_database() as database_url:
             if database_url is None:
                 print("PostgreSQL: skipped: PostgreSQL not installed (apt-get install -y postgresql)")

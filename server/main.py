@@ -12,12 +12,14 @@ from common.settings import read_settings_document
 from common.wire import API_PREFIX
 from server import errors
 from server.api import health
+from server.api.admission import Admission
 from server.api.deps import current_admin
 from server.core.config import ServerSettings
 from server.core.db import make_engine, make_session_factory
 from server.core.periodic import PeriodicJobs
 from server.core.ratelimit import RateLimiter
 from server.domains import DOMAINS
+from server.fleet.api.terminal_push import WAIT_PATH
 from server.monitoring import metrics
 from server.periodic_jobs import JOBS
 from server.projections import register_projections
@@ -72,6 +74,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     for domain in DOMAINS:
         for router in domain.public:
             app.include_router(router)
+    # Innermost: the request id, the metrics and the console's parts around it count the wait for a turn too.
+    app.add_middleware(Admission, unadmitted={API_PREFIX + WAIT_PATH})
     install_console(app)
     errors.install(app)
     app.add_middleware(metrics.RequestMetrics)

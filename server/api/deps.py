@@ -27,11 +27,12 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_settings(request: Request) -> ServerSettings:
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain function in the thread pool, a hop each.
+async def get_settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
-def get_builtin_settings(request: Request) -> dict:
+async def get_builtin_settings(request: Request) -> dict:
     """config/settings.toml as read at start: the bottom configuration layer."""
     return request.app.state.builtin_settings
 
@@ -53,15 +54,20 @@ def _token(credentials: HTTPAuthorizationCredentials | None, prefix: str) -> str
     return credentials.credentials
 
 
-def current_terminal(
-    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
-) -> Terminal:
+# The bearer credential as sent, not yet checked: for routes that check it in a session of their own (terminal_of).
+TerminalCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
+
+
+def current_terminal(db: DbSession, credentials: TerminalCredentials) -> Terminal:
     return _terminal(db, credentials, lock=False)
 
 
-def locked_terminal(
-    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_terminal_bearer)]
-) -> Terminal:
+def terminal_of(db: Session, credentials: HTTPAuthorizationCredentials | None) -> Terminal:
+    """The terminal whose credential this is, looked up in ``db``; 401 for an unknown or revoked one."""
+    return _terminal(db, credentials, lock=False)
+
+
+def locked_terminal(db: DbSession, credentials: TerminalCredentials) -> Terminal:
     """The calling terminal, its row locked until commit (FOR NO KEY UPDATE: record inserts stay unblocked)."""
     return _terminal(db, credentials, lock=True)
 

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from common import wire
@@ -130,7 +129,7 @@ def project(db: Session, terminal: Terminal, rows: list[dict]) -> None:
     if visits:
         db.execute(dialect_insert(db, UsageVisit).on_conflict_do_nothing(), visits)
     if searches:
-        db.execute(insert(UsageSearch), searches)
+        db.execute(dialect_insert(db, UsageSearch), searches)
     add_counts(db, tally)
 
 
