@@ -6,7 +6,7 @@ scenarios do) and records what the receipt showed; the test checks the inbox and
 from __future__ import annotations
 
 from checkin_scenarios import _ask_server
-from feedback_scenarios import DICTIONARY_SECONDS, _candidate, _keys
+from keyboard_steps import DICTIONARY_SECONDS, type_words
 
 
 def _online(app) -> bool:
@@ -31,12 +31,7 @@ def feedback_e2e_repair_submitted_offline_then_synced(driver):
     driver.tap(driver.tile("报修"))
     yield from driver.settled()
     results["after_category"] = app.current_screen
-    yield from _keys(driver, "tingshui")
-    driver.tap(_candidate(driver, "停水"))
-    yield 0.2
-    yield from _keys(driver, "weixiu")
-    driver.tap(_candidate(driver, "维修"))
-    yield 0.2
+    yield from type_words(driver, ("tingshui", "停水"), ("weixiu", "维修"))
     results["typed"] = app.screens["feedback_text"].text
     driver.tap(driver.button("下一步"))
     yield from driver.settled()

@@ -3,17 +3,7 @@ pinyin on the on-screen keyboard. They record what they see; test_gui_feedback.p
 
 from __future__ import annotations
 
-DICTIONARY_SECONDS = 300  # the first scenario of a run may build the pinyin dictionary file
-
-
-def _keys(driver, letters):
-    for letter in letters:
-        driver.tap(driver.button(letter))
-        yield 0.05
-
-
-def _candidate(driver, text):
-    return driver.find(lambda w: type(w).__name__ == "CandidateButton" and w.label == text, f"candidate {text!r}")
+from keyboard_steps import DICTIONARY_SECONDS, type_words
 
 
 def _rating(driver, rating):
@@ -54,12 +44,7 @@ def feedback_negative_rating_with_a_typed_reason(driver):
     results["empty_reason_error"] = app.screens["feedback_text"].error
     results["still_on_text"] = app.current_screen
 
-    yield from _keys(driver, "paidui")
-    driver.tap(_candidate(driver, "排队"))
-    yield 0.2
-    yield from _keys(driver, "taiman")
-    driver.tap(_candidate(driver, "太慢"))
-    yield 0.2
+    yield from type_words(driver, ("paidui", "排队"), ("taiman", "太慢"))
     results["typed"] = app.screens["feedback_text"].text
     driver.tap(driver.button("下一步"))
     yield from driver.settled()

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-DICTIONARY_SECONDS = 300  # the first scenario of a run may build the dictionary file (~20 s on a busy machine)
-
-
-def _keys(driver, labels):
-    for label in labels:
-        driver.tap(driver.button(label))
-        yield 0.05
-
-
-def _candidate(driver, text):
-    return driver.find(lambda w: type(w).__name__ == "CandidateButton" and w.label == text, f"candidate {text!r}")
+from keyboard_steps import DICTIONARY_SECONDS, _candidate, _keys
 
 
 def keyboard_types_into_a_text_field(driver):

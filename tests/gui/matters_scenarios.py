@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from checkin_scenarios import _ask_server
-from feedback_scenarios import DICTIONARY_SECONDS, _candidate, _keys
+from keyboard_steps import DICTIONARY_SECONDS, send_without_phone, type_words
 
 RESOLUTION = "物业更换了加压泵"
 
@@ -39,16 +39,9 @@ def matters_proposal_to_the_board(driver):
     driver.tap(driver.tile("楼事提议"))
     yield from driver.settled()
     results["after_category"] = app.current_screen
-    yield from _keys(driver, "tingshui")
-    driver.tap(_candidate(driver, "停水"))
-    yield 0.2
+    yield from type_words(driver, ("tingshui", "停水"))
     results["typed"] = app.screens["feedback_text"].text
-    driver.tap(driver.button("下一步"))
-    yield from driver.settled()
-    driver.tap(driver.button("跳过"))
-    yield from driver.settled()
-    driver.tap(driver.button("提交"))
-    yield from driver.until(lambda: app.current_screen == "feedback_receipt", 30)
+    yield from send_without_phone(driver)
     # In the outbox before the receipt showed (services/feedback); sent from there by the sync engine.
     results["tracking_number"] = app.screens["feedback_receipt"].tracking_number
     yield from driver.until(lambda: _outbox_empty(app), 120)

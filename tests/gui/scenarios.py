@@ -10,7 +10,8 @@ import gc
 import subprocess
 import time
 
-from feedback_scenarios import DICTIONARY_SECONDS, _candidate, _keys, _queued_feedback
+from feedback_scenarios import _queued_feedback
+from keyboard_steps import DICTIONARY_SECONDS, type_words
 
 TRANSITION = 1.0
 
@@ -75,9 +76,7 @@ def find_service_then_walk_away(driver):
     yield from driver.settled()
     driver.tap(driver.tile("报修"))
     yield from driver.settled()
-    yield from _keys(driver, "tingshui")
-    driver.tap(_candidate(driver, "停水"))
-    yield 0.2
+    yield from type_words(driver, ("tingshui", "停水"))
     results["typed"] = app.screens["feedback_text"].text
     results["screen_before_idle"] = app.current_screen
     yield from driver.until(lambda: app._idle_warning is not None, idle.timeout_seconds + 30)

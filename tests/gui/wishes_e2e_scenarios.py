@@ -6,7 +6,7 @@ team's thanks. Steps the test carries out are asked for through KIOSK_TEST_CONTR
 from __future__ import annotations
 
 from checkin_scenarios import _ask_server
-from feedback_scenarios import DICTIONARY_SECONDS, _candidate, _keys
+from keyboard_steps import DICTIONARY_SECONDS, send_without_phone, type_words
 
 WISH_TITLE = "周五帮忙修自行车"  # the public wording the test publishes
 
@@ -37,19 +37,9 @@ def wishes_e2e_typed_offline_published_claimed_fulfilled(driver):
     driver.tap(driver.button("我也要许个心愿"))
     yield from driver.settled()
     results["after_post_button"] = app.current_screen
-    yield from _keys(driver, "zixingche")
-    driver.tap(_candidate(driver, "自行车"))
-    yield 0.2
-    yield from _keys(driver, "xiuli")
-    driver.tap(_candidate(driver, "修理"))
-    yield 0.2
+    yield from type_words(driver, ("zixingche", "自行车"), ("xiuli", "修理"))
     results["typed"] = app.screens["feedback_text"].text
-    driver.tap(driver.button("下一步"))
-    yield from driver.settled()
-    driver.tap(driver.button("跳过"))
-    yield from driver.settled()
-    driver.tap(driver.button("提交"))
-    yield from driver.until(lambda: app.current_screen == "feedback_receipt", 30)
+    yield from send_without_phone(driver)
     results["tracking_number"] = app.screens["feedback_receipt"].tracking_number
     results["outbox_while_offline"] = app.sync.engine.status().outbox_depth
 
