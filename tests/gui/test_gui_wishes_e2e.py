@@ -14,6 +14,7 @@ from selenium.webdriver.support.ui import Select
 from tests.gui.conftest import control_directory, enrol_kiosk
 from tests.server.console.browser import chromium
 from tests.server.console.console_client import ConsoleClient
+from tests.server.console.test_console_browser import _wait
 from tests.server.wish_calls import centre_teams
 
 pytestmark = pytest.mark.gui
@@ -45,10 +46,11 @@ def test_a_wish_typed_offline_is_published_claimed_in_a_browser_fulfilled_and_th
             Select(phone.find_element(By.ID, "team")).select_by_value(str(teams["good-deed"]))
             phone.find_element(By.ID, "consent").click()
             phone.find_element(By.ID, "claim").click()
-            found["claimed_page"] = phone.find_element(By.ID, "claimed").text
+            # Each click posts a form: read the answer once its page has loaded, not the page before it.
+            found["claimed_page"] = _wait(phone, lambda b: b.find_element(By.ID, "claimed").text)
             phone.find_element(By.ID, "note").send_keys("周五中午在车库修好了")
             phone.find_element(By.ID, "fulfil").click()
-            found["thanks"] = phone.find_element(By.ID, "thanks").text
+            found["thanks"] = _wait(phone, lambda b: b.find_element(By.ID, "thanks").text)
 
     with control_directory(tmp_path, {"stop": server.stop, "start": server.start, "publish": publish,
                                       "claim_and_fulfil": claim_and_fulfil}) as env:
