@@ -74,7 +74,8 @@ PERIPHERALS = (("printer", "ok"), ("scanner", "ok"), ("touch", "ok"), ("camera",
 class Terminal:
     id: int
     token: str
-    started: float = field(default_factory=time.time)
+    # Kiosks started at different times before the run (uptime only grows: a shorter one would be a restart).
+    started: float = field(default_factory=lambda: time.time() - random.uniform(0, 86_400))
 
 
 @dataclass
@@ -129,7 +130,7 @@ def heartbeat_body(terminal: Terminal, rng: random.Random) -> dict:
     now = time.time()
     return wire.Heartbeat(
         app_version=APP_VERSION,
-        uptime_seconds=round(now - terminal.started + 86_400 * rng.random(), 1),
+        uptime_seconds=round(now - terminal.started, 1),
         last_sync_at=datetime.fromtimestamp(now, UTC) - timedelta(seconds=rng.uniform(20, 40)),
         outbox_depth=rng.choice((0, 0, 0, 1, 3, 20)),
         free_disk_bytes=rng.randint(5, 60) * 1024**3,

@@ -12,13 +12,14 @@ import json
 import logging
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import sealed_box, wire
+from server.core import read_cache
 from server.core.clock import as_utc
 from server.core.config import ServerSettings
 from server.core.db import dialect_insert
@@ -30,8 +31,18 @@ log = logging.getLogger(__name__)
 _RECORD_SEAL = next(secret for secret in KEPT_SECRETS if secret.setting == "record_seal_secret")
 
 
-def _latest_restore(db: Session) -> Restore | None:
-    return db.scalar(select(Restore).order_by(Restore.id.desc()).limit(1))
+class _LatestRestore(NamedTuple):
+    id: int
+    backup_taken_at: datetime
+
+
+def _latest_restore(db: Session) -> _LatestRestore | None:
+    # Every heartbeat asks, and a restore is rare.
+    def read() -> _LatestRestore | None:
+        row = db.execute(select(Restore.id, Restore.backup_taken_at).order_by(Restore.id.desc()).limit(1)).first()
+        return None if row is None else _LatestRestore(row.id, row.backup_taken_at)
+
+    return read_cache.cached_read(db, "latest_restore", (Restore.__tablename__,), read)
 
 
 def resend_since(db: Session, terminal: Terminal, heartbeat: wire.Heartbeat) -> datetime | None:
@@ -72,7 +83,13 @@ def record_key(settings: ServerSettings) -> X25519PrivateKey:
 
 
 def public_record_key(settings: ServerSettings) -> str:
-    return sealed_box.public_key_text(record_key(settings))
+    return _public_key_text(configured_secret(settings, _RECORD_SEAL))
+
+
+@cache
+def _public_key_text(secret: bytes) -> str:
+    # In every heartbeat's and record batch's reply: the X25519 derivation once per secret, not per call.
+    return sealed_box.public_key_text(_private_key(secret))
 
 
 def open_sealed_fields(settings: ServerSettings, record_id: str, payload: dict[str, Any]) -> dict[str, Any]:

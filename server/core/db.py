@@ -4,6 +4,7 @@ PostgreSQL through psycopg 3."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,28 +13,58 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.core import read_cache
+
 # Writers queue this long for SQLite's single write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-_WRITE_LOCK_INFO = "kiosk_write_lock"
 
 
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        read_cache.watch_writes(engine)
+        return engine
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "factory": _WriteLockedConnection})
     lock = _write_lock(url.database or ":memory:")
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", lambda connection: _begin_immediate(connection, lock))
-    event.listen(engine, "commit", _release_write_lock)
-    event.listen(engine, "rollback", _release_write_lock)
+    read_cache.watch_writes(engine)
     return engine
 
 
 class WriteLockTimeout(TimeoutError):
     """Another transaction of this process held the SQLite database for longer than the busy timeout."""
+
+
+class _WriteLockedConnection(sqlite3.Connection):
+    """A SQLite connection that hands the process's write lock on once its COMMIT or ROLLBACK has returned.
+
+    SQLAlchemy's commit and rollback events come before the statement: released there, the lock let the next
+    transaction's BEGIN IMMEDIATE run into SQLite's busy handler (sleeps of up to 100 ms) while the COMMIT was
+    still syncing the write-ahead log to disk.
+    """
+
+    write_lock: threading.Lock | None = None
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.release_write_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.release_write_lock()
+
+    def release_write_lock(self) -> None:
+        lock, self.write_lock = self.write_lock, None
+        if lock is not None:
+            lock.release()
 
 
 _write_locks: dict[str, threading.Lock] = {}
@@ -78,15 +109,10 @@ def _begin_immediate(connection, lock: threading.Lock) -> None:
     # (up to 100 ms a try), which made the p99 of a busy server.
     if not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
         raise WriteLockTimeout(f"the database stayed busy for {SQLITE_BUSY_TIMEOUT_MS // 1000} s")
-    connection.info[_WRITE_LOCK_INFO] = lock
+    dbapi_connection = connection.connection.dbapi_connection
+    dbapi_connection.write_lock = lock
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
-        _release_write_lock(connection)
+        dbapi_connection.release_write_lock()
         raise
-
-
-def _release_write_lock(connection) -> None:
-    lock = connection.info.pop(_WRITE_LOCK_INFO, None)
-    if lock is not None:
-        lock.release()

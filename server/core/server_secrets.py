@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,14 @@ def stored_secret(data_dir: Path, name: str) -> bytes:
             pass
         finally:
             candidate.unlink()
+    status = path.stat()
+    return _secret_in(path, status.st_ino, status.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _secret_in(path: Path, _inode: int, _modified_ns: int) -> bytes:
+    # Read again only when the file changes (a restore puts the backup's back): every heartbeat and record batch
+    # needs the record seal key.
     secret = path.read_text().strip()
     if len(secret) < 32:
         raise RuntimeError(f"{path} holds no usable secret; remove it to make a new one")

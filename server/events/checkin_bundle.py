@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 
 from common import wire
 from common.catalogue import Text
+from server.core import read_cache
 from server.events import events as events_domain
 from server.events import tickets_issue
 from server.fleet.models import Checkin, Registration, Terminal, TicketKey
 
 
 def etag(db: Session, terminal: Terminal, now: datetime) -> str:
-    offered = [(event.id, event.updated_at) for event in events_domain.offered_to(db, terminal, now)]
-    return _etag(db, offered, now)
+    return _etag(db, events_domain.offered_versions(db, terminal, now), now)
 
 
 def bundle(db: Session, terminal: Terminal, now: datetime) -> wire.CheckinBundle:
@@ -61,8 +61,9 @@ def bundle(db: Session, terminal: Terminal, now: datetime) -> wire.CheckinBundle
 
 def _etag(db: Session, offered: list[tuple[int, datetime]], now: datetime) -> str:
     ids = [event_id for event_id, _ in offered]
-    keys = db.execute(select(func.max(TicketKey.id), func.count(TicketKey.withdrawn_at))).one()
-    parts: list[object] = [f"{now:%Y%m%d%H}", tuple(keys), sorted((i, u.isoformat()) for i, u in offered)]
+    keys = read_cache.cached_read(db, "ticket_keys", (TicketKey.__tablename__,), lambda: tuple(
+        db.execute(select(func.max(TicketKey.id), func.count(TicketKey.withdrawn_at))).one()))
+    parts: list[object] = [f"{now:%Y%m%d%H}", keys, sorted((i, u.isoformat()) for i, u in offered)]
     if ids:
         parts.append(tuple(db.execute(
             select(func.count(), func.max(Registration.id), func.count(Registration.revoked_at),

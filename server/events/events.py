@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import secrets
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from server import retention
 from server.audit.log import audit
+from server.core import read_cache
 from server.core.clock import utcnow
 from server.events.schemas import Attendance, EventFields, EventInfo
 from server.fleet.models import (
@@ -129,6 +131,44 @@ def offered_to(db: Session, terminal: Terminal, now: datetime) -> list[Event]:
                                  Event.ends_at > now - BUNDLE_AFTER_END)
              .order_by(Event.starts_at, Event.id))
     return list(db.scalars(query))
+
+
+class _Offer(NamedTuple):
+    id: int
+    updated_at: datetime
+    ends_at: datetime
+    everywhere: bool
+    terminal_ids: frozenset[int]
+    group_ids: frozenset[int]
+
+
+def offered_versions(db: Session, terminal: Terminal, now: datetime) -> list[tuple[int, datetime]]:
+    """(id, updated_at) of the events ``offered_to`` returns, for the bundle's ETag in every heartbeat: from the
+    offers of all terminals, kept between requests (server/core/read_cache.py)."""
+    tables = (Event.__tablename__, EventTerminal.__tablename__, EventGroup.__tablename__)
+    offers = read_cache.cached_read(db, "event_offers", tables, lambda: _current_offers(db, now))
+    return [(offer.id, offer.updated_at) for offer in offers if offer.ends_at > now - BUNDLE_AFTER_END and (
+        offer.everywhere or terminal.id in offer.terminal_ids or terminal.group_id in offer.group_ids)]
+
+
+def _current_offers(db: Session, now: datetime) -> tuple[_Offer, ...]:
+    # Events only ever leave this window as time passes: read now, filtered again at each use.
+    events = db.execute(select(Event.id, Event.updated_at, Event.ends_at, Event.all_terminals)
+                        .where(Event.status.in_(("published", "cancelled")), Event.ends_at > now - BUNDLE_AFTER_END)
+                        ).all()
+    ids = [event.id for event in events]
+    at_terminals: dict[int, set[int]] = {}
+    at_groups: dict[int, set[int]] = {}
+    if ids:
+        for event_id, terminal_id in db.execute(select(EventTerminal.event_id, EventTerminal.terminal_id)
+                                                .where(EventTerminal.event_id.in_(ids))):
+            at_terminals.setdefault(event_id, set()).add(terminal_id)
+        for event_id, group_id in db.execute(select(EventGroup.event_id, EventGroup.group_id)
+                                             .where(EventGroup.event_id.in_(ids))):
+            at_groups.setdefault(event_id, set()).add(group_id)
+    return tuple(_Offer(event.id, event.updated_at, event.ends_at, event.all_terminals,
+                        frozenset(at_terminals.get(event.id, ())), frozenset(at_groups.get(event.id, ())))
+                 for event in events)
 
 
 def is_offered(db: Session, event_id: int, terminal: Terminal) -> bool:

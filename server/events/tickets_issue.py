@@ -6,6 +6,8 @@ Private keys are stored sealed (``server/ticket_key_vault.py``): the database al
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from common import tickets
 from server.audit.log import audit
+from server.core import read_cache
 from server.core.clock import utcnow
 from server.events.schemas import TicketKeyInfo
 from server.events.ticket_key_vault import vault
@@ -57,10 +60,14 @@ def withdraw(db: Session, key_id: int, actor: str) -> TicketKey:
     return row
 
 
-def public_keys(db: Session) -> dict[int, bytes]:
-    """Key id -> raw public key of every key terminals trust."""
-    rows = db.execute(select(TicketKey.id, TicketKey.public_key).where(TicketKey.withdrawn_at.is_(None)))
-    return {key_id: public for key_id, public in rows}
+def public_keys(db: Session) -> Mapping[int, bytes]:
+    """Key id -> raw public key of every key terminals trust (kept between requests: every record batch with a
+    scan asks; a key withdrawn in another server process stops counting here up to a second later)."""
+    def read() -> Mapping[int, bytes]:
+        rows = db.execute(select(TicketKey.id, TicketKey.public_key).where(TicketKey.withdrawn_at.is_(None)))
+        return MappingProxyType({key_id: public for key_id, public in rows})
+
+    return read_cache.cached_read(db, "ticket_public_keys", (TicketKey.__tablename__,), read)
 
 
 def ticket_text(db: Session, registration: Registration) -> str:

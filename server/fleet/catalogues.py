@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from common.catalogue import parse_catalogue
 from common.paths import SAMPLE_CATALOGUE_FILE
 from server.audit.log import audit
+from server.core import read_cache
 from server.core.canonical import canonical_json, etag_of
 from server.fleet.models import CatalogueVersion
 from server.fleet.schemas import CatalogueInfo
@@ -21,7 +22,8 @@ def current(db: Session) -> CatalogueVersion | None:
 
 def current_etag(db: Session) -> str:
     """The current catalogue's ETag without loading the document; "" before any import."""
-    return db.scalar(select(CatalogueVersion.etag).order_by(CatalogueVersion.id.desc()).limit(1)) or ""
+    return read_cache.cached_read(db, "catalogue_etag", (CatalogueVersion.__tablename__,), lambda: db.scalar(
+        select(CatalogueVersion.etag).order_by(CatalogueVersion.id.desc()).limit(1)) or "")
 
 
 def store(db: Session, document: dict, actor: str, source: str) -> CatalogueVersion:

@@ -3,21 +3,32 @@ name and location), where each key came from, and the check that refuses a layer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from common.settings import SettingsError, SyncSettings, merge_layers, parse_settings
 from server.audit.log import audit
-from server.core import push
+from server.core import push, read_cache
 from server.core.canonical import canonical_json, etag_of
 from server.fleet.layer_documents import value_at
 from server.fleet.models import ConfigLayer, Terminal
 from server.fleet.schemas import ConfigRejected, FieldError
 
+
+class LayerVersion(NamedTuple):
+    """A layer's version in force: its row's id and its settings document."""
+
+    id: int
+    settings: dict
+
+
 # Which layer is in force per (scope, target); target is "" for defaults, the group name or the terminal id.
-Layers = dict[tuple[str, str], ConfigLayer]
+Layers = Mapping[tuple[str, str], LayerVersion]
 # Serialises config writes across server processes on PostgreSQL (SQLite writers queue anyway).
 _CONFIG_LOCK_KEY = 0x6B696F736B
 
@@ -51,8 +62,15 @@ class LayerKey:
 
 def current_layers(db: Session) -> Layers:
     newest = select(func.max(ConfigLayer.id)).group_by(ConfigLayer.scope, ConfigLayer.target)
-    rows = db.scalars(select(ConfigLayer).where(ConfigLayer.id.in_(newest)))
-    return {(layer.scope, layer.target): layer for layer in rows}
+    rows = db.execute(select(ConfigLayer.scope, ConfigLayer.target, ConfigLayer.id, ConfigLayer.settings)
+                      .where(ConfigLayer.id.in_(newest)))
+    return MappingProxyType({(row.scope, row.target): LayerVersion(row.id, row.settings) for row in rows})
+
+
+def kept_layers(db: Session) -> Layers:
+    """``current_layers`` as kept between requests (server/core/read_cache.py), for the terminals' calls: every
+    heartbeat needs them; a change made in another server process reaches a terminal up to a second later."""
+    return read_cache.cached_read(db, "config_layers", (ConfigLayer.__tablename__,), lambda: current_layers(db))
 
 
 def current_layer(db: Session, scope: str, target: str) -> ConfigLayer | None:
@@ -96,7 +114,7 @@ def effective_config(builtin: dict, layers: Layers, terminal: Terminal) -> Effec
 
 
 def config_version(layers: Layers, terminal: Terminal) -> int:
-    keys = (("defaults", ""), ("group", _group_name(terminal)), ("terminal", str(terminal.id)))
+    keys = (("defaults", ""), ("group", _group_name(terminal) or ""), ("terminal", str(terminal.id)))
     return max((layers[key].id for key in keys if key in layers), default=0)
 
 
@@ -116,7 +134,7 @@ def check_layer(builtin: dict, layers: Layers, scope: str, target: str, settings
     come (no terminal layer), so a layer nothing reaches today cannot be broken either.
     """
     proposed = dict(layers)
-    proposed[(scope, target)] = ConfigLayer(id=0, scope=scope, target=target, settings=settings)
+    proposed[(scope, target)] = LayerVersion(0, settings)
     subjects: list[tuple[str, str | None, Terminal | None]] = [
         (f"terminal {t.id} ({t.name})", _group_name(t), t) for t in terminals
     ]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common import wire
+from server.core import read_cache
 from server.core.config import current_settings
 from server.matters import convention
 from server.matters.matters import OPEN_STATUSES, is_overdue, public_name
@@ -28,12 +29,12 @@ def _today(now: datetime) -> date:
 
 
 def etag(db: Session, now: datetime) -> str:
-    parts = (
-        _today(now).isoformat(),
+    tables = (Matter.__tablename__, MatterNote.__tablename__, ConventionVersion.__tablename__)
+    parts = (_today(now).isoformat(), read_cache.cached_read(db, "matters_etag", tables, lambda: (
         tuple(db.execute(select(func.count(), func.max(Matter.updated_at))).one()),
         db.scalar(select(func.max(MatterNote.id))),
         db.scalar(select(func.max(ConventionVersion.id))),
-    )
+    )))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from common import wire
 from common.catalogue import Text
+from server.core import read_cache
 from server.volunteers.models import VolunteerTeam
 from server.wishes.models import PUBLIC_STATUSES, Wish
 
@@ -22,11 +23,16 @@ _ORDER = {"open": 0, "claimed": 1, "fulfilled": 2}
 
 def etag(db: Session, now: datetime, zone: ZoneInfo) -> str:
     """Changes with any published wish's change, and with the year (the counts)."""
-    count, latest = db.execute(select(func.count(Wish.id), func.max(Wish.updated_at))
-                               .where(Wish.status.in_(PUBLIC_STATUSES))).one()
-    teams = db.scalar(select(func.count(VolunteerTeam.id)))
+    count, latest, teams = read_cache.cached_read(db, "wishes_etag", (Wish.__tablename__, VolunteerTeam.__tablename__),
+                                                  lambda: _etag_counts(db))
     seed = f"{count}|{latest}|{teams}|{now.astimezone(zone).year}"
     return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+def _etag_counts(db: Session) -> tuple[int, datetime | None, int]:
+    count, latest = db.execute(select(func.count(Wish.id), func.max(Wish.updated_at))
+                               .where(Wish.status.in_(PUBLIC_STATUSES))).one()
+    return count, latest, db.scalar(select(func.count(VolunteerTeam.id))) or 0
 
 
 def _year_start(now: datetime, zone: ZoneInfo) -> datetime:

@@ -105,7 +105,10 @@ def post(db: Session, settings: ServerSettings, text: str, phone: str, source: s
 def from_feedback_records(db: Session, terminal: Terminal, rows: list[dict]) -> None:
     """A wish to review for each micro-wish feedback item just made of ``rows`` (not suppressed, not empty): same
     tracking number and check code, so the receipt the kiosk printed follows the wish."""
-    record_ids = [row["id"] for row in rows]
+    # Most batches hold no micro-wish: then no query (loading FeedbackItem rows costs even when none match).
+    record_ids = [row["id"] for row in rows if row["payload"].get("category") == MICRO_WISH_CATEGORY]
+    if not record_ids:
+        return
     items = db.scalars(select(FeedbackItem).where(
         FeedbackItem.terminal_id == terminal.id, FeedbackItem.record_id.in_(record_ids),
         FeedbackItem.category == MICRO_WISH_CATEGORY, FeedbackItem.suppressed.is_(None),

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/terminal", tags=["terminal"])
 def heartbeat(body: wire.Heartbeat, terminal: LockedTerminal, db: DbSession,
               builtin: BuiltinSettings, settings: Settings) -> wire.HeartbeatReply:
     now = utcnow()
-    config = layers.effective_config(builtin, layers.current_layers(db), terminal)
+    config = layers.effective_config(builtin, layers.kept_layers(db), terminal)
     interval = layers.heartbeat_seconds(config.settings)
     if body.last_command is not None:
         commands.finish(db, terminal.id, body.last_command, now)
