@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from server.core.config import ServerSettings
-from server.core.db import dialect_insert, make_engine, make_session_factory
+from server.core.db import adding_upsert, make_engine, make_session_factory
 from server.core.models import PrunedCount
 from server.fleet.models import AuditEntry, Checkin, FeedbackItem, HeartbeatLog, Outage, Screenshot
 
@@ -91,10 +91,9 @@ def prune_batch(db: Session, kept: Kept, older_than: datetime, batch: int, zone:
     db.execute(delete(kept.key.class_).where(kept.key.in_([row[0] for row in rows])))
     tally = kept.tally
     keys = (tally(row, zone or ZoneInfo("UTC")) if tally else (row[1].date(), "") for row in rows)
-    for (day, key), count in Counter(keys).items():
-        insert = dialect_insert(db, PrunedCount).values(kind=kept.kind, day=day, key=key, count=count)
-        db.execute(insert.on_conflict_do_update(index_elements=["kind", "day", "key"],
-                                                set_={"count": PrunedCount.count + insert.excluded.count}))
+    db.execute(adding_upsert(db, PrunedCount, ("kind", "day", "key"), ("count",)),
+               [{"kind": kept.kind, "day": day, "key": key, "count": count}
+                for (day, key), count in sorted(Counter(keys).items())])
     return len(rows)
 
 

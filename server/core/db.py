@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, Executable, Table, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -86,6 +87,20 @@ def dialect_insert(db: Session, table: Any) -> postgresql.Insert | sqlite.Insert
     if db.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def adding_upsert(db: Session, table: Any, keys: tuple[str, ...], added: tuple[str, ...]) -> Executable:
+    """INSERT into ``table`` … ON CONFLICT (``keys``) DO UPDATE SET each of ``added`` = its value + the new row's:
+    counters summed in the database, whichever transaction comes first. Executed with the rows as parameters."""
+    return _adding_upsert(db.get_bind().dialect.name, getattr(table, "__table__", table), keys, added)
+
+
+@lru_cache(maxsize=64)
+def _adding_upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...]) -> Executable:
+    # Built once: a statement made anew for each batch is traversed again for its cache key, for every batch.
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return insert.on_conflict_do_update(index_elements=list(keys),
+                                        set_={column: table.c[column] + insert.excluded[column] for column in added})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

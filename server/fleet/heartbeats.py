@@ -8,9 +8,11 @@ process takes the call.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from common import wire
 from server.core.clock import as_utc
@@ -43,20 +45,27 @@ def record(db: Session, terminal: Terminal, heartbeat: wire.Heartbeat, interval:
         terminal_events.add(db, terminal.id, "network_lost", went_down_at)
         terminal_events.add(db, terminal.id, "network_back", now)
     terminal_events.from_heartbeat(db, terminal, heartbeat, now)
-    terminal.last_seen_at = now
-    terminal.heartbeat_seconds = interval
-    terminal.app_version = heartbeat.app_version
-    terminal.last_sync_at = as_utc(heartbeat.last_sync_at)
-    terminal.outbox_depth = heartbeat.outbox_depth
-    terminal.parked_count = heartbeat.parked_count
-    terminal.free_disk_bytes = heartbeat.free_disk_bytes
-    terminal.free_memory_bytes = heartbeat.free_memory_bytes
-    terminal.peripherals = dict(heartbeat.peripherals)
-    terminal.current_screen = heartbeat.current_screen
-    terminal.config_version_applied = heartbeat.config_version
-    terminal.config_error = heartbeat.config_error
-    terminal.in_service = heartbeat.in_service
-    db.add(HeartbeatLog(terminal_id=terminal.id, received_at=now, heartbeat=heartbeat.model_dump(mode="json")))
+    status = {
+        "last_seen_at": now, "heartbeat_seconds": interval, "app_version": heartbeat.app_version,
+        "last_sync_at": as_utc(heartbeat.last_sync_at), "outbox_depth": heartbeat.outbox_depth,
+        "parked_count": heartbeat.parked_count, "free_disk_bytes": heartbeat.free_disk_bytes,
+        "free_memory_bytes": heartbeat.free_memory_bytes, "peripherals": dict(heartbeat.peripherals),
+        "current_screen": heartbeat.current_screen, "config_version_applied": heartbeat.config_version,
+        "config_error": heartbeat.config_error, "in_service": heartbeat.in_service,
+    }
+    # Two Core statements rather than the ORM's unit of work, which spent a quarter of a heartbeat's CPU working
+    # out what changed; the loaded row is brought up to date without being marked changed.
+    db.execute(_UPDATE_STATUS, {"terminal_key": terminal.id, **status})
+    for key, value in status.items():
+        set_committed_value(terminal, key, value)
+    db.execute(_INSERT_LOG, {"terminal_id": terminal.id, "received_at": now,
+                             "heartbeat": heartbeat.model_dump(mode="json")})
+
+
+_TERMINALS = cast(Table, Terminal.__table__)
+# The columns set are the parameters' keys.
+_UPDATE_STATUS = update(_TERMINALS).where(_TERMINALS.c.id == bindparam("terminal_key"))
+_INSERT_LOG = insert(cast(Table, HeartbeatLog.__table__))
 
 
 def outages(db: Session, terminal: Terminal, now: datetime, limit: int) -> list[schemas.Outage]:

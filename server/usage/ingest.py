@@ -19,7 +19,7 @@ from common import wire
 from common.usage_privacy import is_personal, normalise_query
 from server.core.clock import as_utc
 from server.core.config import current_settings
-from server.core.db import dialect_insert
+from server.core.db import adding_upsert, dialect_insert
 from server.fleet import records
 from server.fleet.models import Terminal
 from server.usage.models import (
@@ -149,31 +149,18 @@ def _searches(terminal_id: int, record_id: str, started: datetime, day: date,
 def add_counts(db: Session, tally: _Tally) -> None:
     """Add the batch's counts to the aggregates, in one order (concurrent batches lock rows alike)."""
     if tally.daily:
-        daily = [{"terminal_id": t, "day": d, "visits": n} for (t, d), n in sorted(tally.daily.items())]
-        insert = dialect_insert(db, UsageDaily)
-        db.execute(insert.on_conflict_do_update(
-            index_elements=["terminal_id", "day"], set_={"visits": UsageDaily.visits + insert.excluded.visits}), daily)
+        db.execute(adding_upsert(db, UsageDaily, ("terminal_id", "day"), ("visits",)),
+                   [{"terminal_id": t, "day": d, "visits": n} for (t, d), n in sorted(tally.daily.items())])
     if tally.hourly:
-        hourly = [{"terminal_id": t, "day": d, "hour": h, "visits": n, "seconds": tally.seconds[t, d, h]}
-                  for (t, d, h), n in sorted(tally.hourly.items())]
-        insert = dialect_insert(db, UsageHourly)
-        db.execute(insert.on_conflict_do_update(
-            index_elements=["terminal_id", "day", "hour"],
-            set_={"visits": UsageHourly.visits + insert.excluded.visits,
-                  "seconds": UsageHourly.seconds + insert.excluded.seconds}), hourly)
+        db.execute(adding_upsert(db, UsageHourly, ("terminal_id", "day", "hour"), ("visits", "seconds")),
+                   [{"terminal_id": t, "day": d, "hour": h, "visits": n, "seconds": tally.seconds[t, d, h]}
+                    for (t, d, h), n in sorted(tally.hourly.items())])
     if tally.gaps:
-        gaps = [{"terminal_id": t, "day": d, "query": q, "visits": v, "no_results": n, "unopened": u}
-                for (t, d, q), (v, n, u) in sorted(tally.gaps.items())]
-        insert = dialect_insert(db, UsageQueryGap)
-        db.execute(insert.on_conflict_do_update(
-            index_elements=["terminal_id", "day", "query"],
-            set_={"visits": UsageQueryGap.visits + insert.excluded.visits,
-                  "no_results": UsageQueryGap.no_results + insert.excluded.no_results,
-                  "unopened": UsageQueryGap.unopened + insert.excluded.unopened}), gaps)
+        db.execute(adding_upsert(db, UsageQueryGap, ("terminal_id", "day", "query"),
+                                 ("visits", "no_results", "unopened")),
+                   [{"terminal_id": t, "day": d, "query": q, "visits": v, "no_results": n, "unopened": u}
+                    for (t, d, q), (v, n, u) in sorted(tally.gaps.items())])
     if tally.counts:
-        counts = [{"terminal_id": t, "day": d, "metric": m, "key": k, "count": n}
-                  for (t, d, m, k), n in sorted(tally.counts.items())]
-        insert = dialect_insert(db, UsageCount)
-        db.execute(insert.on_conflict_do_update(
-            index_elements=["terminal_id", "day", "metric", "key"],
-            set_={"count": UsageCount.count + insert.excluded.count}), counts)
+        db.execute(adding_upsert(db, UsageCount, ("terminal_id", "day", "metric", "key"), ("count",)),
+                   [{"terminal_id": t, "day": d, "metric": m, "key": k, "count": n}
+                    for (t, d, m, k), n in sorted(tally.counts.items())])
