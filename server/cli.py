@@ -221,7 +221,7 @@ def serve(settings: ServerSettings, host: str, port: int, workers: int) -> int:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     # A factory import string, so that each worker process builds its own app (and engine). Terminals' long polls
     # would hold a stop up for their whole wait: open requests get a few seconds, then the terminals reconnect.
-    uvicorn.run("server.main:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("server.main:served_app", factory=True, host=host, port=port, workers=workers,
                 timeout_graceful_shutdown=GRACEFUL_STOP_SECONDS,
                 proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies or "")
     return 0
