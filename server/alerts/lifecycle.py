@@ -27,11 +27,10 @@ def save_settings(db: Session, settings: AlertSettings, actor: str) -> None:
 
 
 def lock_evaluation(db: Session) -> None:
-    """Hold the evaluation lock until the transaction ends."""
+    """Hold the evaluation lock until the transaction ends (PostgreSQL: server processes evaluate one at a time;
+    SQLite has one server process, whose periodic jobs run one after the other)."""
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVALUATION_LOCK_KEY})
-    else:
-        db.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: SQLite's write lock, held to the commit
 
 
 def open_alerts(db: Session) -> list[Alert]:

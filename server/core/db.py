@@ -18,6 +18,7 @@ from server.core import read_cache
 
 # Writers queue this long for SQLite's single write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_READ_ONLY = "kiosk_read_only"
 
 
 def make_engine(database_url: str) -> Engine:
@@ -31,9 +32,17 @@ def make_engine(database_url: str) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "factory": _WriteLockedConnection})
     lock = _write_lock(url.database or ":memory:")
     event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", lambda connection: _begin_immediate(connection, lock))
+    event.listen(engine, "begin", lambda connection: _begin(connection, lock))
     read_cache.watch_writes(engine)
     return engine
+
+
+def read_only(engine: Engine) -> Engine:
+    """``engine`` for sessions that only read (``sessions(bind=read_only(engine))``): a long read (an alert round,
+    a report) then holds up no writer. On SQLite its transactions begin DEFERRED, without the write lock (the
+    write-ahead log lets readers and the writer run side by side); on PostgreSQL they are READ ONLY. A write in
+    one fails."""
+    return engine.execution_options(**{_READ_ONLY: True, "postgresql_readonly": True})
 
 
 class WriteLockTimeout(TimeoutError):
@@ -49,20 +58,25 @@ class _WriteLockedConnection(sqlite3.Connection):
     """
 
     write_lock: threading.Lock | None = None
+    reading_only = False
 
     def commit(self) -> None:
         try:
             super().commit()
         finally:
-            self.release_write_lock()
+            self.transaction_ended()
 
     def rollback(self) -> None:
         try:
             super().rollback()
         finally:
-            self.release_write_lock()
+            self.transaction_ended()
 
-    def release_write_lock(self) -> None:
+    def transaction_ended(self) -> None:
+        """Give the write lock back, or leave read-only mode (``read_only``)."""
+        if self.reading_only:
+            self.reading_only = False
+            self.execute("PRAGMA query_only=0")
         lock, self.write_lock = self.write_lock, None
         if lock is not None:
             lock.release()
@@ -117,17 +131,22 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection, lock: threading.Lock) -> None:
-    # Every transaction takes SQLite's write lock up front: a deferred transaction that reads and then writes
+def _begin(connection, lock: threading.Lock) -> None:
+    # Every transaction but a read-only one takes SQLite's write lock up front: a deferred one that reads and then writes
     # would fail at once with SQLITE_BUSY. The process's own threads queue on a lock of ours first, woken as soon
     # as it is free; SQLite's busy handler, which the other processes (CLI, backups) still meet, sleeps and polls
     # (up to 100 ms a try), which made the p99 of a busy server.
+    dbapi_connection = connection.connection.dbapi_connection
+    if connection.get_execution_options().get(_READ_ONLY):
+        dbapi_connection.execute("PRAGMA query_only=1")
+        dbapi_connection.reading_only = True
+        connection.exec_driver_sql("BEGIN")
+        return
     if not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
         raise WriteLockTimeout(f"the database stayed busy for {SQLITE_BUSY_TIMEOUT_MS // 1000} s")
-    dbapi_connection = connection.connection.dbapi_connection
     dbapi_connection.write_lock = lock
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
-        dbapi_connection.release_write_lock()
+        dbapi_connection.transaction_ended()
         raise

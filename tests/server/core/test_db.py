@@ -1,13 +1,16 @@
 """The SQLite engine's one writer at a time: threads of one process queue on the process's lock, never on
-SQLite's busy handler."""
+SQLite's busy handler; read-only sessions stay out of that queue."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
 
-from server.core.db import make_engine, make_session_factory
+from server.core import db as db_module
+from server.core.db import make_engine, make_session_factory, read_only
 
 THREADS = 6
 TRANSACTIONS = 40
@@ -49,4 +52,28 @@ def test_concurrent_writers_never_meet_sqlite_busy_handler(tmp_path):
     with sessions() as db:
         assert db.scalar(text("SELECT count(*) FROM counted")) == THREADS * TRANSACTIONS
         assert db.scalar(text("SELECT count(*) FROM counted WHERE n < 0")) == 0
+    engine.dispose()
+
+
+def test_a_read_only_session_holds_up_no_writer_and_cannot_write(tmp_path, monkeypatch):
+    monkeypatch.setattr(db_module, "SQLITE_BUSY_TIMEOUT_MS", 2000)  # a wait for the lock fails in 2 s, not 30
+    engine = make_engine(f"sqlite:///{tmp_path / 'reading.sqlite'}")
+    sessions = make_session_factory(engine)
+    with sessions() as db:
+        db.execute(text("CREATE TABLE notes (body TEXT)"))
+        db.commit()
+    with sessions(bind=read_only(engine)) as reading:
+        assert reading.scalar(text("SELECT count(*) FROM notes")) == 0  # its transaction is open from here
+        with sessions() as writing:  # the same thread: a wait for the write lock would never end
+            writing.execute(text("INSERT INTO notes VALUES ('written while a report reads')"))
+            writing.commit()
+        assert reading.scalar(text("SELECT count(*) FROM notes")) == 0  # its snapshot
+        with pytest.raises(OperationalError, match="readonly"):
+            reading.execute(text("INSERT INTO notes VALUES ('from the report')"))
+    for _ in range(3):  # every pooled connection writable again
+        with sessions() as db:
+            db.execute(text("INSERT INTO notes VALUES ('later')"))
+            db.commit()
+    with sessions() as db:
+        assert db.scalar(text("SELECT count(*) FROM notes")) == 4
     engine.dispose()
