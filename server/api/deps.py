@@ -40,7 +40,9 @@ async def get_builtin_settings(request: Request) -> dict:
     return request.app.state.builtin_settings
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# Closed as soon as the endpoint returns, not once the answer has gone out: on SQLite a session that only read still
+# holds the write lock until it closes, and a slow terminal fetching the catalogue held every other call up with it.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 Settings = Annotated[ServerSettings, Depends(get_settings)]
 BuiltinSettings = Annotated[dict, Depends(get_builtin_settings)]
 
