@@ -177,6 +177,8 @@ def day(app):
         result["verdicts"][kind] = result["verdicts"].get(kind, 0) + 1
         yield checkin.back_to_waiting, KEY
     yield app.reset_session, NAV
+    yield (lambda: None), 3
+    yield (lambda: measure("after_scans")), 0
     categories = [c for c in app.kiosk_settings.feedback.categories]
     for number in range(submissions):
         category = categories[number % len(categories)]
@@ -197,6 +199,8 @@ def day(app):
         yield feedback.submit, (lambda: app.current_screen == "feedback_receipt")
         yield (lambda: result.__setitem__("receipts", result["receipts"] + 1)), NAV
         yield app.reset_session, NAV
+    yield (lambda: None), 3
+    yield (lambda: measure("after_feedback")), 0
 
 
 def rss_mib():
@@ -210,9 +214,18 @@ def measure(label):
         result["explain"][label] = what_holds_memory()
 
 
+previous = {}  # the last measure point's tracemalloc snapshot and live objects by type, for the diffs
+
+
 def what_holds_memory():
-    """Resident MiB by kind of mapping (/proc/self/smaps), and the largest Python allocations if traced."""
+    """Resident MiB by kind of mapping (/proc/self/smaps), live textures and Kivy's cache categories, what grew
+    since the last measure point (objects by type; with tracemalloc on, Python allocations by line), and the
+    largest Python allocations if traced."""
     import tracemalloc
+    from collections import Counter
+
+    from kivy.cache import Cache
+    from kivy.graphics.texture import Texture
 
     kinds, name, size = {}, "", 0
     with open("/proc/self/smaps", encoding="utf-8") as smaps:
@@ -227,17 +240,35 @@ def what_holds_memory():
             elif parts[0] == "Rss:":
                 kinds[name] = kinds.get(name, 0) + int(parts[1]) / 1024
     held = {"mappings": sorted(kinds.items(), key=lambda item: -item[1])[:15]}
+    objects = gc.get_objects()
+    by_type = Counter(type(item).__name__ for item in objects)
+    textures = [item for item in objects if isinstance(item, Texture)]
+    held["textures"] = [len(textures), sum(t.width * t.height * 4 for t in textures) / 2**20]
+    held["caches"] = {category: len(entries) for category, entries in Cache._objects.items() if entries}
+    if "types" in previous:
+        grown = by_type - previous["types"]
+        held["objects_grown"] = grown.most_common(12)
+    previous["types"] = by_type
+    del objects, textures
     if tracemalloc.is_tracing():
-        snapshot = tracemalloc.take_snapshot()
+        snapshot = tracemalloc.take_snapshot().filter_traces((tracemalloc.Filter(False, tracemalloc.__file__),))
         held["python_traced"] = sum(stat.size for stat in snapshot.statistics("filename")) / 2**20
         held["python_by_file"] = [(stat.traceback[0].filename.replace(str(root), "."), stat.size / 2**20)
                                   for stat in snapshot.statistics("filename")[:15]]
+        if "snapshot" in previous:
+            held["python_grown"] = [
+                (f"{stat.traceback[0].filename.replace(str(root), '.')}:{stat.traceback[0].lineno}",
+                 stat.size_diff / 2**20, stat.count_diff)
+                for stat in snapshot.compare_to(previous["snapshot"], "lineno")[:15]]
+        previous["snapshot"] = snapshot
     return held
 
 
 def walk():
     # Each tour ends with the session wipe; RSS is read after 3 s at rest on the home screen, as the kiosk waits
     # for its next visitor.
+    yield (lambda: None), 3
+    yield (lambda: measure("settled")), 0
     yield from tour(app)
     yield (lambda: None), 3
     yield (lambda: measure("first_tour")), 0
@@ -405,7 +436,10 @@ def main() -> int:
     ratio = last / first
     growth_verdict = "OK" if ratio <= GROWTH_LIMIT else "MISSED"
     absolute_verdict = "OK" if last < TARGET_MIB else "MISSED"
+    print(f"settled at start   {rss['settled']:.0f} MiB  (every screen built, search index, input method)")
     print(f"after first tour   {first:.0f} MiB")
+    print(f"after the scans    {rss['after_scans']:.0f} MiB")
+    print(f"after the feedback {rss['after_feedback']:.0f} MiB")
     print(f"after the day      {last:.0f} MiB  (+ second tour)")
     print(f"ratio              {ratio:.3f}  target <= {GROWTH_LIMIT:.2f}: {growth_verdict}")
     print(f"against baseline   bare Kivy label {bare_rss:.0f} MiB in this run: kiosk {last / bare_rss:.2f}x,"
@@ -414,10 +448,19 @@ def main() -> int:
         print(f"what holds it ({label}):")
         for name, mib in held["mappings"]:
             print(f"    {mib:7.1f} MiB  {name}")
+        print(f"    live textures {held['textures'][0]} ({held['textures'][1]:.1f} MiB of pixels);"
+              f" Kivy caches {held['caches']}")
+        if "objects_grown" in held:
+            print("    objects grown since the last point: "
+                  + ", ".join(f"{name} +{count}" for name, count in held["objects_grown"]))
         if "python_traced" in held:
             print(f"    Python allocations (tracemalloc) {held['python_traced']:.1f} MiB, the largest by file:")
             for name, mib in held["python_by_file"]:
                 print(f"    {mib:7.1f} MiB  {name}")
+        if "python_grown" in held:
+            print("    Python allocations grown since the last point, by line:")
+            for name, mib, count in held["python_grown"]:
+                print(f"    {mib:+7.2f} MiB  {count:+7d} blocks  {name}")
     return 0 if growth_verdict == absolute_verdict == "OK" else 1
 
 
