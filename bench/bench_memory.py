@@ -245,6 +245,7 @@ def what_holds_memory():
     textures = [item for item in objects if isinstance(item, Texture)]
     held["textures"] = [len(textures), sum(t.width * t.height * 4 for t in textures) / 2**20]
     held["caches"] = {category: len(entries) for category, entries in Cache._objects.items() if entries}
+    held["font_faces"] = len(font_faces)
     if "types" in previous:
         grown = by_type - previous["types"]
         held["objects_grown"] = grown.most_common(12)
@@ -317,8 +318,26 @@ def settled():
             and all(name in app.screens for name in SCREEN_CLASSES))
 
 
+font_faces = set()  # the distinct font ids Kivy's SDL2 text provider asked for (one open face each, up to 64)
+
+
+def count_font_faces():
+    from kivy.core.text import Label as CoreLabel
+
+    face_id = CoreLabel._get_font_id
+
+    def counted(label):
+        found = face_id(label)
+        font_faces.add(found)
+        return found
+
+    CoreLabel._get_font_id = counted
+
+
 def start(*_args):
     global steps
+    if explain:
+        count_font_faces()
     Window.unbind(on_flip=start)
     app.bind(current_screen=lambda _app, name: seen.add(name))
     seen.add(app.current_screen)
@@ -449,7 +468,7 @@ def main() -> int:
         for name, mib in held["mappings"]:
             print(f"    {mib:7.1f} MiB  {name}")
         print(f"    live textures {held['textures'][0]} ({held['textures'][1]:.1f} MiB of pixels);"
-              f" Kivy caches {held['caches']}")
+              f" Kivy caches {held['caches']}; font faces asked for so far {held['font_faces']}")
         if "objects_grown" in held:
             print("    objects grown since the last point: "
                   + ", ".join(f"{name} +{count}" for name, count in held["objects_grown"]))

@@ -30,6 +30,7 @@ from common.settings import KioskSettings
 from kiosk import __version__, lockdown
 from kiosk.allocator import give_back_free_memory
 from kiosk.display_keeper import DisplayKeeper
+from kiosk.font_faces import share_faces_per_pixel_size
 from kiosk.guide.controller import GUIDE_SCREENS, GuideController
 from kiosk.i18n import N_, Translator
 from kiosk.idle import IdleMonitor, IdlePhase
@@ -151,6 +152,7 @@ class KioskApp(App):
 
     def build(self):
         font = resolve_cjk_font()
+        share_faces_per_pixel_size()
         LabelBase.register(DEFAULT_FONT, str(font.regular), fn_bold=str(font.bold))
         LabelBase.register("Icons", str(ICON_FONT))
         lockdown.lock_window(Window)
