@@ -297,6 +297,7 @@ def advance(_dt, condition=None):
         action, wait = next(steps)
     except StopIteration:
         result["screens"] = sorted(seen)
+        result["font_faces"] = sorted(font_faces)
         print("BENCH-RESULT " + json.dumps(result), flush=True)
         app.stop()
         return
@@ -463,6 +464,8 @@ def main() -> int:
     print(f"ratio              {ratio:.3f}  target <= {GROWTH_LIMIT:.2f}: {growth_verdict}")
     print(f"against baseline   bare Kivy label {bare_rss:.0f} MiB in this run: kiosk {last / bare_rss:.2f}x,"
           f" {last - bare_rss:.0f} MiB above it; target < {TARGET_MIB} MiB: {absolute_verdict}")
+    if app.get("font_faces"):
+        print("font faces asked for:", ", ".join(face.replace(str(ROOT), ".") for face in app["font_faces"]))
     for label, held in app.get("explain", {}).items():
         print(f"what holds it ({label}):")
         for name, mib in held["mappings"]:
