@@ -4,7 +4,7 @@ The provider keeps an open SDL_ttf font (a FreeType face of its own, its glyph c
 every distinct ``str(font_size)``, bold and file, up to 64, for the life of the process, and a face of Noto
 Sans CJK holds ~2.5 MiB (the CFF tables FreeType copies from the file, more with the glyph cache at large
 sizes). A tour of every screen, both languages and large text, asks for ~60 faces: ~30 of the CJK font,
-~30 of the icon font; heaptrack counted ~120 MiB of FreeType, SDL_ttf and HarfBuzz memory during one.
+~30 of the icon font; heaptrack counted ~125 MiB of FreeType, HarfBuzz and SDL allocations live mid-tour.
 
 - ``share_faces_per_pixel_size``: SDL_ttf renders at ``int(font_size)``, but sizes computed in .kv rules
   (``app.theme.display * 1.3``, a width over a factor, a label shrunk to fit) come out as floats, so 57.2 and

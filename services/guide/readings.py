@@ -121,4 +121,7 @@ def _write_readings(source: Path, target: Path) -> None:
 
 
 if __name__ == "__main__":
+    from services.guide.word_counts import open_word_counts
+
+    open_word_counts(build_here=True)  # the index build below needs it; this process is a child already
     _write_readings(Path(sys.argv[1]), Path(sys.argv[2]))

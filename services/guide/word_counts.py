@@ -116,16 +116,20 @@ def table_file() -> Path:
     return default_cache_dir() / f"search-word-counts-{key}.bin"
 
 
-def open_word_counts() -> WordCounts:
-    """The table, built first in a child process when this machine has none yet."""
+def open_word_counts(build_here: bool = False) -> WordCounts:
+    """The table, built first when this machine has none yet: in a child process, or here for a process that
+    is itself a throw-away child (the catalogue's readings), saving a process start."""
     path = table_file()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            subprocess.run([sys.executable, "-m", "services.guide.word_counts", str(path)],
-                           check=True, timeout=600, capture_output=True)
+            if not build_here:
+                subprocess.run([sys.executable, "-m", "services.guide.word_counts", str(path)],
+                               check=True, timeout=600, capture_output=True)
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("writing the search word counts in a child process failed, written here instead: %s", exc)
+            build_here = True
+        if build_here:
             write_table(*read_dictionary(jieba_dictionary()), path)
         log.info("search word counts written to %s", path)
     return WordCounts(path)
