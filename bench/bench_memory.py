@@ -20,12 +20,20 @@ A driver in that process, each step a simulated touch plus an action on the app:
    candidate picked, no phone, review, send, the receipt), each visitor's session wiped afterwards;
 3. the tour again, then RSS.
 
+RSS is also read once everything is built (settled), at the end of the first tour before its wipe (a visit's
+memory), and after the scans and after the feedback. Those after a session wipe are read 3 s after it, as the
+kiosk waits for its next visitor: after each visitor it closes the font faces and hands freed memory back
+(kiosk/font_faces.py, kiosk/allocator.py), so they are figures at rest; during a visit the faces its screens
+need are open again.
+
 Targets: RSS after the day within 20% of RSS after the first tour, and under TARGET_MIB. Baseline in the same
 run: a bare Kivy app configured the same way (KIVY_NO_ARGS, a private KIVY_HOME, the kiosk's lock-down config)
 that opens the same window with one Label, measured a few seconds after its first frame. The store is seeded
 beforehand (``kiosk search``), as on every day after the first. Sizes are MiB (2**20 bytes). ``--explain``
-adds what holds the memory (mappings of /proc/self/smaps by kind; with tracemalloc on, which inflates RSS
-itself, the largest Python allocations). The exit status is 1 when a target is missed.
+adds what holds the memory at each point (mappings of /proc/self/smaps by kind, live textures, Kivy's caches,
+the font faces asked for, objects grown since the last point; with tracemalloc on, which inflates RSS itself,
+the largest Python allocations and those grown since the last point, by line). The exit status is 1 when a
+target is missed.
 """
 
 from __future__ import annotations
@@ -140,6 +148,7 @@ def tour(app):
     yield app.toggle_elder_mode, NAV
     yield from browse(app, "part")
     yield app.toggle_elder_mode, NAV
+    yield (lambda: result["rss"].setdefault("before_wipe", rss_mib())), 0  # the first tour's
     yield app.reset_session, NAV  # what the idle timeout does after every visitor
 
 
@@ -177,6 +186,8 @@ def day(app):
         result["verdicts"][kind] = result["verdicts"].get(kind, 0) + 1
         yield checkin.back_to_waiting, KEY
     yield app.reset_session, NAV
+    yield (lambda: None), 3
+    yield (lambda: measure("after_scans")), 0
     categories = [c for c in app.kiosk_settings.feedback.categories]
     for number in range(submissions):
         category = categories[number % len(categories)]
@@ -197,6 +208,8 @@ def day(app):
         yield feedback.submit, (lambda: app.current_screen == "feedback_receipt")
         yield (lambda: result.__setitem__("receipts", result["receipts"] + 1)), NAV
         yield app.reset_session, NAV
+    yield (lambda: None), 3
+    yield (lambda: measure("after_feedback")), 0
 
 
 def rss_mib():
@@ -210,9 +223,18 @@ def measure(label):
         result["explain"][label] = what_holds_memory()
 
 
+previous = {}  # the last measure point's tracemalloc snapshot and live objects by type, for the diffs
+
+
 def what_holds_memory():
-    """Resident MiB by kind of mapping (/proc/self/smaps), and the largest Python allocations if traced."""
+    """Resident MiB by kind of mapping (/proc/self/smaps), live textures and Kivy's cache categories, what grew
+    since the last measure point (objects by type; with tracemalloc on, Python allocations by line), and the
+    largest Python allocations if traced."""
     import tracemalloc
+    from collections import Counter
+
+    from kivy.cache import Cache
+    from kivy.graphics.texture import Texture
 
     kinds, name, size = {}, "", 0
     with open("/proc/self/smaps", encoding="utf-8") as smaps:
@@ -227,17 +249,36 @@ def what_holds_memory():
             elif parts[0] == "Rss:":
                 kinds[name] = kinds.get(name, 0) + int(parts[1]) / 1024
     held = {"mappings": sorted(kinds.items(), key=lambda item: -item[1])[:15]}
+    objects = gc.get_objects()
+    by_type = Counter(type(item).__name__ for item in objects)
+    textures = [item for item in objects if isinstance(item, Texture)]
+    held["textures"] = [len(textures), sum(t.width * t.height * 4 for t in textures) / 2**20]
+    held["caches"] = {category: len(entries) for category, entries in Cache._objects.items() if entries}
+    held["font_faces"] = len(font_faces)
+    if "types" in previous:
+        grown = by_type - previous["types"]
+        held["objects_grown"] = grown.most_common(12)
+    previous["types"] = by_type
+    del objects, textures
     if tracemalloc.is_tracing():
-        snapshot = tracemalloc.take_snapshot()
+        snapshot = tracemalloc.take_snapshot().filter_traces((tracemalloc.Filter(False, tracemalloc.__file__),))
         held["python_traced"] = sum(stat.size for stat in snapshot.statistics("filename")) / 2**20
         held["python_by_file"] = [(stat.traceback[0].filename.replace(str(root), "."), stat.size / 2**20)
                                   for stat in snapshot.statistics("filename")[:15]]
+        if "snapshot" in previous:
+            held["python_grown"] = [
+                (f"{stat.traceback[0].filename.replace(str(root), '.')}:{stat.traceback[0].lineno}",
+                 stat.size_diff / 2**20, stat.count_diff)
+                for stat in snapshot.compare_to(previous["snapshot"], "lineno")[:15]]
+        previous["snapshot"] = snapshot
     return held
 
 
 def walk():
     # Each tour ends with the session wipe; RSS is read after 3 s at rest on the home screen, as the kiosk waits
     # for its next visitor.
+    yield (lambda: None), 3
+    yield (lambda: measure("settled")), 0
     yield from tour(app)
     yield (lambda: None), 3
     yield (lambda: measure("first_tour")), 0
@@ -265,6 +306,7 @@ def advance(_dt, condition=None):
         action, wait = next(steps)
     except StopIteration:
         result["screens"] = sorted(seen)
+        result["font_faces"] = sorted(font_faces)
         print("BENCH-RESULT " + json.dumps(result), flush=True)
         app.stop()
         return
@@ -286,8 +328,26 @@ def settled():
             and all(name in app.screens for name in SCREEN_CLASSES))
 
 
+font_faces = set()  # the distinct font ids Kivy's SDL2 text provider asked for (one open face each, up to 64)
+
+
+def count_font_faces():
+    from kivy.core.text import Label as CoreLabel
+
+    face_id = CoreLabel._get_font_id
+
+    def counted(label):
+        found = face_id(label)
+        font_faces.add(found)
+        return found
+
+    CoreLabel._get_font_id = counted
+
+
 def start(*_args):
     global steps
+    if explain:
+        count_font_faces()
     Window.unbind(on_flip=start)
     app.bind(current_screen=lambda _app, name: seen.add(name))
     seen.add(app.current_screen)
@@ -405,19 +465,34 @@ def main() -> int:
     ratio = last / first
     growth_verdict = "OK" if ratio <= GROWTH_LIMIT else "MISSED"
     absolute_verdict = "OK" if last < TARGET_MIB else "MISSED"
+    print(f"settled at start   {rss['settled']:.0f} MiB  (every screen built, search index, input method)")
+    print(f"first tour's end   {rss['before_wipe']:.0f} MiB  (before its session wipe: a visit's memory)")
     print(f"after first tour   {first:.0f} MiB")
+    print(f"after the scans    {rss['after_scans']:.0f} MiB")
+    print(f"after the feedback {rss['after_feedback']:.0f} MiB")
     print(f"after the day      {last:.0f} MiB  (+ second tour)")
     print(f"ratio              {ratio:.3f}  target <= {GROWTH_LIMIT:.2f}: {growth_verdict}")
     print(f"against baseline   bare Kivy label {bare_rss:.0f} MiB in this run: kiosk {last / bare_rss:.2f}x,"
           f" {last - bare_rss:.0f} MiB above it; target < {TARGET_MIB} MiB: {absolute_verdict}")
+    if app.get("font_faces"):
+        print("font faces asked for:", ", ".join(face.replace(str(ROOT), ".") for face in app["font_faces"]))
     for label, held in app.get("explain", {}).items():
         print(f"what holds it ({label}):")
         for name, mib in held["mappings"]:
             print(f"    {mib:7.1f} MiB  {name}")
+        print(f"    live textures {held['textures'][0]} ({held['textures'][1]:.1f} MiB of pixels);"
+              f" Kivy caches {held['caches']}; font faces asked for so far {held['font_faces']}")
+        if "objects_grown" in held:
+            print("    objects grown since the last point: "
+                  + ", ".join(f"{name} +{count}" for name, count in held["objects_grown"]))
         if "python_traced" in held:
             print(f"    Python allocations (tracemalloc) {held['python_traced']:.1f} MiB, the largest by file:")
             for name, mib in held["python_by_file"]:
                 print(f"    {mib:7.1f} MiB  {name}")
+        if "python_grown" in held:
+            print("    Python allocations grown since the last point, by line:")
+            for name, mib, count in held["python_grown"]:
+                print(f"    {mib:+7.2f} MiB  {count:+7d} blocks  {name}")
     return 0 if growth_verdict == absolute_verdict == "OK" else 1
 
 

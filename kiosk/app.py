@@ -30,6 +30,7 @@ from common.settings import KioskSettings
 from kiosk import __version__, lockdown
 from kiosk.allocator import give_back_free_memory
 from kiosk.display_keeper import DisplayKeeper
+from kiosk.font_faces import close_font_faces, share_faces_per_pixel_size
 from kiosk.guide.controller import GUIDE_SCREENS, GuideController
 from kiosk.i18n import N_, Translator
 from kiosk.idle import IdleMonitor, IdlePhase
@@ -151,6 +152,7 @@ class KioskApp(App):
 
     def build(self):
         font = resolve_cjk_font()
+        share_faces_per_pixel_size()
         LabelBase.register(DEFAULT_FONT, str(font.regular), fn_bold=str(font.bold))
         LabelBase.register("Icons", str(ICON_FONT))
         lockdown.lock_window(Window)
@@ -566,8 +568,14 @@ class KioskApp(App):
         self.navigator.home()
         self.idle.activity()
         log.info("idle timeout: session wiped, back to home")
-        # What the visitor's screens held (label textures, pixel buffers) back to the system, after the slide home.
-        Clock.schedule_once(lambda _dt: give_back_free_memory(), 1)
+        # What the visitor's screens held (label textures, pixel buffers, the font faces their text was rendered
+        # in) back to the system, after the slide home.
+        Clock.schedule_once(self._release_memory, 1)
+
+    def _release_memory(self, _dt) -> None:
+        faces = close_font_faces()
+        give_back_free_memory()
+        log.debug("closed %d font faces, freed memory handed back", faces)
 
     # -- home screen content ---------------------------------------------------------------------
 

@@ -97,6 +97,7 @@ class CheckinScreen(Screen):
 
     def on_kv_post(self, _base_widget):
         self.bind(events=self._fill_events, verdict_lines=self._fill_verdict_lines)
+        self.ids.verdict.bind(ink=self._ink_verdict_lines)
         # One panel is attached at a time: a hidden one would still be drawn and take touches.
         # ids are weak proxies; keep the widgets themselves alive while detached.
         self._panels = {
@@ -132,8 +133,13 @@ class CheckinScreen(Screen):
             if index == 0:
                 line.bold, line.font_size = True, self.ids.headline.font_size * 0.8
             line.color = card.ink  # after the rule, which sets the body text colour
-            card.bind(ink=line.setter("color"))
             box.add_widget(line)
+
+    def _ink_verdict_lines(self, _card, ink):
+        # Through the box, not a binding per line: the card lives as long as the screen, and a binding of its
+        # ink to each line kept every line of every verdict alive, with its texture.
+        for line in self.ids.verdict_lines.children:
+            line.color = ink
 
     def reset(self):
         """Nothing a visitor entered lives here; a verdict on screen goes."""

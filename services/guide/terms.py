@@ -15,9 +15,10 @@ import math
 import re
 from collections.abc import Container, Iterable
 from functools import lru_cache
-from pathlib import Path
 
 import jieba
+
+from services.guide.word_counts import WordCounts, open_word_counts
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]+")
@@ -85,28 +86,12 @@ def english_terms(text: str, drop_filler: bool) -> list[str]:
     return [english_word(w) for w in words if not (drop_filler and w in ENGLISH_FILLER)]
 
 
-# jieba's dictionary holds 349,000 words, 78 MiB as its dict. The words seen at least MIN_WORD_COUNT times in
-# its corpus, and two-character words seen MIN_PAIR_COUNT times (网店 is seen 3 times: everyday two-character
-# words are what questions are made of), 159,000 words in ~33 MiB, segment visitors' questions as well; a
-# rarer word is cut into its known parts.
-MIN_WORD_COUNT, MIN_PAIR_COUNT = 10, 3
-
-
 @lru_cache(maxsize=1)
-def _base_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's word counts (with the zero-count prefixes its segmenter walks), read once per process from its
-    own dict.txt, and the corpus total of every word, pruned ones too, so probabilities stay jieba's."""
-    counts: dict[str, int] = {}
-    total = 0
-    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as lines:
-        for line in lines:
-            word, count, _tag = line.split(" ")
-            total += int(count)
-            if int(count) >= (MIN_PAIR_COUNT if len(word) == 2 else MIN_WORD_COUNT):
-                counts[word] = int(count)
-                for end in range(1, len(word)):
-                    counts.setdefault(word[:end], 0)
-    return counts, total
+def _base_dictionary() -> tuple[WordCounts, int]:
+    """jieba's word counts (with the zero-count prefixes its segmenter walks), mapped from a file built once per
+    machine (services.guide.word_counts), and the corpus total of every word, pruned ones too."""
+    counts = open_word_counts()
+    return counts, counts.total
 
 
 class _WordCounts(dict):
@@ -115,7 +100,7 @@ class _WordCounts(dict):
 
     __slots__ = ("_shared",)
 
-    def __init__(self, shared: dict[str, int]):
+    def __init__(self, shared: WordCounts):
         super().__init__()
         self._shared = shared
 

@@ -42,7 +42,16 @@ def _scan(driver, text: str, into: list):
         "phase": screen.phase,
         "lines": list(screen.verdict_lines),
         "headline_visible": headline in driver.texts(),
+        # Verdict lines alive anywhere: the last verdict's, not every one shown so far (each holds a texture).
+        "lines_alive": _alive("VerdictLine"),
     })
+
+
+def _alive(class_name: str) -> int:
+    import gc
+
+    gc.collect()
+    return sum(1 for item in gc.get_objects() if type(item).__name__ == class_name)
 
 
 def _ready(app) -> bool:

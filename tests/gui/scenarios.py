@@ -29,6 +29,9 @@ def find_service_then_walk_away(driver):
     driver.tap(driver.find(lambda w: type(w).__name__ == "SearchField", "search field"))
     yield from driver.settled()
     results["after_search_field"] = app.current_screen
+    # The first start on a machine builds the index's word counts and readings in child processes (seconds on a
+    # busy machine); until then the search waits (test_search_waits_for_the_index_of_a_new_catalogue).
+    yield from driver.until(lambda: app.guide.search_index is not None, 60)
     for letter in "sbk":
         driver.tap(driver.button(letter))
         yield 0.05

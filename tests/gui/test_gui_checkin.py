@@ -78,6 +78,7 @@ def test_tickets_scanned_on_any_screen_get_their_verdict_and_are_checked_in_once
     assert (second["kind"], second["lines"][0]) == ("welcome", "李*")
     assert again["kind"] == "already"
     assert KIOSK_NAME in again["lines"][0]
+    assert [scan["lines_alive"] for scan in seen["scans"]] == [len(scan["lines"]) for scan in seen["scans"]]
     assert seen["outbox_after"] == 0
 
     rows = _rows_by_ticket(server, published["id"])

@@ -12,6 +12,7 @@ import pytest
 from common.catalogue import Catalogue, load_catalogue
 from services.guide.search import SearchIndex
 from services.guide.terms import Segmenter, _base_dictionary, english_word
+from services.guide.word_counts import WordCounts, read_dictionary, write_table
 from tests.services.guide.test_search import SAMPLE, _service, _text
 
 
@@ -168,3 +169,19 @@ def test_a_number_finds_its_service(sample):
 def test_a_whole_keyword_beats_the_start_of_a_longer_name(sample, query, code):
     # 营业执照 is a keyword of 企业设立登记 and the start of 营业执照变更登记: the visitor wants one.
     assert _codes(sample, query, 1) == [code], _codes(sample, query)
+
+
+def test_mapped_word_counts_answer_as_the_dict_they_are_written_from(tmp_path):
+    # The segmenter's dictionary is a mapped hash table (not a dict in the kiosk's memory): every word and
+    # prefix keeps its count, zero counts included, and nothing else is found.
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("网店 3 n\n网 900 n\n公积金 120 n\n住房公积金 50 n\n罕见词 2 n\n", encoding="utf-8")
+    counts, total = read_dictionary(dictionary)
+    assert total == 1075 and counts["公积"] == 0 and "罕见词" not in counts
+    write_table(counts, total, tmp_path / "counts.bin")
+    mapped = WordCounts(tmp_path / "counts.bin")
+    assert mapped.total == total
+    assert {word: mapped[word] for word in counts} == counts
+    assert "罕见词" not in mapped and mapped.get("罕见词", -1) == -1 and "\ud800" not in mapped
+    with pytest.raises(KeyError):
+        mapped["社保"]
