@@ -5,6 +5,7 @@ The screens only show: ``kiosk.booking.controller`` fills them and is called bac
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import (
@@ -58,20 +59,36 @@ class BookingScreen(Screen):
             tabs.add_widget(button)
 
     def _fill_grid(self, *_args):
-        grid = self.ids.grid
+        grid, heads = self.ids.grid, self.ids.grid_head
         grid.clear_widgets()
+        heads.clear_widgets()
         grid.cols = len(self.days) + 1
         app = App.get_running_app()
-        grid.add_widget(Factory.SlotHead(text=""))
+        heads.add_widget(Factory.SlotHead(text=""))
         for day in self.days:
-            grid.add_widget(Factory.SlotHead(text=day))
+            heads.add_widget(Factory.SlotHead(text=day))
+        first_open_row = None
         for time, cells in self.rows:
-            grid.add_widget(Factory.SlotHead(text=time))
+            head = Factory.SlotHead(text=time)
+            grid.add_widget(head)
+            if first_open_row is None and cells and cells[0][0] != "past":
+                first_open_row = head
             for state, words, key in cells:
                 cell = SlotCell(text=words, state_name=state, slot_key=key)
                 if state in TAPPABLE:
                     cell.bind(on_release=lambda _c, key=key: app.booking.choose_slot(key))
                 grid.add_widget(cell)
+        # Today's rows that are over lead the grid: open it at the first that is not (late in the day, the top).
+        self._scroll_to_row(first_open_row)
+
+    def _scroll_to_row(self, head, *_args):
+        grid, scroll = self.ids.grid, self.ids.grid_scroll
+        if grid._trigger_layout.is_triggered:  # positions are known once the grid is laid out
+            Clock.schedule_once(lambda _dt: self._scroll_to_row(head))
+            return
+        hidden = grid.height - scroll.height
+        above = grid.top - head.top if head is not None else 0
+        scroll.scroll_y = 1 if hidden <= 0 else min(1, max(0, 1 - above / hidden))
 
     def reset(self):
         self.phase = "loading"
